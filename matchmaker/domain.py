@@ -1,0 +1,183 @@
+"""The pool's fixed vocabulary, in one place: codes stored in the database, labels in zh and en.
+
+Pure Python (no Flask) so that forms, models, the demo data, imports and the matcher's adapters
+all agree on one list. A label is a ``(zh, en)`` pair; ``label(table, code, locale)`` picks one.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+Label = tuple[str, str]
+
+REGIONS: dict[str, Label] = {
+    "beijing": ("北京", "Beijing"),
+    "tianjin": ("天津", "Tianjin"),
+    "hebei": ("河北", "Hebei"),
+}
+
+# City or district per region; the stored value is the Chinese name, the English one is pinyin.
+CITIES: dict[str, dict[str, str]] = {
+    "beijing": {
+        "东城区": "Dongcheng", "西城区": "Xicheng", "朝阳区": "Chaoyang", "丰台区": "Fengtai",
+        "石景山区": "Shijingshan", "海淀区": "Haidian", "门头沟区": "Mentougou", "房山区": "Fangshan",
+        "通州区": "Tongzhou", "顺义区": "Shunyi", "昌平区": "Changping", "大兴区": "Daxing",
+        "怀柔区": "Huairou", "平谷区": "Pinggu", "密云区": "Miyun", "延庆区": "Yanqing",
+    },
+    "tianjin": {
+        "和平区": "Heping", "河东区": "Hedong", "河西区": "Hexi", "南开区": "Nankai",
+        "河北区": "Hebei District", "红桥区": "Hongqiao", "东丽区": "Dongli", "西青区": "Xiqing",
+        "津南区": "Jinnan", "北辰区": "Beichen", "武清区": "Wuqing", "宝坻区": "Baodi",
+        "滨海新区": "Binhai New Area", "宁河区": "Ninghe", "静海区": "Jinghai", "蓟州区": "Jizhou",
+    },
+    "hebei": {
+        "石家庄": "Shijiazhuang", "唐山": "Tangshan", "秦皇岛": "Qinhuangdao", "邯郸": "Handan",
+        "邢台": "Xingtai", "保定": "Baoding", "张家口": "Zhangjiakou", "承德": "Chengde",
+        "沧州": "Cangzhou", "廊坊": "Langfang", "衡水": "Hengshui", "雄安新区": "Xiong'an New Area",
+        "定州": "Dingzhou", "辛集": "Xinji",
+    },
+}
+
+ORG_KINDS: dict[str, Label] = {
+    "university": ("高校", "University"),
+    "institute": ("科研院所", "Research institute"),
+    "firm": ("企业", "Firm"),
+    "agency": ("服务机构", "Service agency"),
+}
+# Who posts what: achievements come from the supply side, needs from firms.
+SUPPLY_KINDS = frozenset({"university", "institute", "agency"})
+DEMAND_KINDS = frozenset({"firm"})
+
+# The nine strategic emerging industries (2018 classification) plus Hebei's traditional industries.
+FIELDS: dict[str, Label] = {
+    "it": ("新一代信息技术", "Next-generation IT"),
+    "hi_equipment": ("高端装备制造", "High-end equipment"),
+    "materials": ("新材料", "New materials"),
+    "bio": ("生物", "Biotechnology"),
+    "nev": ("新能源汽车", "New-energy vehicles"),
+    "energy": ("新能源", "New energy"),
+    "environment": ("节能环保", "Energy saving & environment"),
+    "digital_creative": ("数字创意", "Digital creative"),
+    "services": ("相关服务业", "Related services"),
+    "steel": ("钢铁", "Steel"),
+    "petrochem": ("石化化工", "Petrochemicals"),
+    "building_materials": ("建材", "Building materials"),
+    "textile": ("纺织服装", "Textiles & apparel"),
+    "food": ("食品", "Food"),
+    "equipment": ("装备制造", "Equipment manufacturing"),
+    "pharma": ("医药", "Pharmaceuticals"),
+    "agriculture": ("现代农业", "Modern agriculture"),
+}
+
+# Transfer modes of the law on promoting the transformation of achievements (art. 16).
+TRANSFER_MODES: dict[str, Label] = {
+    "assignment": ("转让", "Assignment"),
+    "license": ("许可", "Licence"),
+    "equity": ("作价投资", "Equity for IP"),
+    "joint": ("合作实施", "Joint implementation"),
+    "development": ("技术开发", "Technology development"),
+    "service": ("技术服务", "Technical service"),
+}
+
+IP_TYPES: dict[str, Label] = {
+    "invention": ("发明专利", "Invention patent"),
+    "utility": ("实用新型", "Utility model"),
+    "design": ("外观设计", "Design patent"),
+    "software": ("软件著作权", "Software copyright"),
+    "ic_layout": ("集成电路布图设计", "IC layout design"),
+    "plant_variety": ("植物新品种", "Plant variety"),
+    "know_how": ("技术秘密", "Know-how"),
+    "none": ("无", "None"),
+}
+
+# GB/T 22900 technology readiness levels, with the stage names officers actually use.
+TRL: dict[int, Label] = {
+    1: ("基本原理", "Basic principles"),
+    2: ("技术概念", "Technology concept"),
+    3: ("概念验证", "Proof of concept"),
+    4: ("实验室验证", "Laboratory validation"),
+    5: ("模拟环境验证", "Validation in a relevant environment"),
+    6: ("中试/工程样机", "Pilot / engineering prototype"),
+    7: ("实际环境验证", "Demonstration in the real environment"),
+    8: ("定型/小批量", "System qualified / small batch"),
+    9: ("产业化", "Industrialised"),
+}
+TRL_PHASE: dict[int, Label] = {
+    1: ("研发阶段", "R&D"), 2: ("研发阶段", "R&D"), 3: ("研发阶段", "R&D"),
+    4: ("小试", "Lab scale"), 5: ("小试", "Lab scale"),
+    6: ("中试", "Pilot"), 7: ("中试", "Pilot"),
+    8: ("产业化", "Industrial"), 9: ("产业化", "Industrial"),
+}
+
+ACHIEVEMENT_STATUSES: dict[str, Label] = {
+    "draft": ("草稿", "Draft"),
+    "pending": ("待审核", "Pending review"),
+    "needs_revision": ("待修改", "Needs revision"),
+    "published": ("已发布", "Published"),
+    "rejected": ("未通过", "Rejected"),
+    "archived": ("已归档", "Archived"),
+    "transferred": ("已转化", "Transferred"),
+}
+NEED_STATUSES: dict[str, Label] = {
+    **{k: v for k, v in ACHIEVEMENT_STATUSES.items() if k != "transferred"},
+    "fulfilled": ("已解决", "Fulfilled"),
+}
+
+ROLES: dict[str, Label] = {"member": ("成员", "Member"), "admin": ("管理员", "Administrator")}
+
+
+def label(table: Mapping, code, locale: str = "zh") -> str:
+    """The label of ``code`` in ``table`` for ``locale`` ("zh…" or "en…"); the code if unknown."""
+    pair = table.get(code)
+    if pair is None:
+        return "" if code is None else str(code)
+    return pair[1] if str(locale).startswith("en") else pair[0]
+
+
+def city_label(city: str | None, locale: str = "zh") -> str:
+    """A city or district in the reader's language (stored in Chinese)."""
+    if not city:
+        return ""
+    if not str(locale).startswith("en"):
+        return city
+    for names in CITIES.values():
+        if city in names:
+            return names[city]
+    return city
+
+
+def trl_label(level: int | None, locale: str = "zh") -> str:
+    """"TRL 6 · 中试/工程样机": the level with its stage name."""
+    if level is None:
+        return ""
+    return f"TRL {level} · {label(TRL, level, locale)}"
+
+
+# 统一社会信用代码 (GB 32100-2015): 18 characters, the last a mod-31 check character.
+CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def credit_code_check_char(first17: str) -> str:
+    """The check character for the first 17 characters of a credit code."""
+    total = sum(CREDIT_CODE_ALPHABET.index(c) * w for c, w in zip(first17, _CREDIT_WEIGHTS))
+    return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
+
+
+def is_valid_credit_code(code: str) -> bool:
+    """True when ``code`` has 18 characters of the alphabet and a correct check character."""
+    if not isinstance(code, str) or len(code) != 18:
+        return False
+    if any(c not in CREDIT_CODE_ALPHABET for c in code):
+        return False
+    return credit_code_check_char(code[:17]) == code[17]
+
+
+def make_credit_code(seed: int, prefix: str = "91") -> str:
+    """A well-formed (check digit valid) credit code derived from ``seed``, for demo and tests."""
+    body = prefix + f"{110000 + seed % 900000:06d}"  # registration authority + admin division
+    n = seed + 1
+    while len(body) < 17:
+        n = (n * 1103515245 + 12345) % 2**31  # a small LCG: deterministic, well spread
+        body += CREDIT_CODE_ALPHABET[(n >> 8) % 31]
+    return body + credit_code_check_char(body)
