@@ -1,0 +1,1 @@
+"""The admin area (until the curation issue: the minimal review queue)."""

@@ -1,0 +1,49 @@
+"""The application factory: configuration, extensions, blueprints. Nothing else happens here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from matchmaker import cli, errors, i18n, templating
+from matchmaker.config import load_config
+from matchmaker.database import init_database
+from matchmaker.extensions import csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
+    """Build the app for ``config_name`` (development | production | testing)."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    load_config(app, config_name, overrides)
+
+    init_database(app)
+    migrate.init_app(app, db, render_as_batch=True, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    register_blueprints(app)
+    return app
+
+
+def register_blueprints(app: Flask) -> None:
+    from matchmaker.admin.views import bp as admin_bp
+    from matchmaker.auth.views import bp as auth_bp
+    from matchmaker.main.views import bp as main_bp
+    from matchmaker.postings.views import bp as postings_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(postings_bp)
+    app.register_blueprint(admin_bp)

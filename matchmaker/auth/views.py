@@ -1,0 +1,97 @@
+"""Register, log in, log out. Views parse the form and call the accounts service."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from matchmaker.auth.forms import LoginForm, RegisterForm
+from matchmaker.extensions import login_manager
+from matchmaker.services import accounts
+from matchmaker.services.errors import DomainError
+
+bp = Blueprint("auth", __name__)
+
+login_manager.login_view = "auth.login"
+login_manager.login_message_category = "info"
+login_manager.user_loader(accounts.load_user)
+
+
+login_manager.localize_callback = lambda _message: _("Please log in to continue.")
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site relative paths: ``//evil.example`` and absolute URLs are open redirects."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
+def _start_session(user, remember: bool = False) -> None:
+    lang = session.get("lang")
+    session.clear()  # no pre-login state survives: prevents session fixation
+    if lang:
+        session["lang"] = lang
+    login_user(user, remember=remember)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            _start_session(user, form.remember.data)
+            flash(_("Welcome back, %(name)s.", name=user.name), "success")
+            return redirect(safe_next(request.args.get("next"), url_for("postings.mine")))
+        flash(_("The e-mail or password is not correct."), "error")
+    return render_template("auth/login.html", form=form), 200 if request.method == "GET" or form.errors == {} else 400
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        new_org = None
+        if form.org_mode.data == "new":
+            new_org = accounts.NewOrganization(
+                name=form.org_name.data, kind=form.org_kind.data, region=form.org_region.data,
+                city=form.org_city.data, credit_code=form.org_credit_code.data, profile=form.org_profile.data or "",
+            )
+        data = accounts.Registration(
+            name=form.name.data, email=form.email.data, phone=form.phone.data, password=form.password.data,
+            organization=new_org, existing_credit_code=form.existing_credit_code.data or None,
+        )
+        try:
+            user = accounts.register(data)
+        except DomainError as error:
+            flash(str(error), "error")
+        else:
+            _start_session(user)
+            flash(_("Your account is ready. You can now post to the pool."), "success")
+            return redirect(url_for("postings.mine"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/register.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    accounts.end_sessions(current_user._get_current_object())
+    logout_user()
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("main.home"))

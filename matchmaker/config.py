@@ -1,0 +1,91 @@
+"""Configuration classes, read when the app is built (never at import).
+
+Settings come from the environment so an operator changes behaviour without editing code:
+``DATABASE_URL``, ``SECRET_KEY``, ``MATCHMAKER_ENV`` (development | production | testing).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _instance_secret(instance_path: str) -> str:
+    """A per-install secret kept under instance/ so development sessions survive restarts."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    """Defaults shared by every environment."""
+
+    BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh_Hans_CN", "en")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    MAX_CONTENT_LENGTH = 1024 * 1024  # 1 MiB: every form of the app fits; larger bodies get 413
+    MAX_FORM_MEMORY_SIZE = 512 * 1024
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 12 * 3600
+    REMEMBER_COOKIE_DURATION = 14 * 24 * 3600
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PER_PAGE = 20
+    # argon2id parameters (OWASP: m=19 MiB t=2 p=1 minimum; these are argon2-cffi's RFC 9106 low-memory profile).
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536
+    ARGON2_PARALLELISM = 4
+
+
+class DevelopmentConfig(Config):
+    """``make run``: SQLite (WAL) under instance/."""
+
+
+class ProductionConfig(Config):
+    """gunicorn behind TLS: secure cookies, secrets from the environment only."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-session"
+    PREFERRED_URL_SCHEME = "https"
+
+
+class TestingConfig(Config):
+    """The test suite: a throw-away database, cheap password hashing, no CSRF unless a test asks."""
+
+    TESTING = True
+    WTF_CSRF_ENABLED = False
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 8192
+    ARGON2_PARALLELISM = 1
+
+
+CONFIGS = {"development": DevelopmentConfig, "production": ProductionConfig, "testing": TestingConfig}
+
+
+def load_config(app, name: str | None, overrides: dict | None) -> None:
+    """Fill ``app.config`` from the class for ``name``, the environment, then ``overrides``."""
+    name = name or os.environ.get("MATCHMAKER_ENV", "development")
+    app.config.from_object(CONFIGS[name])
+    database_url = os.environ.get("DATABASE_URL")
+    if not database_url:
+        database_url = "sqlite:///" + str(Path(app.instance_path) / "matchmaker.db")
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url
+    secret = os.environ.get("SECRET_KEY")
+    if not secret:
+        if name == "production":
+            raise RuntimeError("SECRET_KEY must be set in production")
+        secret = _instance_secret(app.instance_path)
+    app.config["SECRET_KEY"] = secret
+    for key in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_SENDER"):
+        if key in os.environ:
+            app.config[key] = os.environ[key]
+    if overrides:
+        app.config.update(overrides)

@@ -1,0 +1,55 @@
+"""Error pages: every failure answers with a page in the reader's language, never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please check what you entered and try again.")),
+    403: (_l("Not allowed"), _l("Your account does not have permission to do this.")),
+    404: (_l("Not found"), _l("The page or posting does not exist, or is not visible to you.")),
+    405: (_l("Method not allowed"), _l("This address does not accept that kind of request.")),
+    413: (_l("Too large"), _l("What you sent is larger than the platform accepts (1 MB).")),
+    429: (_l("Too many requests"), _l("Please wait a moment before trying again.")),
+    500: (_l("Something went wrong"), _l("The platform hit an unexpected error. Nothing was saved. Please try again later.")),
+    503: (_l("Temporarily unavailable"), _l("The platform is briefly unavailable. Please try again in a minute.")),
+}
+
+
+def render_error(code: int, detail: str | None = None, incident: str | None = None):
+    title, message = MESSAGES.get(code, MESSAGES[500])
+    return (
+        render_template("errors/error.html", code=code, title=title, message=detail or message, incident=incident),
+        code,
+    )
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return render_error(400, str(_l("The form expired or was not sent from this site. Please reload the page and try again.")))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        code = error.code or 500
+        response = render_error(code if code in MESSAGES else 400)
+        if code not in MESSAGES:
+            return response[0], code
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        from matchmaker.extensions import db
+
+        db.session.rollback()
+        incident = secrets.token_hex(4)
+        log.exception("Unhandled error, incident %s", incident)
+        return render_error(500, incident=incident)

@@ -1,0 +1,96 @@
+"""Form building blocks shared by every feature: control-character checks, keywords, money."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Field, SelectMultipleField, StringField
+from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from matchmaker import domain
+
+# NUL and other C0/C1 controls are never legitimate in the pool's texts (tabs/newlines are).
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+KEYWORD_SPLIT = re.compile(r"[,，、;；\s]+")
+MONEY_LIMIT = Decimal("1000000")  # 100 亿元: beyond any single technology contract
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class BaseForm(FlaskForm):
+    """A form that also refuses control characters in every text field."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = list(unbound_field.kwargs.get("filters", ()))
+            if issubclass(unbound_field.field_class, StringField):
+                filters.insert(0, strip)
+            return unbound_field.bind(form=form, filters=filters, **options)
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for field in self:
+            values = field.data if isinstance(field.data, list) else [field.data]
+            if any(isinstance(v, str) and CONTROL_CHARS.search(v) for v in values):
+                field.errors = list(field.errors) + [str(_l("Contains control characters that are not allowed."))]
+                ok = False
+        return ok
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class KeywordsField(StringField):
+    """1–5 keywords typed as one line, separated by 、 , ； or spaces; stored as a list."""
+
+    def process_formdata(self, valuelist):
+        raw = valuelist[0] if valuelist else ""
+        self.raw_text = raw
+        self.data = [k for k in KEYWORD_SPLIT.split(raw.strip()) if k]
+
+    def _value(self):
+        if isinstance(self.data, list):
+            return "、".join(self.data)
+        return self.data or ""
+
+    def pre_validate(self, form):
+        if not self.data:
+            raise ValidationError(_l("Give 1 to 5 keywords."))
+        if len(self.data) > 5:
+            raise ValidationError(_l("Give at most 5 keywords."))
+        if any(len(k) > 20 for k in self.data):
+            raise ValidationError(_l("Each keyword has at most 20 characters."))
+        if len(set(self.data)) != len(self.data):
+            raise ValidationError(_l("A keyword is repeated."))
+
+
+def valid_credit_code(form, field: Field) -> None:
+    code = (field.data or "").upper()
+    field.data = code
+    if len(code) != 18:
+        raise ValidationError(_l("The unified social credit code has 18 characters."))
+    if any(c not in domain.CREDIT_CODE_ALPHABET for c in code):
+        raise ValidationError(_l("The code uses digits and capital letters except I, O, S, V and Z."))
+    if not domain.is_valid_credit_code(code):
+        raise ValidationError(_l("The check character does not match: please check the code."))
+
+
+def money_in_range(form, field: Field) -> None:
+    if field.data is not None and not (0 <= field.data <= MONEY_LIMIT):
+        raise ValidationError(_l("Enter an amount between 0 and 1,000,000 (ten-thousand yuan)."))
+
+
+def check_range(low: Field, high: Field) -> bool:
+    """Lower bound ≤ upper bound; the error goes on the upper field."""
+    if low.data is not None and high.data is not None and low.data > high.data:
+        high.errors = list(high.errors) + [str(_l("The maximum must not be below the minimum."))]
+        return False
+    return True

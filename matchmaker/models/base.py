@@ -1,0 +1,10 @@
+"""Column helpers shared by the models."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+
+def utcnow() -> datetime:
+    """Now, in UTC, naive (stored as such on both databases); called per row, never at import."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)

@@ -1,0 +1,118 @@
+"""Postings: an achievement (supply) or a need (demand); the columns both share live in a mixin."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, ForeignKey, Numeric, String, Text
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from matchmaker.extensions import db
+from matchmaker.models.base import utcnow
+from matchmaker.models.organization import Organization
+from matchmaker.models.user import User
+
+PUBLIC_STATUS = "published"
+Money = Numeric(12, 2)
+
+
+class Posting:
+    """What an achievement and a need have in common: owner, status, field, keywords, contact."""
+
+    kind: str  # "achievement" | "need"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    field: Mapped[str] = mapped_column(String(30), index=True)
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Codes joined as "|a|b|" so "mode X wanted" is a portable LIKE '%|X|%' on both databases.
+    modes_text: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    review_note: Mapped[str] = mapped_column(Text, default="")
+    contact_name: Mapped[str] = mapped_column(String(50), default="")
+    contact_phone: Mapped[str] = mapped_column(String(30), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
+
+    @declared_attr
+    def organization_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("organizations.id"), index=True)
+
+    @declared_attr
+    def created_by_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    @declared_attr
+    def organization(cls) -> Mapped[Organization]:
+        return relationship(Organization, lazy="joined", innerjoin=True)
+
+    @declared_attr
+    def created_by(cls) -> Mapped[User | None]:
+        return relationship(User)
+
+    @property
+    def modes(self) -> list[str]:
+        return [m for m in self.modes_text.split("|") if m]
+
+    @modes.setter
+    def modes(self, values: list[str]) -> None:
+        self.modes_text = "|" + "|".join(values) + "|" if values else ""
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == PUBLIC_STATUS
+
+    @property
+    def region(self) -> str:
+        return self.organization.region
+
+
+class Achievement(Posting, db.Model):
+    """A 科技成果 offered for transfer by a university, institute or agency."""
+
+    __tablename__ = "achievements"
+    kind = "achievement"
+
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    advantages: Mapped[str] = mapped_column(Text, default="")
+    applications: Mapped[str] = mapped_column(Text, default="")
+    trl: Mapped[int] = mapped_column(index=True)
+    ip_type: Mapped[str] = mapped_column(String(20), default="none")
+    patent_numbers: Mapped[str] = mapped_column(String(500), default="")
+    price_min: Mapped[Decimal | None] = mapped_column(Money)  # 万元; both None = 面议
+    price_max: Mapped[Decimal | None] = mapped_column(Money)
+
+    @property
+    def transfer_modes(self) -> list[str]:
+        return self.modes
+
+    def __repr__(self) -> str:
+        return f"<Achievement {self.id} {self.status} {self.title[:20]}>"
+
+
+class Need(Posting, db.Model):
+    """A 技术需求 posted by a firm, with the three-part problem statement of Hebei's form."""
+
+    __tablename__ = "needs"
+    kind = "need"
+
+    problem: Mapped[str] = mapped_column(Text, default="")  # 主要问题
+    key_points: Mapped[str] = mapped_column(Text, default="")  # 技术关键
+    goals: Mapped[str] = mapped_column(Text, default="")  # 预期目标
+    min_trl: Mapped[int] = mapped_column(default=1)
+    budget_min: Mapped[Decimal | None] = mapped_column(Money)  # 万元; both None = 面议
+    budget_max: Mapped[Decimal | None] = mapped_column(Money)
+    deadline: Mapped[date | None]
+
+    @property
+    def summary(self) -> str:
+        """The problem statement's opening, for lists and cards."""
+        return self.problem
+
+    def __repr__(self) -> str:
+        return f"<Need {self.id} {self.status} {self.title[:20]}>"

@@ -1,0 +1,50 @@
+"""Who may see and do what: the one place that decides, for pages and (later) the API alike.
+
+Ownership is by organization: every member of the posting organization's desk may edit it.
+"""
+
+from __future__ import annotations
+
+from matchmaker.models import Posting, User
+
+EDITABLE_STATUSES = frozenset({"draft", "pending", "needs_revision", "rejected", "published"})
+
+
+def _is_user(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
+def is_admin(user) -> bool:
+    return _is_user(user) and user.is_admin
+
+
+def is_owner(user, posting: Posting) -> bool:
+    return _is_user(user) and user.organization_id == posting.organization_id
+
+
+def can_view(user, posting: Posting) -> bool:
+    """Published postings are public; anything else only to its organization and admins."""
+    return posting.is_public or is_owner(user, posting) or is_admin(user)
+
+
+def can_edit(user, posting: Posting) -> bool:
+    return (is_owner(user, posting) or is_admin(user)) and posting.status in EDITABLE_STATUSES
+
+
+def can_see_contact(user, posting: Posting) -> bool:
+    """Contact details are personal information (PIPL): the owner's desk and admins only."""
+    return is_owner(user, posting) or is_admin(user)
+
+
+def can_post(user: User | None, kind: str) -> bool:
+    """Achievements come from the supply side, needs from firms; admins may enter either."""
+    if not _is_user(user):
+        return False
+    if user.is_admin:
+        return True
+    return user.organization.is_supply if kind == "achievement" else user.organization.is_demand
+
+
+def can_review(user, posting: Posting) -> bool:
+    """Admins review, but never their own organization's postings."""
+    return is_admin(user) and not is_owner(user, posting)

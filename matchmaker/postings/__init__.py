@@ -1,0 +1,1 @@
+"""Achievements and needs: browse, detail, create, edit, submit, withdraw, my postings."""

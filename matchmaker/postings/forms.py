@@ -1,0 +1,132 @@
+"""The achievement and need forms, and the browse filters (validated, never silently ignored)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, DecimalField, EmailField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+
+from matchmaker import domain
+from matchmaker.auth.forms import PHONE
+from matchmaker.forms import BaseForm, KeywordsField, MultiCheckboxField, check_range, money_in_range
+from matchmaker.i18n import current_lang
+from matchmaker.templating import choices
+
+LONG = 5000
+
+
+def _trl_choices():
+    lang = current_lang()
+    return [(level, domain.trl_label(level, lang)) for level in domain.TRL]
+
+
+def _money(label):
+    return DecimalField(label, places=2, validators=[Optional(), money_in_range])
+
+
+class PostingForm(BaseForm):
+    """Fields both kinds share; subclasses add their own and list them in ``DATA_FIELDS``."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    field = SelectField(_l("Field"), validators=[InputRequired()])
+    keywords = KeywordsField(_l("Keywords (1–5, separated by 、 or commas)"))
+    modes = MultiCheckboxField(_l("Transfer modes"), validators=[DataRequired(message=_l("Choose at least one."))])
+    contact_name = StringField(_l("Contact person"), validators=[DataRequired(), Length(max=50)])
+    contact_phone = StringField(_l("Contact phone"), validators=[DataRequired(), PHONE])
+    contact_email = EmailField(_l("Contact e-mail"), validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)])
+    save = SubmitField(_l("Save draft"))
+    submit_review = SubmitField(_l("Submit for review"))
+
+    DATA_FIELDS: tuple[str, ...] = ("title", "field", "keywords", "modes", "contact_name", "contact_phone", "contact_email")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.field.choices = choices("field")
+        self.modes.choices = choices("mode")
+
+    def to_data(self) -> dict:
+        return {name: getattr(self, name).data for name in self.DATA_FIELDS}
+
+    @property
+    def wants_submit(self) -> bool:
+        return bool(self.submit_review.data)
+
+
+class AchievementForm(PostingForm):
+    summary = TextAreaField(_l("Summary (one or two sentences)"), validators=[DataRequired(), Length(max=500)])
+    description = TextAreaField(_l("Description"), validators=[DataRequired(), Length(max=LONG)])
+    advantages = TextAreaField(_l("Technical advantages and innovation"), validators=[DataRequired(), Length(max=LONG)])
+    applications = TextAreaField(_l("Application scenarios"), validators=[Optional(), Length(max=LONG)])
+    trl = SelectField(_l("Maturity (TRL)"), coerce=int, validators=[InputRequired()])
+    ip_type = SelectField(_l("Intellectual property"), validators=[InputRequired()])
+    patent_numbers = StringField(_l("Patent or registration numbers"), validators=[Optional(), Length(max=500)])
+    price_min = _money(_l("Price from (ten-thousand yuan)"))
+    price_max = _money(_l("Price up to (ten-thousand yuan)"))
+
+    DATA_FIELDS = PostingForm.DATA_FIELDS + (
+        "summary", "description", "advantages", "applications", "trl", "ip_type", "patent_numbers",
+        "price_min", "price_max",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.trl.choices = _trl_choices()
+        self.ip_type.choices = choices("ip")
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        return check_range(self.price_min, self.price_max) and ok
+
+
+class NeedForm(PostingForm):
+    problem = TextAreaField(_l("Main problem"), validators=[DataRequired(), Length(max=LONG)])
+    key_points = TextAreaField(_l("Key technical points"), validators=[DataRequired(), Length(max=LONG)])
+    goals = TextAreaField(_l("Expected goals"), validators=[DataRequired(), Length(max=LONG)])
+    min_trl = SelectField(_l("Lowest acceptable maturity (TRL)"), coerce=int, validators=[InputRequired()])
+    budget_min = _money(_l("Budget from (ten-thousand yuan)"))
+    budget_max = _money(_l("Budget up to (ten-thousand yuan)"))
+    deadline = DateField(_l("Deadline"), validators=[Optional()])
+
+    DATA_FIELDS = PostingForm.DATA_FIELDS + ("problem", "key_points", "goals", "min_trl", "budget_min", "budget_max", "deadline")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.min_trl.choices = _trl_choices()
+        self.modes.label.text = _l("Cooperation modes wanted")
+
+    def validate_deadline(self, field):
+        if field.data is not None and field.data < date.today():
+            raise ValidationError(_l("The deadline must not be in the past."))
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        return check_range(self.budget_min, self.budget_max) and ok
+
+
+class FilterForm(BaseForm):
+    """Browse filters from the query string; a bad value is reported on the page, not ignored."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Keywords"), validators=[Optional(), Length(max=100)])
+    field = SelectField(_l("Field"), validators=[Optional()])
+    region = SelectField(_l("Region"), validators=[Optional()])
+    trl = SelectField(_l("Maturity"), validators=[Optional()])
+    mode = SelectField(_l("Transfer mode"), validators=[Optional()])
+    price_min = DecimalField(_l("Amount from"), places=2, validators=[Optional(), money_in_range])
+    price_max = DecimalField(_l("Amount up to"), places=2, validators=[Optional(), money_in_range])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        anything = ("", _l("Any"))
+        self.field.choices = [anything] + choices("field")
+        self.region.choices = [anything] + choices("region")
+        self.mode.choices = [anything] + choices("mode")
+        self.trl.choices = [anything] + [(str(level), label) for level, label in _trl_choices()]
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        return check_range(self.price_min, self.price_max) and ok

@@ -1,0 +1,159 @@
+"""Browse, read, post and manage achievements and needs. One set of views serves both kinds."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from matchmaker import permissions
+from matchmaker.admin.forms import ReviewForm
+from matchmaker.extensions import db
+from matchmaker.postings.forms import AchievementForm, FilterForm, NeedForm
+from matchmaker.services import browse, postings
+from matchmaker.services.errors import DomainError
+
+bp = Blueprint("postings", __name__)
+
+KINDS = {"achievements": "achievement", "needs": "need"}
+FORMS = {"achievement": AchievementForm, "need": NeedForm}
+KIND_URL = "<any(achievements, needs):kind>"
+
+
+def _fail(error: DomainError):
+    """A service refusal: 403/404 as pages, other refusals as a message on the previous page."""
+    if error.status in (403, 404):
+        abort(error.status)
+    flash(str(error), "error")
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= 100000:
+        abort(400)
+    return int(raw)
+
+
+@bp.route(f"/{KIND_URL}/")
+def browse_list(kind: str):
+    singular = KINDS[kind]
+    if any(len(request.args.getlist(key)) > 1 for key in request.args):
+        abort(400)  # duplicate parameters are ambiguous: refuse rather than pick one
+    form = FilterForm(request.args)
+    page, status = None, 200
+    if form.validate():
+        filters = browse.Filters(
+            q=form.q.data or "", field=form.field.data or "", region=form.region.data or "",
+            trl=int(form.trl.data) if form.trl.data else None, mode=form.mode.data or "",
+            price_min=form.price_min.data, price_max=form.price_max.data,
+        )
+        page = browse.browse(singular, filters, _page_number(), current_app.config["PER_PAGE"])
+    else:
+        status = 400
+    return render_template("postings/browse.html", kind=singular, kind_url=kind, form=form, page=page), status
+
+
+@bp.route(f"/{KIND_URL}/<int:posting_id>")
+def detail(kind: str, posting_id: int):
+    try:
+        posting = postings.get_visible(current_user, KINDS[kind], posting_id)
+    except DomainError as error:
+        return _fail(error)
+    return render_template(
+        "postings/detail.html",
+        posting=posting,
+        kind_url=kind,
+        show_contact=permissions.can_see_contact(current_user, posting),
+        can_edit=permissions.can_edit(current_user, posting),
+        can_review=permissions.can_review(current_user, posting),
+        review_form=ReviewForm(),
+    )
+
+
+@bp.route(f"/{KIND_URL}/new", methods=["GET", "POST"])
+@login_required
+def create(kind: str):
+    singular = KINDS[kind]
+    if not permissions.can_post(current_user, singular):
+        abort(403)
+    form = FORMS[singular]()
+    if request.method == "GET":
+        form.contact_name.data = current_user.name
+        form.contact_phone.data = current_user.phone
+        form.contact_email.data = current_user.email
+    if form.validate_on_submit():
+        try:
+            posting = postings.create(current_user, singular, form.to_data(), submit=form.wants_submit)
+        except DomainError as error:
+            _fail(error)
+        else:
+            flash(_("Submitted for review.") if form.wants_submit else _("Draft saved."), "success")
+            return redirect(url_for("postings.detail", kind=kind, posting_id=posting.id), 303)
+    status = 400 if request.method == "POST" else 200
+    return render_template("postings/form.html", form=form, kind=singular, kind_url=kind, posting=None), status
+
+
+@bp.route(f"/{KIND_URL}/<int:posting_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(kind: str, posting_id: int):
+    singular = KINDS[kind]
+    try:
+        posting = postings.get_editable(current_user, singular, posting_id)
+    except DomainError as error:
+        return _fail(error)
+    form = FORMS[singular](obj=posting)
+    if form.validate_on_submit():
+        was_public = posting.is_public
+        try:
+            postings.update(current_user, posting, form.to_data(), submit=form.wants_submit)
+        except DomainError as error:
+            _fail(error)
+        else:
+            if was_public:
+                flash(_("Saved. The edited posting goes back to review before it is public again."), "info")
+            else:
+                flash(_("Submitted for review.") if posting.status == "pending" and form.wants_submit else _("Saved."), "success")
+            return redirect(url_for("postings.detail", kind=kind, posting_id=posting.id), 303)
+    status = 400 if request.method == "POST" else 200
+    return render_template("postings/form.html", form=form, kind=singular, kind_url=kind, posting=posting), status
+
+
+@bp.route(f"/{KIND_URL}/<int:posting_id>/<any(submit, withdraw, delete):action>", methods=["POST"])
+@login_required
+def change_status(kind: str, posting_id: int, action: str):
+    singular = KINDS[kind]
+    try:
+        posting = postings.get_visible(current_user, singular, posting_id)
+        if action == "submit":
+            postings.submit(current_user, posting)
+            flash(_("Submitted for review."), "success")
+        elif action == "withdraw":
+            postings.withdraw(current_user, posting)
+            flash(_("Withdrawn: the posting is a draft again and no longer public."), "success")
+        else:
+            postings.delete_draft(current_user, posting)
+            flash(_("Draft deleted."), "success")
+            return redirect(url_for("postings.mine"), 303)
+    except DomainError as error:
+        _fail(error)
+    return redirect(url_for("postings.detail", kind=kind, posting_id=posting_id), 303)
+
+
+@bp.route("/me/postings")
+@login_required
+def mine():
+    org_id = current_user.organization_id
+    items = {
+        kind: list(
+            db.session.scalars(
+                select(model).where(model.organization_id == org_id).order_by(model.updated_at.desc())
+            )
+        )
+        for kind, model in postings.MODELS.items()
+    }
+    return render_template(
+        "postings/mine.html",
+        items=items,
+        can_post={kind: permissions.can_post(current_user, kind) for kind in postings.MODELS},
+    )

@@ -1,0 +1,158 @@
+"""Accounts: registration (with a new or an existing organization), login, logout, admins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from matchmaker.extensions import db
+from matchmaker.models import Organization, User
+from matchmaker.models.base import utcnow
+from matchmaker.models.user import new_session_token
+from matchmaker.services import passwords
+from matchmaker.services.errors import Conflict, DomainError
+
+CONSENT_VERSION = "2026-11"
+COMMON_PASSWORDS = frozenset(
+    """12345678 123456789 1234567890 password password1 password123 qwertyui qwerty123 11111111
+    88888888 00000000 66666666 12341234 abcd1234 abc12345 iloveyou 1qaz2wsx qwe123456 a1234567
+    woaini1314 aa123456 admin123 administrator passw0rd 123123123 987654321 zxcvbnm1 sunshine
+    princess football baseball welcome1 dragon12 monkey12 letmein1 trustno1 starwars""".split()
+)
+
+
+@dataclass
+class NewOrganization:
+    name: str
+    kind: str
+    region: str
+    city: str
+    credit_code: str
+    profile: str = ""
+
+
+@dataclass
+class Registration:
+    name: str
+    email: str
+    phone: str
+    password: str
+    organization: NewOrganization | None = None  # a new organization …
+    existing_credit_code: str | None = None  # … or join one by its credit code
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def password_problem(password: str, email: str = "", name: str = "") -> str | None:
+    """Why ``password`` is refused, or None. Length and a blocklist, no composition rules."""
+    if len(password) < 8:
+        return _("Use at least 8 characters.")
+    if len(password) > 128:
+        return _("Use at most 128 characters.")
+    lowered = password.lower()
+    if lowered in COMMON_PASSWORDS or len(set(password)) < 3:
+        return _("This password is too common. Choose another one.")
+    local = email.split("@")[0].lower()
+    if len(local) >= 4 and local in lowered:
+        return _("The password must not contain your e-mail name.")
+    return None
+
+
+def register(data: Registration) -> User:
+    email = normalize_email(data.email)
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Conflict(_("An account with this e-mail already exists. Log in instead."))
+    if data.organization is not None:
+        org_data = data.organization
+        if db.session.scalar(select(Organization.id).where(Organization.credit_code == org_data.credit_code)):
+            raise Conflict(_("This organization is already registered: choose “join an existing organization”."))
+        if db.session.scalar(select(Organization.id).where(Organization.name == org_data.name)):
+            raise Conflict(_("An organization with this name already exists."))
+        organization = Organization(**vars(org_data))
+        db.session.add(organization)
+    else:
+        organization = db.session.scalar(
+            select(Organization).where(Organization.credit_code == (data.existing_credit_code or ""))
+        )
+        if organization is None:
+            raise DomainError(_("No organization is registered with this credit code."))
+    user = User(
+        organization=organization,
+        email=email,
+        name=data.name,
+        phone=data.phone,
+        password_hash=passwords.hash_password(data.password),
+        consent_version=CONSENT_VERSION,
+        consent_at=utcnow(),
+    )
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:  # a concurrent registration took the e-mail or the organization
+        db.session.rollback()
+        raise Conflict(_("An account or organization with these details already exists."))
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user for these credentials, or None (same cost and answer for unknown e-mails)."""
+    user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
+    if user is None:
+        passwords.burn_time(password)
+        return None
+    ok, upgraded = passwords.verify_password(user.password_hash, password)
+    if not ok or not user.is_active:
+        return None
+    if upgraded:
+        user.password_hash = upgraded
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Rotate the session token: every cookie issued before now stops working."""
+    user.session_token = new_session_token()
+    db.session.commit()
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's loader: ``"<id>:<token>"`` must match the current token."""
+    raw_id, _sep, token = user_id.partition(":")
+    if not raw_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(raw_id))
+    if user is None or not passwords.same_token(user.session_token, token):
+        return None
+    return user
+
+
+def create_admin(email: str, name: str, password: str, organization_name: str) -> User:
+    """The first admin of an install, from ``flask users create-admin`` (no default credentials)."""
+    problem = password_problem(password, email)
+    if problem:
+        raise DomainError(problem)
+    email = normalize_email(email)
+    if db.session.scalar(select(User.id).where(User.email == email)):
+        raise Conflict(_("An account with this e-mail already exists."))
+    organization = db.session.scalar(select(Organization).where(Organization.name == organization_name))
+    if organization is None:
+        count = db.session.scalar(select(func.count(Organization.id))) or 0
+        from matchmaker.domain import make_credit_code
+
+        organization = Organization(
+            name=organization_name, kind="agency", region="beijing", city="海淀区",
+            credit_code=make_credit_code(900000 + count, prefix="52"), verified=True,
+        )
+    user = User(
+        organization=organization, email=email, name=name, role="admin",
+        password_hash=passwords.hash_password(password),
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user

@@ -1,0 +1,21 @@
+"""Domain errors raised by services; views turn them into a message or a 403/404/409."""
+
+
+class DomainError(Exception):
+    """A rule of the pool refused the action; ``str(error)`` is a message for the user."""
+
+    status = 400
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Forbidden(DomainError):
+    status = 403
+
+
+class Conflict(DomainError):
+    """The action does not fit the object's current state (e.g. submitting a published posting)."""
+
+    status = 409
