@@ -34,7 +34,7 @@ class Posting:
     contact_phone: Mapped[str] = mapped_column(String(30), default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
     submitted_at: Mapped[datetime | None]
     published_at: Mapped[datetime | None] = mapped_column(index=True)
 

@@ -1,0 +1,51 @@
+"""Command-line tools: the demo seed and the first admin."""
+
+from sqlalchemy import func, select
+
+from matchmaker.extensions import db
+from matchmaker.models import Achievement, Need, Organization, User
+from matchmaker.services import accounts
+from matchmaker.services.seed import DEMO_PASSWORD
+
+
+def test_seed_demo_loads_once_and_demo_accounts_log_in(app, runner):
+    result = runner.invoke(args=["seed", "demo"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Achievement.id))) == 60
+        assert db.session.scalar(select(func.count(Need.id))) == 40
+        regions = dict(db.session.execute(select(Organization.region, func.count()).group_by(Organization.region)).all())
+        assert regions["hebei"] >= 15 and regions["beijing"] + regions["tianjin"] >= 12
+        assert len(set(db.session.scalars(select(Achievement.field)))) >= 8
+        for email, role in [("admin@example.com", "admin"), ("bj-inst@example.com", "member"),
+                            ("tj-inst@example.com", "member"), ("hb-firm@example.com", "member")]:
+            user = accounts.authenticate(email, DEMO_PASSWORD)
+            assert user is not None and user.role == role
+        assert db.session.scalar(select(User).where(User.email == "hb-firm@example.com")).organization.region == "hebei"
+    again = runner.invoke(args=["seed", "demo"])
+    assert again.exit_code != 0 and "not empty" in again.output
+    quiet = runner.invoke(args=["seed", "demo", "--if-empty"])
+    assert quiet.exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Achievement.id))) == 60
+
+
+def test_demo_pages_render(app, runner, client):
+    runner.invoke(args=["seed", "demo"])
+    home = client.get("/").get_data(as_text=True)
+    assert "北京" in home and "河北" in home
+    for url in ("/achievements/", "/needs/", "/achievements/?q=钢", "/needs/?region=hebei"):
+        assert client.get(url).status_code == 200
+
+
+def test_create_admin_prompts_for_password(app, runner):
+    result = runner.invoke(
+        args=["users", "create-admin", "--email", "chief@example.com", "--name", "主任"],
+        input="a long admin passphrase\na long admin passphrase\n",
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "chief@example.com"))
+        assert user.is_admin and user.password_hash.startswith("$argon2id$")
+    weak = runner.invoke(args=["users", "create-admin", "--email", "x@example.com", "--name", "x"], input="admin\nadmin\n")
+    assert weak.exit_code != 0
