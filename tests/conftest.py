@@ -78,6 +78,23 @@ def app(database_url):
 
 
 @pytest.fixture
+def make_app(database_url):
+    """Build extra apps with config overrides (e.g. CSRF on); their engines are closed afterwards."""
+    built = []
+
+    def build(**overrides):
+        extra = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+        built.append(extra)
+        return extra
+
+    yield build
+    for extra in built:
+        with extra.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -2,15 +2,14 @@
 
 import re
 
-from matchmaker.app import create_app
 from matchmaker.extensions import db
 from matchmaker.models import Need, User
 
 from tests.conftest import PASSWORD, login
 
 
-def test_post_without_token_is_refused(database_url, world, make):
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": True})
+def test_post_without_token_is_refused(make_app, world, make):
+    app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()
     response = client.post("/login", data={"email": "hb@example.com", "password": PASSWORD})
     assert response.status_code == 400 and "表单已过期" in response.get_data(as_text=True)
