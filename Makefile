@@ -22,11 +22,11 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.dev-installed
 
 translations: install                    ## compile the .po catalogues into .mo files
-	$(BIN)/pybabel compile -q -d matchmaker/translations
+	$(BIN)/pybabel compile -d matchmaker/translations
 
 extract-messages: install                ## refresh messages.pot and merge new strings into the catalogues
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o matchmaker/translations/messages.pot .
-	$(BIN)/pybabel update -q -i matchmaker/translations/messages.pot -d matchmaker/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o matchmaker/translations/messages.pot .
+	$(BIN)/pybabel update -i matchmaker/translations/messages.pot -d matchmaker/translations
 
 db: install                              ## apply the migrations
 	$(BIN)/flask db upgrade

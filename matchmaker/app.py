@@ -40,10 +40,11 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 def register_blueprints(app: Flask) -> None:
     from matchmaker.admin.views import bp as admin_bp
     from matchmaker.auth.views import bp as auth_bp
+    from matchmaker.interests.views import bp as interests_bp
     from matchmaker.main.views import bp as main_bp
+    from matchmaker.notifications.views import bp as notifications_bp
     from matchmaker.postings.views import bp as postings_bp
+    from matchmaker.suggestions.views import bp as suggestions_bp
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(postings_bp)
-    app.register_blueprint(admin_bp)
+    for blueprint in (main_bp, auth_bp, postings_bp, interests_bp, suggestions_bp, notifications_bp, admin_bp):
+        app.register_blueprint(blueprint)

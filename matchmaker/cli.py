@@ -1,4 +1,4 @@
-"""Command-line tools: ``flask seed demo`` and ``flask users create-admin``."""
+"""Command-line tools: ``flask seed demo``, ``flask users create-admin``, ``flask matching …``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from matchmaker.services.errors import DomainError
 
 seed_cli = AppGroup("seed", help="Load data into the database.")
 users_cli = AppGroup("users", help="Manage accounts.")
+matching_cli = AppGroup("matching", help="The match index and suggestions.")
 
 
 @seed_cli.command("demo")
@@ -43,6 +44,47 @@ def create_admin(email: str, name: str, organization: str, password: str) -> Non
     click.echo(f"Administrator {user.email} created.")
 
 
+@matching_cli.command("rebuild")
+def matching_rebuild() -> None:
+    """Refit the match index from every published posting and make it current."""
+    import time
+
+    from matchmaker.services import matching
+
+    started = time.perf_counter()
+    with click.progressbar(length=1, label="Fitting the match index", show_pos=True) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        version = matching.build_index(progress=progress)
+    click.echo(f"Index {version} built in {time.perf_counter() - started:.1f} s.")
+
+
+@matching_cli.command("suggest")
+@click.argument("kind", type=click.Choice(["need", "achievement"]))
+@click.argument("posting_id", type=int)
+@click.option("-k", default=10, show_default=True, help="How many suggestions.")
+def matching_suggest(kind: str, posting_id: int, k: int) -> None:
+    """Print the suggested counterparts of one posting (by the app's own matcher)."""
+    from matchmaker.extensions import db
+    from matchmaker.services import matching
+    from matchmaker.services.postings import MODELS
+
+    posting = db.session.get(MODELS[kind], posting_id)
+    if posting is None:
+        raise click.ClickException(f"No {kind} with id {posting_id}.")
+    click.echo(f"{kind} {posting_id}: {posting.title} [{posting.status}]")
+    suggestions = matching.suggestions_for(posting, k=k)
+    if not suggestions:
+        click.echo("No suggestions.")
+    for rank, s in enumerate(suggestions, 1):
+        click.echo(f"{rank:>2}. {s.score:.3f} {s.strength:<6} #{s.posting.id} {s.posting.title}")
+        click.echo(f"    reasons: {', '.join(s.reasons) or '-'}; shared terms: {'、'.join(s.shared_terms) or '-'}")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(matching_cli)

@@ -181,3 +181,49 @@ def make_credit_code(seed: int, prefix: str = "91") -> str:
         n = (n * 1103515245 + 12345) % 2**31  # a small LCG: deterministic, well spread
         body += CREDIT_CODE_ALPHABET[(n >> 8) % 31]
     return body + credit_code_check_char(body)
+
+
+# Connect: interests, deals, feedback and notifications.
+INTEREST_STATUSES: dict[str, Label] = {
+    "proposed": ("待回复", "Awaiting reply"),
+    "declined": ("已婉拒", "Declined"),
+    "withdrawn": ("已撤回", "Withdrawn"),
+    "negotiating": ("洽谈中", "Negotiating"),
+    "on_hold": ("暂缓", "On hold"),
+    "deal_signed": ("已成交", "Deal signed"),
+    "closed_no_deal": ("未成交关闭", "Closed without a deal"),
+}
+CONTRACT_TYPES: dict[str, Label] = {
+    "assignment": ("技术转让", "Technology assignment"),
+    "license": ("技术许可", "Technology licence"),
+    "development": ("技术开发", "Technology development"),
+    "service": ("技术服务", "Technical service"),
+    "consulting": ("技术咨询", "Technical consulting"),
+    "equity": ("作价投资", "Equity for IP"),
+}
+FEEDBACK_REASONS: dict[str, Label] = {
+    "too_early": ("技术成熟度不够", "Too early a stage"),
+    "field_mismatch": ("领域不符", "Field mismatch"),
+    "budget": ("价格/预算不合适", "Price or budget"),
+    "already_known": ("已经了解", "Already known"),
+    "other": ("其他", "Other"),
+}
+MATCH_REASONS: dict[str, Label] = {
+    "same_field": ("同一领域", "Same field"),
+    "trl_ok": ("成熟度满足需求", "Maturity meets the need"),
+    "mode_match": ("合作方式一致", "Transfer mode wanted"),
+    "price_overlap": ("价格与预算有交集", "Price fits the budget"),
+    "price_negotiable": ("价格面议", "Price negotiable"),
+    "to_hebei": ("京津成果→河北需求", "Beijing/Tianjin → Hebei"),
+    "deadline_ok": ("需求仍在有效期", "Need still open"),
+}
+NOTIFICATION_EVENTS: dict[str, Label] = {
+    "strong_suggestion": ("新的强匹配推荐", "New strong suggestion"),
+    "interest_received": ("收到对接意向", "Interest received"),
+    "interest_accepted": ("对接意向被接受", "Interest accepted"),
+    "interest_declined": ("对接意向被婉拒", "Interest declined"),
+    "new_message": ("新的洽谈消息", "New message"),
+    "posting_published": ("发布已通过审核", "Posting approved"),
+    "posting_rejected": ("发布未通过或需修改", "Posting rejected or sent back"),
+    "saved_search": ("订阅的检索有新结果", "New results for a saved search"),
+}

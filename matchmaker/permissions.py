@@ -32,7 +32,24 @@ def can_edit(user, posting: Posting) -> bool:
 
 
 def can_see_contact(user, posting: Posting) -> bool:
-    """Contact details are personal information (PIPL): the owner's desk and admins only."""
+    """Contact details are personal information (PIPL): the owner's desk, admins, and the other
+    side of an interest on this posting that has been accepted."""
+    if is_owner(user, posting) or is_admin(user):
+        return True
+    if not _is_user(user):
+        return False
+    from matchmaker.services.interests import shares_contacts
+
+    return shares_contacts(user.organization_id, posting)
+
+
+def can_view_interest(user, interest) -> bool:
+    """A conversation is visible to its two organizations and to admins; to no one else."""
+    return _is_user(user) and (user.organization_id in interest.party_org_ids() or user.is_admin)
+
+
+def can_see_suggestions(user, posting: Posting) -> bool:
+    """Suggestions for a posting are for its owner's desk and admins (others get nothing)."""
     return is_owner(user, posting) or is_admin(user)
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from flask import Flask, request
+from markupsafe import Markup, escape
 from flask_babel import format_date, format_datetime, gettext
 
 from matchmaker import domain
@@ -21,6 +23,11 @@ TABLES = {
     "achievement_status": domain.ACHIEVEMENT_STATUSES,
     "need_status": domain.NEED_STATUSES,
     "role": domain.ROLES,
+    "interest_status": domain.INTEREST_STATUSES,
+    "contract": domain.CONTRACT_TYPES,
+    "feedback_reason": domain.FEEDBACK_REASONS,
+    "reason": domain.MATCH_REASONS,
+    "event": domain.NOTIFICATION_EVENTS,
 }
 
 
@@ -54,6 +61,32 @@ def page_url(page: int) -> str:
     return request.path + "?" + urlencode(args, doseq=True)
 
 
+def highlight(text: str, terms: list[str]) -> Markup:
+    """Escape ``text`` and wrap each occurrence of ``terms`` in <mark>: only escaped pieces are joined."""
+    text = text or ""
+    terms = sorted({t for t in terms or [] if t and len(t) <= 40}, key=len, reverse=True)
+    if not terms:
+        return escape(text)
+    pattern = re.compile("|".join(re.escape(t) for t in terms))
+    out, last = [], 0
+    for match in pattern.finditer(text):
+        out.append(escape(text[last : match.start()]))
+        out.append(Markup("<mark>%s</mark>") % match.group(0))
+        last = match.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+def unread_notifications() -> int:
+    from flask_login import current_user
+
+    from matchmaker.services.notify import unread_count
+
+    if not current_user.is_authenticated:
+        return 0
+    return unread_count(current_user.id)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         vocab=vocab,
@@ -63,6 +96,8 @@ def init_app(app: Flask) -> None:
         date=lambda d: format_date(d, "medium") if d else "",
         datetime=lambda d: format_datetime(d, "short") if d else "",
     )
+    app.jinja_env.filters["highlight"] = highlight
     app.jinja_env.globals.update(
-        choices=choices, page_url=page_url, lang=current_lang, trl_levels=list(domain.TRL)
+        choices=choices, page_url=page_url, lang=current_lang, trl_levels=list(domain.TRL),
+        unread_notifications=unread_notifications,
     )

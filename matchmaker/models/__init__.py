@@ -1,7 +1,12 @@
-"""The pool's entities, one module each; importing this package registers them all."""
+"""The pool's entities, one module per area; importing this package registers them all."""
 
 from matchmaker.models.organization import Organization
 from matchmaker.models.user import User
 from matchmaker.models.posting import Achievement, Need, Posting
+from matchmaker.models.interest import Deal, Interest, InterestEvent, Message
+from matchmaker.models.notification import Notification, SavedSearch, SuggestionFeedback
 
-__all__ = ["Organization", "User", "Achievement", "Need", "Posting"]
+__all__ = [
+    "Organization", "User", "Achievement", "Need", "Posting", "Interest", "InterestEvent", "Message", "Deal",
+    "Notification", "SavedSearch", "SuggestionFeedback",
+]

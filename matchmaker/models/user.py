@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matchmaker.extensions import db
@@ -35,6 +35,8 @@ class User(UserMixin, db.Model):
     consent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Notification events this user does not want by e-mail (in-app notifications always appear).
+    email_opt_out: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
 
     organization: Mapped[Organization] = relationship(back_populates="users")
 

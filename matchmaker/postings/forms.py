@@ -12,6 +12,7 @@ from matchmaker import domain
 from matchmaker.auth.forms import PHONE
 from matchmaker.forms import BaseForm, KeywordsField, MultiCheckboxField, check_range, money_in_range
 from matchmaker.i18n import current_lang
+from matchmaker.services.browse import Filters
 from matchmaker.templating import choices
 
 LONG = 5000
@@ -130,3 +131,10 @@ class FilterForm(BaseForm):
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         return check_range(self.price_min, self.price_max) and ok
+
+    def to_filters(self) -> Filters:
+        return Filters(
+            q=self.q.data or "", field=self.field.data or "", region=self.region.data or "",
+            trl=int(self.trl.data) if self.trl.data else None, mode=self.mode.data or "",
+            price_min=self.price_min.data, price_max=self.price_max.data,
+        )

@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from matchmaker import permissions
 from matchmaker.admin.forms import ReviewForm
 from matchmaker.extensions import db
 from matchmaker.postings.forms import AchievementForm, FilterForm, NeedForm
-from matchmaker.services import browse, postings
+from matchmaker.models import Interest
+from matchmaker.services import browse, postings, suggestions
 from matchmaker.services.errors import DomainError
 
 bp = Blueprint("postings", __name__)
@@ -43,12 +44,7 @@ def browse_list(kind: str):
     form = FilterForm(request.args)
     page, status = None, 200
     if form.validate():
-        filters = browse.Filters(
-            q=form.q.data or "", field=form.field.data or "", region=form.region.data or "",
-            trl=int(form.trl.data) if form.trl.data else None, mode=form.mode.data or "",
-            price_min=form.price_min.data, price_max=form.price_max.data,
-        )
-        page = browse.browse(singular, filters, _page_number(), current_app.config["PER_PAGE"])
+        page = browse.browse(singular, form.to_filters(), _page_number(), current_app.config["PER_PAGE"])
     else:
         status = 400
     return render_template("postings/browse.html", kind=singular, kind_url=kind, form=form, page=page), status
@@ -60,6 +56,7 @@ def detail(kind: str, posting_id: int):
         posting = postings.get_visible(current_user, KINDS[kind], posting_id)
     except DomainError as error:
         return _fail(error)
+    show_suggestions = permissions.can_see_suggestions(current_user, posting) and posting.is_public
     return render_template(
         "postings/detail.html",
         posting=posting,
@@ -68,7 +65,33 @@ def detail(kind: str, posting_id: int):
         can_edit=permissions.can_edit(current_user, posting),
         can_review=permissions.can_review(current_user, posting),
         review_form=ReviewForm(),
+        suggestion_rows=suggestions.for_posting(current_user, posting) if show_suggestions else None,
+        my_counterparts=_my_counterparts(posting),
+        interests=_interests_on(posting),
     )
+
+
+def _my_counterparts(posting):
+    """My organization's published postings that could pair with this one (for "express interest")."""
+    if not current_user.is_authenticated or not posting.is_public or permissions.is_owner(current_user, posting):
+        return []
+    other = postings.MODELS["need" if posting.kind == "achievement" else "achievement"]
+    return list(db.session.scalars(
+        select(other).where(other.organization_id == current_user.organization_id, other.status == "published")
+        .order_by(other.published_at.desc())
+    ))
+
+
+def _interests_on(posting):
+    """Interests on this posting that the reader's organization takes part in (admins: all)."""
+    if not current_user.is_authenticated:
+        return []
+    column = Interest.need_id if posting.kind == "need" else Interest.achievement_id
+    stmt = select(Interest).where(column == posting.id).order_by(Interest.id.desc())
+    if not permissions.is_admin(current_user):
+        org = current_user.organization_id
+        stmt = stmt.where(or_(Interest.initiator_org_id == org, Interest.recipient_org_id == org))
+    return list(db.session.scalars(stmt))
 
 
 @bp.route(f"/{KIND_URL}/new", methods=["GET", "POST"])

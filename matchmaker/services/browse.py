@@ -1,7 +1,8 @@
-"""Browsing and searching the public pool: filters on published postings, newest first.
+"""Browsing and searching the public pool: filters on published postings.
 
-Keyword search is Chinese-aware in the simplest robust way: each whitespace-separated term must
-occur (as a substring, so 电池 finds 锂电池) in one of the posting's texts.
+Without keywords, the newest come first. With keywords, the matcher ranks postings by relevance
+(word segmentation and TF-IDF), and postings that contain every keyword as a substring (so 电池
+finds 锂电池 even where the segmenter made one word of it) follow, newest first.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import String, Select, and_, cast, func, or_, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, String, and_, cast, func, or_, select
 
 from matchmaker.extensions import db
 from matchmaker.models import Achievement, Need, Organization, Posting
@@ -33,6 +35,20 @@ class Filters:
     price_max: Decimal | None = None
 
 
+def filters_to_params(filters: Filters) -> dict:
+    """Filters as a JSON-safe dict (saved searches), empty values left out."""
+    params = {k: v for k, v in vars(filters).items() if v not in (None, "")}
+    return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in params.items()}
+
+
+def params_to_filters(params: dict) -> Filters:
+    values = dict(params)
+    for key in ("price_min", "price_max"):
+        if values.get(key) is not None:
+            values[key] = Decimal(str(values[key]))
+    return Filters(**{k: v for k, v in values.items() if k in Filters.__dataclass_fields__})
+
+
 def _escape_like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -47,11 +63,13 @@ def keyword_clause(model: type[Posting], kind: str, q: str):
     return and_(*clauses) if clauses else None
 
 
-def published_query(kind: str, filters: Filters) -> Select:
+def published_query(kind: str, filters: Filters, ranked_ids: list[int] | None = None) -> Select:
+    """Published postings passing the filters; ``ranked_ids`` widen the keyword match."""
     model = MODELS[kind]
     stmt = select(model).join(model.organization).where(model.status == "published")
     if filters.q.strip():
-        stmt = stmt.where(keyword_clause(model, kind, filters.q))
+        clause = keyword_clause(model, kind, filters.q)
+        stmt = stmt.where(or_(clause, model.id.in_(ranked_ids)) if ranked_ids else clause)
     if filters.field:
         stmt = stmt.where(model.field == filters.field)
     if filters.region:
@@ -71,8 +89,27 @@ def published_query(kind: str, filters: Filters) -> Select:
     return stmt.order_by(model.published_at.desc(), model.id.desc())
 
 
+class RankedPagination(Pagination):
+    """Pagination over a list already ordered in Python (relevance ranking)."""
+
+    def _query_items(self) -> list:
+        start = (self.page - 1) * self.per_page
+        return self._query_args["rows"][start : start + self.per_page]
+
+    def _query_count(self) -> int:
+        return len(self._query_args["rows"])
+
+
 def browse(kind: str, filters: Filters, page: int, per_page: int):
-    return db.paginate(published_query(kind, filters), page=page, per_page=per_page, error_out=False)
+    if not filters.q.strip():
+        return db.paginate(published_query(kind, filters), page=page, per_page=per_page, error_out=False)
+    from matchmaker.services import matching
+
+    ranked = matching.search_ids(kind, filters.q)
+    rows = list(db.session.scalars(published_query(kind, filters, ranked)).unique())
+    position = {posting_id: n for n, posting_id in enumerate(ranked)}
+    rows.sort(key=lambda p: position.get(p.id, len(position)))  # stable: unranked keep newest-first
+    return RankedPagination(page=page, per_page=per_page, error_out=False, rows=rows)
 
 
 def latest(kind: str, limit: int = 6) -> list[Posting]:

@@ -16,6 +16,8 @@ from matchmaker.extensions import db
 from matchmaker.models import Achievement, Need, Posting, User
 from matchmaker.models.base import utcnow
 from matchmaker.services.errors import Conflict, DomainError, Forbidden, NotFound
+from matchmaker.services.links import posting_path
+from matchmaker.services.notify import notify, org_members
 
 MODELS: dict[str, type[Posting]] = {"achievement": Achievement, "need": Need}
 
@@ -124,10 +126,16 @@ def _review(admin: User, posting: Posting, allowed: frozenset[str]) -> None:
 
 
 def publish(admin: User, posting: Posting) -> Posting:
+    """Publish, then tell the poster, both sides of strong suggestions and matching saved searches."""
+    from matchmaker.services import searches, suggestions
+
     _review(admin, posting, frozenset({"pending"}))
     posting.status = "published"
     posting.published_at = utcnow()
     posting.review_note = ""
+    notify(org_members(posting.organization_id), "posting_published", {"title": posting.title}, posting_path(posting))
+    suggestions.announce_strong(posting)
+    searches.announce(posting)
     db.session.commit()
     return posting
 
@@ -139,6 +147,8 @@ def reject(admin: User, posting: Posting, reason: str, revise: bool = False) -> 
         raise DomainError(_("Give a reason the poster can act on."))
     posting.status = "needs_revision" if revise else "rejected"
     posting.review_note = reason.strip()
+    notify(org_members(posting.organization_id), "posting_rejected",
+           {"title": posting.title, "reason": posting.review_note}, posting_path(posting))
     db.session.commit()
     return posting
 

@@ -1,0 +1,1 @@
+"""Interests, conversations and deals between the two sides of a pair."""

@@ -1,0 +1,145 @@
+"""Interest pages: express, list mine, the conversation with its actions, and the deal."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from matchmaker import permissions
+from matchmaker.auth.views import safe_next
+from matchmaker.interests.forms import DealForm, DeclineForm, ExpressForm, MessageForm, StatusForm
+from matchmaker.services import interests
+from matchmaker.services.errors import DomainError
+
+bp = Blueprint("interests", __name__, url_prefix="/interests")
+
+
+@bp.before_request
+@login_required
+def _login() -> None:
+    """Every interest page needs an account."""
+
+
+def _refuse(error: DomainError):
+    if error.status in (403, 404):
+        abort(error.status)
+    flash(str(error), "error")
+
+
+@bp.route("", methods=["POST"])
+def express():
+    form = ExpressForm()
+    back = safe_next(request.form.get("next"), url_for("interests.index"))
+    if not form.validate():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(back, 303)
+    try:
+        interest = interests.express(current_user, form.need_id.data, form.achievement_id.data, form.message.data or "")
+    except DomainError as error:
+        _refuse(error)
+        return redirect(back, 303)
+    flash(_("Your interest was sent. You will be notified when the other side answers."), "success")
+    return redirect(url_for("interests.detail", interest_id=interest.id), 303)
+
+
+@bp.route("")
+def index():
+    rows = interests.for_organization(current_user.organization_id)
+    return render_template("interests/index.html", rows=rows)
+
+
+@bp.route("/<int:interest_id>")
+def detail(interest_id: int):
+    try:
+        interest = interests.get_visible(current_user, interest_id)
+    except DomainError as error:
+        return _refuse(error)
+    is_party = current_user.organization_id in interest.party_org_ids()
+    return render_template(
+        "interests/detail.html",
+        interest=interest,
+        is_party=is_party,
+        is_recipient=current_user.organization_id == interest.recipient_org_id,
+        show_contacts=interest.contacts_shared and (is_party or permissions.is_admin(current_user)),
+        decline_form=DeclineForm(), status_form=StatusForm(), message_form=MessageForm(), deal_form=DealForm(),
+    )
+
+
+def _act(interest_id: int, action) -> object:
+    try:
+        interest = interests.get_visible(current_user, interest_id)
+        action(interest)
+    except DomainError as error:
+        _refuse(error)
+    return redirect(url_for("interests.detail", interest_id=interest_id), 303)
+
+
+@bp.route("/<int:interest_id>/accept", methods=["POST"])
+def accept(interest_id: int):
+    def run(interest):
+        interests.accept(current_user, interest)
+        flash(_("Accepted. Both sides can now see each other's contact details."), "success")
+
+    return _act(interest_id, run)
+
+
+@bp.route("/<int:interest_id>/decline", methods=["POST"])
+def decline(interest_id: int):
+    form = DeclineForm()
+
+    def run(interest):
+        if not form.validate():
+            raise DomainError(_("Say briefly why, so the other side can learn from it."))
+        interests.decline(current_user, interest, form.reason.data)
+        flash(_("Declined."), "success")
+
+    return _act(interest_id, run)
+
+
+@bp.route("/<int:interest_id>/withdraw", methods=["POST"])
+def withdraw(interest_id: int):
+    return _act(interest_id, lambda interest: interests.withdraw(current_user, interest))
+
+
+@bp.route("/<int:interest_id>/status", methods=["POST"])
+def change_status(interest_id: int):
+    form = StatusForm()
+
+    def run(interest):
+        if not form.validate():
+            raise DomainError(" ".join(e for errors in form.errors.values() for e in errors))
+        interests.move(current_user, interest, form.status.data, form.note.data or "")
+        flash(_("Status updated."), "success")
+
+    return _act(interest_id, run)
+
+
+@bp.route("/<int:interest_id>/messages", methods=["POST"])
+def message(interest_id: int):
+    form = MessageForm()
+
+    def run(interest):
+        if not form.validate():
+            raise DomainError(_("Write a message of 1 to 2,000 characters."))
+        interests.post_message(current_user, interest, form.body.data)
+
+    return _act(interest_id, run)
+
+
+@bp.route("/<int:interest_id>/deal", methods=["POST"])
+def deal(interest_id: int):
+    form = DealForm()
+
+    def run(interest):
+        if not form.validate():
+            raise DomainError(" ".join(e for errors in form.errors.values() for e in errors))
+        interests.record_deal(current_user, interest, interests.DealData(
+            contract_type=form.contract_type.data, amount_wan=form.amount_wan.data, signed_on=form.signed_on.data,
+            registration_no=form.registration_no.data or "",
+            mark_achievement_transferred=form.mark_achievement_transferred.data,
+            mark_need_fulfilled=form.mark_need_fulfilled.data,
+        ))
+        flash(_("Deal recorded. Congratulations!"), "success")
+
+    return _act(interest_id, run)

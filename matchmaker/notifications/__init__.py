@@ -1,0 +1,1 @@
+"""The notification centre, e-mail settings and saved searches."""

@@ -1,0 +1,1 @@
+"""Suggestions across my postings, and feedback on them."""

@@ -1,0 +1,80 @@
+"""The index follows the database: publish, edit, withdraw by anyone show in the next read."""
+
+from pathlib import Path
+
+from sqlalchemy import update
+
+from matchmaker.extensions import db
+from matchmaker.models import Achievement, Need
+from matchmaker.models.base import utcnow
+from matchmaker.services import matching
+
+
+def _ids(need_id, k=10):
+    need = db.session.get(Need, need_id)
+    return [s.posting.id for s in matching.suggestions_for(need, k=k)]
+
+
+def test_publish_withdraw_and_edit_are_followed(world, make, ctx):
+    need = make.need(world["hb_org"], title="焦化废水深度处理", keywords=["焦化废水", "深度处理"],
+                     problem="焦化废水生化出水COD在150mg/L以上，难以达标。", key_points="高级氧化", goals="COD≤50mg/L")
+    water = make.achievement(world["bj_org"], status="pending", title="焦化废水臭氧催化氧化深度处理技术",
+                             keywords=["焦化废水", "臭氧催化氧化"], field="environment",
+                             summary="焦化废水深度处理", description="臭氧催化氧化使COD降至50mg/L以下")
+    battery = make.achievement(world["bj_org"])  # published, unrelated
+    assert water not in _ids(need)  # pending: never suggested
+    # Another process publishes it (a plain UPDATE, as any worker's commit would look).
+    db.session.execute(update(Achievement).where(Achievement.id == water).values(status="published", updated_at=utcnow()))
+    db.session.commit()
+    ranked = _ids(need)
+    assert ranked[0] == water
+    # Withdrawn: gone from the next read, no restart.
+    db.session.execute(update(Achievement).where(Achievement.id == water).values(status="draft", updated_at=utcnow()))
+    db.session.commit()
+    assert water not in _ids(need)
+    # An edit that changes the text changes the ranking.
+    db.session.execute(update(Achievement).where(Achievement.id == battery).values(
+        title="焦化废水深度处理成套装备", keywords=["焦化废水", "深度处理"], updated_at=utcnow()))
+    db.session.commit()
+    assert _ids(need)[0] == battery
+
+
+def test_index_is_persisted_and_reused(app, world, make, ctx):
+    make.achievement(world["bj_org"])
+    matching.current_matcher()
+    index_dir = Path(app.config["MATCHING_INDEX_DIR"])
+    version = (index_dir / "CURRENT").read_text()
+    assert (index_dir / version / "app-meta.json").exists()
+    matching._STATES.clear()  # a fresh process: loads the saved index instead of refitting
+    matcher = matching.current_matcher()
+    assert (index_dir / "CURRENT").read_text() == version  # no refit on restart
+    assert "a1" in matcher and len(matcher) == 1
+
+
+def test_rebuild_swaps_atomically_and_prunes(app, world, make, ctx):
+    make.achievement(world["bj_org"])
+    first = matching.build_index()
+    second = matching.build_index()
+    index_dir = Path(app.config["MATCHING_INDEX_DIR"])
+    assert (index_dir / "CURRENT").read_text() == second != first
+    assert not (index_dir / first).exists()
+
+
+def test_search_ranks_and_keeps_substring_hits(client, world, make):
+    make.achievement(world["bj_org"], title="锂电池隔膜涂覆技术", keywords=["锂电池", "隔膜"], field="materials")
+    make.achievement(world["bj_org"], title="废旧锂电池回收湿法冶金", keywords=["锂电池", "回收"], field="environment")
+    make.achievement(world["tj_org"], title="高炉煤气干法除尘", keywords=["除尘"], field="steel")
+    page = client.get("/achievements/?q=锂电池 回收").get_data(as_text=True)
+    assert page.index("废旧锂电池回收湿法冶金") < page.index("锂电池隔膜涂覆技术")
+    assert "高炉煤气干法除尘" not in page
+    assert "锂电池隔膜涂覆技术" in client.get("/achievements/?q=电池").get_data(as_text=True)
+
+
+def test_cli_rebuild_and_suggest(app, runner, world, make):
+    need = make.need(world["hb_org"])
+    make.achievement(world["bj_org"])
+    result = runner.invoke(args=["matching", "rebuild"])
+    assert result.exit_code == 0 and "built" in result.output
+    result = runner.invoke(args=["matching", "suggest", "need", str(need)])
+    assert result.exit_code == 0 and "高性能锂电池正极材料制备技术" in result.output and "same_field" in result.output
+    assert runner.invoke(args=["matching", "suggest", "need", "999"]).exit_code != 0
