@@ -67,8 +67,8 @@ def _empty_tables() -> None:
 
 
 @pytest.fixture
-def app(database_url):
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
+def app(database_url, tmp_path):
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, "MATCHING_INDEX_DIR": str(tmp_path / "index")})
     with app.app_context():
         _empty_tables()
     yield app
@@ -78,12 +78,12 @@ def app(database_url):
 
 
 @pytest.fixture
-def make_app(database_url):
+def make_app(database_url, tmp_path):
     """Build extra apps with config overrides (e.g. CSRF on); their engines are closed afterwards."""
     built = []
 
     def build(**overrides):
-        extra = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+        extra = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, "MATCHING_INDEX_DIR": str(tmp_path / "index"), **overrides})
         built.append(extra)
         return extra
 
