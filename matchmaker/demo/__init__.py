@@ -1,0 +1,1 @@
+"""Demo data for `flask seed demo`: the project's own, fictional."""
