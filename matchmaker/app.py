@@ -9,7 +9,7 @@ from flask import Flask
 from matchmaker import cli, errors, i18n, templating
 from matchmaker.config import load_config
 from matchmaker.database import init_database
-from matchmaker.extensions import csrf, db, login_manager, migrate
+from matchmaker.extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,6 +29,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     migrate.init_app(app, db, render_as_batch=True, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
@@ -39,6 +40,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
 def register_blueprints(app: Flask) -> None:
     from matchmaker.admin.views import bp as admin_bp
+    from matchmaker.api import bp as api_bp
     from matchmaker.auth.views import bp as auth_bp
     from matchmaker.interests.views import bp as interests_bp
     from matchmaker.main.views import bp as main_bp
@@ -46,5 +48,5 @@ def register_blueprints(app: Flask) -> None:
     from matchmaker.postings.views import bp as postings_bp
     from matchmaker.suggestions.views import bp as suggestions_bp
 
-    for blueprint in (main_bp, auth_bp, postings_bp, interests_bp, suggestions_bp, notifications_bp, admin_bp):
+    for blueprint in (main_bp, auth_bp, postings_bp, interests_bp, suggestions_bp, notifications_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)

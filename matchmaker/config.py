@@ -38,6 +38,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PER_PAGE = 20
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
     # argon2id parameters (OWASP: m=19 MiB t=2 p=1 minimum; these are argon2-cffi's RFC 9106 low-memory profile).
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536
@@ -63,6 +65,7 @@ class TestingConfig(Config):
     TESTING = True
     WTF_CSRF_ENABLED = False
     ARGON2_TIME_COST = 1
+    RATELIMIT_ENABLED = False  # the tests that prove the limits switch it on
     ARGON2_MEMORY_COST = 8192
     ARGON2_PARALLELISM = 1
 
@@ -84,6 +87,8 @@ def load_config(app, name: str | None, overrides: dict | None) -> None:
             raise RuntimeError("SECRET_KEY must be set in production")
         secret = _instance_secret(app.instance_path)
     app.config["SECRET_KEY"] = secret
+    if os.environ.get("RATELIMIT_STORAGE_URI"):
+        app.config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
     for key in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_SENDER"):
         if key in os.environ:
             app.config[key] = os.environ[key]

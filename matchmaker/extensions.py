@@ -1,6 +1,8 @@
 """Unbound Flask extensions, bound to an app by ``create_app`` through ``init_app``."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -29,3 +31,5 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Storage from RATELIMIT_STORAGE_URI: memory:// counts per process; use redis:// with several workers.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

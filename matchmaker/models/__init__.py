@@ -5,8 +5,10 @@ from matchmaker.models.user import User
 from matchmaker.models.posting import Achievement, Need, Posting
 from matchmaker.models.interest import Deal, Interest, InterestEvent, Message
 from matchmaker.models.notification import Notification, SavedSearch, SuggestionFeedback
+from matchmaker.models.curation import AuditLog, CuratedPair, DuplicateVerdict
+from matchmaker.models.token import ApiToken
 
 __all__ = [
     "Organization", "User", "Achievement", "Need", "Posting", "Interest", "InterestEvent", "Message", "Deal",
-    "Notification", "SavedSearch", "SuggestionFeedback",
+    "Notification", "SavedSearch", "SuggestionFeedback", "AuditLog", "CuratedPair", "DuplicateVerdict", "ApiToken",
 ]

@@ -28,6 +28,8 @@ class Organization(db.Model):
     profile: Mapped[str] = mapped_column(Text, default="")
     verified: Mapped[bool] = mapped_column(default=False)
     suspended: Mapped[bool] = mapped_column(default=False)
+    verified_at: Mapped[datetime | None]
+    verification_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     users: Mapped[list[User]] = relationship(back_populates="organization")

@@ -37,6 +37,10 @@ class Posting:
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
     submitted_at: Mapped[datetime | None]
     published_at: Mapped[datetime | None] = mapped_column(index=True)
+    # Set by imports (one id per row of the source file), so importing a file twice changes nothing.
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # When the owner was warned that the posting will be archived for age or a passed deadline.
+    expiry_notice_at: Mapped[datetime | None]
 
     @declared_attr
     def organization_id(cls) -> Mapped[int]:

@@ -15,6 +15,7 @@ from matchmaker import permissions
 from matchmaker.extensions import db
 from matchmaker.models import Achievement, Need, Posting, User
 from matchmaker.models.base import utcnow
+from matchmaker.services import audit
 from matchmaker.services.errors import Conflict, DomainError, Forbidden, NotFound
 from matchmaker.services.links import posting_path
 from matchmaker.services.notify import notify, org_members
@@ -80,6 +81,11 @@ def create(user: User, kind: str, data: dict[str, Any], submit: bool) -> Posting
 def update(user: User, posting: Posting, data: dict[str, Any], submit: bool) -> Posting:
     if not permissions.can_edit(user, posting):
         raise Forbidden(_("You cannot edit this posting."))
+    if permissions.is_admin(user) and not permissions.is_owner(user, posting):
+        fields = tuple(n for n in FIELDS[posting.kind] if n in data and data[n] != getattr(posting, n))
+        before = audit.snapshot(posting, fields)
+        _apply(posting, posting.kind, data)
+        audit.record(user, "edit", posting, before, audit.snapshot(posting, fields))
     _apply(posting, posting.kind, data)
     if posting.status == "published" or (submit and posting.status in SUBMITTABLE):
         _to_pending(posting)
@@ -130,6 +136,7 @@ def publish(admin: User, posting: Posting) -> Posting:
     from matchmaker.services import searches, suggestions
 
     _review(admin, posting, frozenset({"pending"}))
+    audit.record(admin, "publish", posting, {"status": posting.status}, {"status": "published"})
     posting.status = "published"
     posting.published_at = utcnow()
     posting.review_note = ""
@@ -145,6 +152,8 @@ def reject(admin: User, posting: Posting, reason: str, revise: bool = False) -> 
     _review(admin, posting, frozenset({"pending"}))
     if not reason.strip():
         raise DomainError(_("Give a reason the poster can act on."))
+    audit.record(admin, "request_revision" if revise else "reject", posting, {"status": posting.status},
+                 {"status": "needs_revision" if revise else "rejected"}, reason.strip())
     posting.status = "needs_revision" if revise else "rejected"
     posting.review_note = reason.strip()
     notify(org_members(posting.organization_id), "posting_rejected",
@@ -155,6 +164,7 @@ def reject(admin: User, posting: Posting, reason: str, revise: bool = False) -> 
 
 def unpublish(admin: User, posting: Posting, reason: str) -> Posting:
     _review(admin, posting, frozenset({"published"}))
+    audit.record(admin, "unpublish", posting, {"status": "published"}, {"status": "pending"}, reason.strip())
     _to_pending(posting)
     posting.review_note = reason.strip()
     db.session.commit()

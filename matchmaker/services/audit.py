@@ -1,0 +1,41 @@
+"""The audit trail of admin actions: one append-only row per action, in the action's transaction."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from matchmaker.extensions import db
+from matchmaker.models import AuditLog, User
+
+
+def _plain(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(obj, fields: tuple[str, ...]) -> dict:
+    """The named attributes of ``obj`` as JSON-safe values (for before → after)."""
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def record(actor: User | None, action: str, target, before: dict | None = None, after: dict | None = None,
+           reason: str = "") -> AuditLog:
+    """Add an audit row to the current transaction (the caller commits, so both land or neither)."""
+    entry = AuditLog(
+        actor_id=actor.id if actor else None,
+        actor_label=f"user#{actor.id}" if actor else "system",
+        action=action,
+        target_type=getattr(target, "kind", None) or type(target).__name__.lower(),
+        target_id=getattr(target, "id", None),
+        before=before or {},
+        after=after or {},
+        reason=reason or "",
+    )
+    db.session.add(entry)
+    return entry
