@@ -47,6 +47,7 @@ def register_blueprints(app: Flask) -> None:
     from matchmaker.notifications.views import bp as notifications_bp
     from matchmaker.postings.views import bp as postings_bp
     from matchmaker.suggestions.views import bp as suggestions_bp
+    from matchmaker.transfer import bp as transfer_bp
 
-    for blueprint in (main_bp, auth_bp, postings_bp, interests_bp, suggestions_bp, notifications_bp, admin_bp, api_bp):
+    for blueprint in (main_bp, auth_bp, postings_bp, interests_bp, suggestions_bp, notifications_bp, admin_bp, api_bp, transfer_bp):
         app.register_blueprint(blueprint)

@@ -11,6 +11,7 @@ from matchmaker.services.errors import DomainError
 seed_cli = AppGroup("seed", help="Load data into the database.")
 users_cli = AppGroup("users", help="Manage accounts.")
 matching_cli = AppGroup("matching", help="The match index and suggestions.")
+pool_cli = AppGroup("pool", help="Curate the pool: expire, import, export.")
 
 
 @seed_cli.command("demo")
@@ -88,3 +89,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(matching_cli)
+    import matchmaker.transfer.cli  # noqa: F401  (adds `flask pool import` / `export` to the group)
+
+    app.cli.add_command(pool_cli)
