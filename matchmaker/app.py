@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from matchmaker import cli, errors, i18n, templating
+from matchmaker import cli, errors, i18n, security, templating
 from matchmaker.config import load_config
 from matchmaker.database import init_database
 from matchmaker.extensions import csrf, db, limiter, login_manager, migrate
@@ -33,13 +33,14 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     i18n.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     cli.init_app(app)
     register_blueprints(app)
     return app
 
 
 def register_blueprints(app: Flask) -> None:
-    from matchmaker.admin.views import bp as admin_bp
+    from matchmaker.admin import bp as admin_bp
     from matchmaker.api import bp as api_bp
     from matchmaker.auth.views import bp as auth_bp
     from matchmaker.interests.views import bp as interests_bp

@@ -50,7 +50,7 @@ def matching_rebuild() -> None:
     """Refit the match index from every published posting and make it current."""
     import time
 
-    from matchmaker.services import matching
+    from matchmaker.services import match_index
 
     started = time.perf_counter()
     with click.progressbar(length=1, label="Fitting the match index", show_pos=True) as bar:
@@ -59,7 +59,7 @@ def matching_rebuild() -> None:
             bar.length = max(total, 1)
             bar.update(done - bar.pos)
 
-        version = matching.build_index(progress=progress)
+        version = match_index.build_index(progress=progress)
     click.echo(f"Index {version} built in {time.perf_counter() - started:.1f} s.")
 
 
@@ -83,6 +83,15 @@ def matching_suggest(kind: str, posting_id: int, k: int) -> None:
     for rank, s in enumerate(suggestions, 1):
         click.echo(f"{rank:>2}. {s.score:.3f} {s.strength:<6} #{s.posting.id} {s.posting.title}")
         click.echo(f"    reasons: {', '.join(s.reasons) or '-'}; shared terms: {'、'.join(s.shared_terms) or '-'}")
+
+
+@pool_cli.command("expire")
+def pool_expire() -> None:
+    """Warn owners of postings about to expire and archive those warned earlier (idempotent; cron-safe)."""
+    from matchmaker.services import lifecycle
+
+    report = lifecycle.expire()
+    click.echo(f"Owners warned: {report.noticed}; postings archived: {report.archived}.")
 
 
 def init_app(app: Flask) -> None:

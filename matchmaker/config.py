@@ -38,8 +38,12 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PER_PAGE = 20
+    POSTING_MAX_AGE_DAYS = 365  # untouched this long: archived by `flask pool expire`
+    EXPIRY_NOTICE_DAYS = 14  # owners are warned this long before
+    EXPIRY_GRACE_DAYS = 7  # and archived no sooner than this after the warning
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    AUTH_RATE_LIMIT = "10 per minute"  # login and registration attempts per client address
     # argon2id parameters (OWASP: m=19 MiB t=2 p=1 minimum; these are argon2-cffi's RFC 9106 low-memory profile).
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536

@@ -226,4 +226,7 @@ NOTIFICATION_EVENTS: dict[str, Label] = {
     "posting_published": ("发布已通过审核", "Posting approved"),
     "posting_rejected": ("发布未通过或需修改", "Posting rejected or sent back"),
     "saved_search": ("订阅的检索有新结果", "New results for a saved search"),
+    "pair_recommended": ("平台推荐对接", "Pair recommended by the platform"),
+    "posting_expiring": ("发布即将到期归档", "Posting about to be archived"),
+    "posting_archived": ("发布已归档", "Posting archived"),
 }

@@ -100,4 +100,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         choices=choices, page_url=page_url, lang=current_lang, trl_levels=list(domain.TRL),
         unread_notifications=unread_notifications,
+        url_map_endpoints=lambda: {rule.endpoint for rule in app.url_map.iter_rules()},
     )

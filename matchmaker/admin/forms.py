@@ -1,8 +1,8 @@
-"""The review decision form."""
+"""Forms of the admin area."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, TextAreaField
-from wtforms.validators import Length, ValidationError
+from wtforms import DateField, HiddenField, IntegerField, PasswordField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from matchmaker.forms import BaseForm
 
@@ -22,3 +22,36 @@ class ReviewForm(BaseForm):
     def validate_reason(self, field):
         if self.decision.data in ("revise", "reject") and not (field.data or "").strip():
             raise ValidationError(_l("Give a reason the poster can act on."))
+
+
+class ReasonForm(BaseForm):
+    reason = TextAreaField(_l("Reason or note"), validators=[Length(max=1000)])
+
+
+class MergeForm(BaseForm):
+    keep = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+    reason = TextAreaField(_l("Note"), validators=[Length(max=1000)])
+
+
+class RoleForm(BaseForm):
+    role = SelectField(_l("Role"), choices=[("member", _l("Member")), ("admin", _l("Administrator"))])
+    password = PasswordField(_l("Your password (to confirm)"), validators=[InputRequired(), Length(max=128)])
+    reason = StringField(_l("Reason"), validators=[Length(max=500)])
+
+
+class PairForm(BaseForm):
+    need_id = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+    achievement_id = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+    decision = HiddenField(validators=[InputRequired()])
+    note = StringField(_l("Note"), validators=[Length(max=500)])
+
+
+class AuditFilterForm(BaseForm):
+    class Meta:
+        csrf = False
+
+    action = SelectField(_l("Action"), validators=[Optional()])
+    target_type = SelectField(_l("Target"), validators=[Optional()])
+    actor = StringField(_l("Actor e-mail"), validators=[Optional(), Length(max=254)])
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("To"), validators=[Optional()])

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from matchmaker import permissions
 from matchmaker.auth.views import safe_next
 from matchmaker.interests.forms import DealForm, DeclineForm, ExpressForm, MessageForm, StatusForm
-from matchmaker.services import interests
+from matchmaker.services import audit, interests
 from matchmaker.services.errors import DomainError
 
 bp = Blueprint("interests", __name__, url_prefix="/interests")
@@ -56,6 +56,8 @@ def detail(interest_id: int):
     except DomainError as error:
         return _refuse(error)
     is_party = current_user.organization_id in interest.party_org_ids()
+    if interest.contacts_shared and not is_party:  # an admin looking at both sides' contacts
+        audit.contact_reveal(current_user, interest, "interest contacts")
     return render_template(
         "interests/detail.html",
         interest=interest,

@@ -12,7 +12,7 @@ from matchmaker.admin.forms import ReviewForm
 from matchmaker.extensions import db
 from matchmaker.postings.forms import AchievementForm, FilterForm, NeedForm
 from matchmaker.models import Interest
-from matchmaker.services import browse, postings, suggestions
+from matchmaker.services import audit, browse, lifecycle, postings, suggestions
 from matchmaker.services.errors import DomainError
 
 bp = Blueprint("postings", __name__)
@@ -57,12 +57,16 @@ def detail(kind: str, posting_id: int):
     except DomainError as error:
         return _fail(error)
     show_suggestions = permissions.can_see_suggestions(current_user, posting) and posting.is_public
+    show_contact = permissions.can_see_contact(current_user, posting)
+    if show_contact and permissions.is_admin(current_user) and not permissions.is_owner(current_user, posting):
+        audit.contact_reveal(current_user, posting, "posting contact")
     return render_template(
         "postings/detail.html",
         posting=posting,
         kind_url=kind,
-        show_contact=permissions.can_see_contact(current_user, posting),
+        show_contact=show_contact,
         can_edit=permissions.can_edit(current_user, posting),
+        can_renew=permissions.is_owner(current_user, posting) and posting.status == "archived",
         can_review=permissions.can_review(current_user, posting),
         review_form=ReviewForm(),
         suggestion_rows=suggestions.for_posting(current_user, posting) if show_suggestions else None,
@@ -142,7 +146,7 @@ def edit(kind: str, posting_id: int):
     return render_template("postings/form.html", form=form, kind=singular, kind_url=kind, posting=posting), status
 
 
-@bp.route(f"/{KIND_URL}/<int:posting_id>/<any(submit, withdraw, delete):action>", methods=["POST"])
+@bp.route(f"/{KIND_URL}/<int:posting_id>/<any(submit, withdraw, delete, renew):action>", methods=["POST"])
 @login_required
 def change_status(kind: str, posting_id: int, action: str):
     singular = KINDS[kind]
@@ -154,6 +158,10 @@ def change_status(kind: str, posting_id: int, action: str):
         elif action == "withdraw":
             postings.withdraw(current_user, posting)
             flash(_("Withdrawn: the posting is a draft again and no longer public."), "success")
+        elif action == "renew":
+            lifecycle.renew(current_user, posting)
+            flash(_("Renewed: the posting stays in the pool.") if posting.is_public
+                  else _("Renewed: the posting goes back to review."), "success")
         else:
             postings.delete_draft(current_user, posting)
             flash(_("Draft deleted."), "success")

@@ -9,6 +9,14 @@ from matchmaker.extensions import db
 from matchmaker.models import AuditLog, User
 
 
+ACTIONS = (
+    "publish", "reject", "request_revision", "unpublish", "edit", "merge", "not_duplicate", "archive",
+    "verify", "suspend", "unsuspend", "activate", "deactivate", "role_change", "curate_pair", "contact_reveal",
+    "import",
+)
+TARGET_TYPES = ("achievement", "need", "organization", "user", "interest", "file")
+
+
 def _plain(value):
     if isinstance(value, (datetime, date)):
         return value.isoformat()
@@ -39,3 +47,9 @@ def record(actor: User | None, action: str, target, before: dict | None = None, 
     )
     db.session.add(entry)
     return entry
+
+
+def contact_reveal(admin: User, target, what: str) -> None:
+    """An admin saw personal contact details they are not a party to: keep a trace (PIPL)."""
+    record(admin, "contact_reveal", target, {}, {"shown": what})
+    db.session.commit()

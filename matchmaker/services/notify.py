@@ -26,6 +26,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "posting_published": ("“{title}”已通过审核并发布", "“{title}” was approved and published"),
     "posting_rejected": ("“{title}”未通过审核或需修改：{reason}", "“{title}” was rejected or sent back: {reason}"),
     "saved_search": ("订阅“{name}”有新结果：“{title}”", "New result for your saved search “{name}”: “{title}”"),
+    "pair_recommended": ("平台向您推荐对接：“{title}” ⇄ “{other}”", "The platform recommends a pair: “{title}” ⇄ “{other}”"),
+    "posting_expiring": ("“{title}”将于 {date} 归档，如仍有效请续期", "“{title}” will be archived on {date}; renew it if it is still current"),
+    "posting_archived": ("“{title}”已归档：{reason}", "“{title}” was archived: {reason}"),
 }
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import update
 from matchmaker.extensions import db
 from matchmaker.models import Achievement, Need
 from matchmaker.models.base import utcnow
-from matchmaker.services import matching
+from matchmaker.services import match_index, matching
 
 
 def _ids(need_id, k=10):
@@ -41,20 +41,20 @@ def test_publish_withdraw_and_edit_are_followed(world, make, ctx):
 
 def test_index_is_persisted_and_reused(app, world, make, ctx):
     make.achievement(world["bj_org"])
-    matching.current_matcher()
+    match_index.current_matcher()
     index_dir = Path(app.config["MATCHING_INDEX_DIR"])
     version = (index_dir / "CURRENT").read_text()
     assert (index_dir / version / "app-meta.json").exists()
-    matching._STATES.clear()  # a fresh process: loads the saved index instead of refitting
-    matcher = matching.current_matcher()
+    match_index._STATES.clear()  # a fresh process: loads the saved index instead of refitting
+    matcher = match_index.current_matcher()
     assert (index_dir / "CURRENT").read_text() == version  # no refit on restart
     assert "a1" in matcher and len(matcher) == 1
 
 
 def test_rebuild_swaps_atomically_and_prunes(app, world, make, ctx):
     make.achievement(world["bj_org"])
-    first = matching.build_index()
-    second = matching.build_index()
+    first = match_index.build_index()
+    second = match_index.build_index()
     index_dir = Path(app.config["MATCHING_INDEX_DIR"])
     assert (index_dir / "CURRENT").read_text() == second != first
     assert not (index_dir / first).exists()

@@ -1,0 +1,91 @@
+"""Organizations and users: verify, suspend, deactivate, grant or revoke admin."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from matchmaker.admin import bp
+from matchmaker.admin.forms import ReasonForm, RoleForm
+from matchmaker.extensions import db
+from matchmaker.models import Organization, User
+from matchmaker.services import admin_accounts
+from matchmaker.services.errors import DomainError
+
+
+def _search(stmt, *columns):
+    q = (request.args.get("q") or "").strip()[:100]
+    if q:
+        stmt = stmt.where(or_(*(c.contains(q, autoescape=True) for c in columns)))
+    return stmt, q
+
+
+def _done(error: DomainError | None, target: str):
+    """Back to the list, with the refusal as a message (a wrong step-up password is not a 403 page)."""
+    if error is not None:
+        flash(str(error), "error")
+    return redirect(url_for(target), 303)
+
+
+@bp.route("/organizations")
+def organizations():
+    stmt, q = _search(select(Organization).order_by(Organization.verified, Organization.name),
+                      Organization.name, Organization.credit_code)
+    page = db.paginate(stmt, per_page=50, error_out=False)
+    return render_template("admin/organizations.html", page=page, q=q, form=ReasonForm())
+
+
+@bp.route("/organizations/<int:org_id>/<any(verify, suspend, unsuspend):action>", methods=["POST"])
+def organization_action(org_id: int, action: str):
+    org = db.session.get(Organization, org_id) or abort(404)
+    form = ReasonForm()
+    if not form.validate():
+        abort(400)
+    try:
+        if action == "verify":
+            admin_accounts.verify_organization(current_user, org, form.reason.data or "")
+            flash(_("Verified: %(name)s", name=org.name), "success")
+        else:
+            admin_accounts.set_suspended(current_user, org, action == "suspend", form.reason.data or "")
+            flash(_("Saved."), "success")
+    except DomainError as error:
+        return _done(error, "admin.organizations")
+    return _done(None, "admin.organizations")
+
+
+@bp.route("/users")
+def users():
+    stmt, q = _search(select(User).order_by(User.id), User.email, User.name)
+    page = db.paginate(stmt, per_page=50, error_out=False)
+    return render_template("admin/users.html", page=page, q=q, form=ReasonForm(), role_form=RoleForm())
+
+
+@bp.route("/users/<int:user_id>/<any(activate, deactivate):action>", methods=["POST"])
+def user_active(user_id: int, action: str):
+    user = db.session.get(User, user_id) or abort(404)
+    form = ReasonForm()
+    if not form.validate():
+        abort(400)
+    try:
+        admin_accounts.set_active(current_user, user, action == "activate", form.reason.data or "")
+        flash(_("Saved."), "success")
+    except DomainError as error:
+        return _done(error, "admin.users")
+    return _done(None, "admin.users")
+
+
+@bp.route("/users/<int:user_id>/role", methods=["POST"])
+def user_role(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = RoleForm()
+    if not form.validate():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for("admin.users"), 303)
+    try:
+        admin_accounts.set_role(current_user, user, form.role.data, form.password.data, form.reason.data or "")
+        flash(_("Role changed: %(name)s", name=user.name), "success")
+    except DomainError as error:
+        return _done(error, "admin.users")
+    return _done(None, "admin.users")

@@ -1,0 +1,36 @@
+"""Curated pairings: the best suggested pairs, recommend one to both sides or dismiss it."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from matchmaker.admin import bp
+from matchmaker.admin.forms import PairForm
+from matchmaker.services import curation
+from matchmaker.services.errors import DomainError
+
+
+@bp.route("/pairs")
+def pairs():
+    return render_template("admin/pairs.html", rows=curation.pairs_for_admin(), curated=curation.recommended_pairs(),
+                           form=PairForm())
+
+
+@bp.route("/pairs", methods=["POST"])
+def curate():
+    form = PairForm()
+    if not form.validate() or form.decision.data not in ("recommended", "dismissed"):
+        abort(400)
+    try:
+        curation.curate_pair(current_user, form.need_id.data, form.achievement_id.data, form.decision.data,
+                             form.note.data or "")
+    except DomainError as error:
+        if error.status in (403, 404):
+            abort(error.status)
+        flash(str(error), "error")
+    else:
+        flash(_("Recommended to both sides.") if form.decision.data == "recommended"
+              else _("Dismissed: this pair will not be suggested again."), "success")
+    return redirect(url_for("admin.pairs"), 303)

@@ -1,0 +1,88 @@
+"""The review queue: checklist, possible duplicates, decisions; and the duplicate comparison."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from matchmaker.admin import bp
+from matchmaker.admin.forms import MergeForm, ReasonForm, ReviewForm
+from matchmaker.auth.views import safe_next
+from matchmaker.extensions import db
+from matchmaker.services import curation, postings
+from matchmaker.services.errors import DomainError
+
+KIND = "<any(achievement, need):kind>"
+
+
+@bp.route("/review")
+def review_queue():
+    queue = {}
+    for kind, model in postings.MODELS.items():
+        rows = db.session.scalars(select(model).where(model.status == "pending").order_by(model.submitted_at))
+        queue[kind] = [(p, curation.checklist(p), curation.possible_duplicates(p)) for p in rows]
+    return render_template("admin/review.html", queue=queue, form=ReviewForm())
+
+
+@bp.route(f"/{KIND}/<int:posting_id>/review", methods=["POST"])
+def review(kind: str, posting_id: int):
+    try:
+        posting = curation.find_posting(kind, posting_id)
+    except DomainError:
+        abort(404)
+    form = ReviewForm()
+    back = safe_next(request.form.get("next"), url_for("admin.review_queue"))
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(back, 303)
+    try:
+        if form.decision.data == "publish":
+            postings.publish(current_user, posting)
+            flash(_("Published: %(title)s", title=posting.title), "success")
+        elif form.decision.data == "unpublish":
+            postings.unpublish(current_user, posting, form.reason.data)
+            flash(_("Taken back into review: %(title)s", title=posting.title), "success")
+        else:
+            postings.reject(current_user, posting, form.reason.data, revise=form.decision.data == "revise")
+            flash(_("Sent back to the poster: %(title)s", title=posting.title), "success")
+    except DomainError as error:
+        if error.status == 403:
+            abort(403)
+        flash(str(error), "error")
+    return redirect(back, 303)
+
+
+@bp.route(f"/duplicates/{KIND}/<int:posting_id>/<int:other_id>")
+def compare(kind: str, posting_id: int, other_id: int):
+    try:
+        first, second = curation.find_posting(kind, posting_id), curation.find_posting(kind, other_id)
+    except DomainError:
+        abort(404)
+    return render_template("admin/compare.html", first=first, second=second, kind=kind,
+                           merge_form=MergeForm(), reason_form=ReasonForm())
+
+
+@bp.route(f"/duplicates/{KIND}/<int:posting_id>/<int:other_id>/<any(merge, distinct):action>", methods=["POST"])
+def resolve_duplicate(kind: str, posting_id: int, other_id: int, action: str):
+    try:
+        first, second = curation.find_posting(kind, posting_id), curation.find_posting(kind, other_id)
+    except DomainError:
+        abort(404)
+    try:
+        if action == "distinct":
+            curation.mark_not_duplicate(current_user, first, second)
+            flash(_("Marked as not a duplicate."), "success")
+        else:
+            form = MergeForm()
+            if not form.validate() or form.keep.data not in (first.id, second.id):
+                abort(400)
+            keep, drop = (first, second) if form.keep.data == first.id else (second, first)
+            moved = curation.merge(current_user, keep, drop, form.reason.data or "")
+            flash(_("Merged: the other posting is archived and %(num)d interests moved.", num=moved), "success")
+    except DomainError as error:
+        if error.status in (403, 404):
+            abort(error.status)
+        flash(str(error), "error")
+    return redirect(url_for("admin.review_queue"), 303)

@@ -1,0 +1,177 @@
+"""Admin curation: quality checklist, near-duplicates and merging, curated pairs.
+
+Every action writes an audit row in its own transaction; the caller's view only parses input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from matchmaker import permissions
+from matchmaker.extensions import db
+from matchmaker.models import Achievement, CuratedPair, DuplicateVerdict, Interest, Need, Posting, User
+from matchmaker.models.interest import OPEN_STATUSES
+from matchmaker.services import audit, matching
+from matchmaker.services.errors import Conflict, DomainError, Forbidden, NotFound
+from matchmaker.services.links import posting_path
+from matchmaker.services.notify import notify, org_members
+
+DUPLICATE_SIMILARITY = 0.5  # matcher similarity (identical texts score about 0.6) above which postings are flagged
+
+
+def _require_admin(user: User) -> None:
+    if not permissions.is_admin(user):
+        raise Forbidden(_("Only administrators can do this."))
+
+
+@dataclass
+class Check:
+    label: str
+    ok: bool
+
+
+def checklist(posting: Posting) -> list[Check]:
+    """What a reviewer checks before publishing, computed from the posting."""
+    checks = [
+        Check(_("Title, field and 1–5 keywords given"), bool(posting.title and posting.field and posting.keywords)),
+        Check(_("Contact person, phone and e-mail present"),
+              bool(posting.contact_name and posting.contact_phone and posting.contact_email)),
+        Check(_("Organization verified"), posting.organization.verified),
+    ]
+    if isinstance(posting, Achievement):
+        checks += [
+            Check(_("Maturity (TRL) stated"), bool(posting.trl)),
+            Check(_("Technical advantages described"), len(posting.advantages or "") >= 10),
+            Check(_("Description of at least 50 characters"), len(posting.description or "") >= 50),
+        ]
+    else:
+        checks += [
+            Check(_("Three-part problem statement complete"),
+                  all(len(t or "") >= 5 for t in (posting.problem, posting.key_points, posting.goals))),
+            Check(_("Lowest acceptable maturity stated"), bool(posting.min_trl)),
+            Check(_("Deadline not passed"), posting.deadline is None or posting.deadline >= date.today()),
+        ]
+    return checks
+
+
+def _judged(kind: str, posting_id: int) -> set[int]:
+    rows = db.session.scalars(select(DuplicateVerdict.other_id).where(
+        DuplicateVerdict.kind == kind, DuplicateVerdict.posting_id == posting_id))
+    return set(rows)
+
+
+def possible_duplicates(posting: Posting, k: int = 3) -> list[tuple[Posting, float]]:
+    """Published postings of the same kind whose text is very close, minus pairs already judged."""
+    judged = _judged(posting.kind, posting.id)
+    return [
+        (other, score) for other, score in matching.similar_postings(posting, k=k + len(judged))
+        if score >= DUPLICATE_SIMILARITY and other.id != posting.id and other.id not in judged
+    ][:k]
+
+
+def _verdict(admin: User, kind: str, a: int, b: int, verdict: str) -> None:
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    for first, second in ((a, b), (b, a)):
+        stmt = insert(DuplicateVerdict).values(kind=kind, posting_id=first, other_id=second, verdict=verdict,
+                                                admin_id=admin.id)
+        db.session.execute(stmt.on_conflict_do_update(
+            index_elements=["kind", "posting_id", "other_id"], set_={"verdict": verdict, "admin_id": admin.id}))
+
+
+def mark_not_duplicate(admin: User, posting: Posting, other: Posting) -> None:
+    _require_admin(admin)
+    if posting.kind != other.kind or posting.id == other.id:
+        raise DomainError(_("Choose two different postings of the same kind."))
+    _verdict(admin, posting.kind, posting.id, other.id, "not_duplicate")
+    audit.record(admin, "not_duplicate", posting, {}, {"other_id": other.id})
+    db.session.commit()
+
+
+def merge(admin: User, keep: Posting, drop: Posting, reason: str = "") -> int:
+    """Keep one posting, archive the other and move its interests over; returns interests moved."""
+    _require_admin(admin)
+    if keep.kind != drop.kind or keep.id == drop.id:
+        raise DomainError(_("Choose two different postings of the same kind."))
+    if drop.status in ("archived", "transferred", "fulfilled"):
+        raise Conflict(_("That posting is already closed."))
+    column = Interest.need_id if keep.kind == "need" else Interest.achievement_id
+    other_column = Interest.achievement_id if keep.kind == "need" else Interest.need_id
+    moved = 0
+    for interest in db.session.scalars(select(Interest).where(column == drop.id)):
+        clash = db.session.scalar(select(Interest.id).where(
+            column == keep.id, other_column == getattr(interest, other_column.key),
+            Interest.status.in_(OPEN_STATUSES)))
+        if clash is not None and interest.status in OPEN_STATUSES:
+            interest.status = "withdrawn"  # the kept posting already has this conversation open
+            continue
+        setattr(interest, column.key, keep.id)
+        moved += 1
+    before = {"status": drop.status}
+    drop.status = "archived"
+    _verdict(admin, keep.kind, keep.id, drop.id, "merged")
+    audit.record(admin, "merge", drop, before, {"status": "archived", "merged_into": keep.id, "interests_moved": moved},
+                 reason)
+    notify(org_members(drop.organization_id), "posting_archived",
+           {"title": drop.title, "reason": _("merged with “%(title)s”", title=keep.title)}, posting_path(keep))
+    db.session.commit()
+    return moved
+
+
+def curate_pair(admin: User, need_id: int, achievement_id: int, decision: str, note: str = "") -> CuratedPair:
+    """Recommend a pair to both sides (highlighted, notified) or dismiss it for everyone."""
+    _require_admin(admin)
+    if decision not in ("recommended", "dismissed"):
+        raise DomainError(_("Unknown decision."))
+    need, achievement = db.session.get(Need, need_id), db.session.get(Achievement, achievement_id)
+    if need is None or achievement is None or not (need.is_public and achievement.is_public):
+        raise NotFound(_("Only published postings can be paired."))
+    pair = db.session.scalar(select(CuratedPair).where(
+        CuratedPair.need_id == need_id, CuratedPair.achievement_id == achievement_id))
+    before = {"decision": pair.decision} if pair else {}
+    if pair is None:
+        pair = CuratedPair(need_id=need_id, achievement_id=achievement_id)
+        db.session.add(pair)
+    pair.decision, pair.admin_id, pair.note = decision, admin.id, note.strip()
+    audit.record(admin, "curate_pair", need, before, {"decision": decision, "achievement_id": achievement_id}, note)
+    if decision == "recommended":
+        key = f"{need_id}:{achievement_id}"
+        for mine, other in ((need, achievement), (achievement, need)):
+            notify(org_members(mine.organization_id), "pair_recommended", {"title": mine.title, "other": other.title},
+                   posting_path(mine), dedupe_key=key)
+    db.session.commit()
+    return pair
+
+
+def recommended_pairs() -> list[CuratedPair]:
+    return list(db.session.scalars(select(CuratedPair).order_by(CuratedPair.id.desc())))
+
+
+def close_interests_of(posting: Posting) -> None:
+    """When a posting leaves the pool, its unanswered interests are withdrawn (not deleted)."""
+    column = Interest.need_id if posting.kind == "need" else Interest.achievement_id
+    db.session.execute(update(Interest).where(column == posting.id, Interest.status == "proposed").values(status="withdrawn"))
+
+
+def pairs_for_admin(limit: int = 50) -> list[tuple[Need, matching.SuggestionView]]:
+    """The best suggested pairs across published needs (the admin's "best pairs" view)."""
+    rows = []
+    needs = db.session.scalars(select(Need).where(Need.status == "published").order_by(Need.published_at.desc()).limit(200))
+    for need in needs:
+        for view in matching.suggestions_for(need, k=3):
+            rows.append((need, view))
+    rows.sort(key=lambda row: -row[1].score)
+    return rows[:limit]
+
+
+def find_posting(kind: str, posting_id: int) -> Posting:
+    model = Achievement if kind == "achievement" else Need
+    posting = db.session.get(model, posting_id)
+    if posting is None:
+        raise NotFound(_("Posting not found."))
+    return posting
+
