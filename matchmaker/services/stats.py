@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import distinct, func, literal_column, select
 from sqlalchemy.orm import aliased
 
 from matchmaker.extensions import db
@@ -23,9 +23,10 @@ COMMON_NEED_MIN_SIMILARITY = 0.35
 
 def _month(column):
     """'YYYY-MM' of a date/datetime column, on SQLite and PostgreSQL."""
+    # Literal formats (not bound parameters) so GROUP BY repeats the very same expression on PostgreSQL.
     if db.session.get_bind().dialect.name == "postgresql":
-        return func.to_char(column, "YYYY-MM")
-    return func.strftime("%Y-%m", column)
+        return func.to_char(column, literal_column("'YYYY-MM'"))
+    return func.strftime(literal_column("'%Y-%m'"), column)
 
 
 def postings_by(column_name: str) -> dict[str, dict[str, int]]:

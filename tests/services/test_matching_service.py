@@ -40,7 +40,7 @@ def test_publish_withdraw_and_edit_are_followed(world, make, ctx):
 
 
 def test_index_is_persisted_and_reused(app, world, make, ctx):
-    make.achievement(world["bj_org"])
+    posting_id = make.achievement(world["bj_org"])
     match_index.current_matcher()
     index_dir = Path(app.config["MATCHING_INDEX_DIR"])
     version = (index_dir / "CURRENT").read_text()
@@ -48,7 +48,7 @@ def test_index_is_persisted_and_reused(app, world, make, ctx):
     match_index._STATES.clear()  # a fresh process: loads the saved index instead of refitting
     matcher = match_index.current_matcher()
     assert (index_dir / "CURRENT").read_text() == version  # no refit on restart
-    assert "a1" in matcher and len(matcher) == 1
+    assert f"a{posting_id}" in matcher and len(matcher) == 1
 
 
 def test_rebuild_swaps_atomically_and_prunes(app, world, make, ctx):
