@@ -6,7 +6,7 @@ PORT   ?= 5000
 HOST   ?= 127.0.0.1
 export FLASK_APP := wsgi.py
 
-.PHONY: run test install install-dev translations extract-messages db demo clean
+.PHONY: run test test-e2e e2e-browser install install-dev translations extract-messages db demo clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,8 +45,20 @@ run: install translations demo          ## set up everything and serve http://$(
 	@echo ""
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-test: install-dev translations           ## run the whole test suite
+# The e2e tests drive Debian's Chromium (never `playwright install`); CJK text needs a CJK font.
+# Installed only when missing, and only as root (CI); without them the e2e tests skip with a reason.
+e2e-browser:                             ## install chromium and fonts-wqy-microhei for the e2e tests
+	@if command -v chromium >/dev/null 2>&1 && dpkg -s fonts-wqy-microhei >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing chromium and fonts-wqy-microhei for the e2e tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-wqy-microhei >/dev/null; \
+	else echo "chromium or fonts-wqy-microhei is missing (install them as root): the e2e tests will be skipped."; fi
+
+test: install-dev translations e2e-browser  ## run the whole test suite (unit, web and e2e)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+test-e2e: install-dev translations e2e-browser  ## only the browser tests (tests/e2e), screenshots in tests/e2e/screenshots/
+	$(BIN)/python -m pytest -q tests/e2e $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
