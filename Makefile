@@ -6,7 +6,7 @@ PORT   ?= 5000
 HOST   ?= 127.0.0.1
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-e2e e2e-browser install install-dev translations extract-messages db demo clean
+.PHONY: run test test-e2e e2e-browser check-migrations install install-dev translations extract-messages db demo clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,3 +62,12 @@ test-e2e: install-dev translations e2e-browser  ## only the browser tests (tests
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+MIGRATION_DB ?= sqlite:///$(CURDIR)/instance/migration-check.db
+check-migrations: install               ## upgrade → downgrade base → upgrade → flask db check (MIGRATION_DB=url)
+	rm -f $(CURDIR)/instance/migration-check.db*
+	DATABASE_URL=$(MIGRATION_DB) $(BIN)/flask db upgrade
+	DATABASE_URL=$(MIGRATION_DB) $(BIN)/flask db downgrade base
+	DATABASE_URL=$(MIGRATION_DB) $(BIN)/flask db upgrade
+	DATABASE_URL=$(MIGRATION_DB) $(BIN)/flask db check
+	rm -f $(CURDIR)/instance/migration-check.db*

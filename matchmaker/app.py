@@ -40,6 +40,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
 
 def register_blueprints(app: Flask) -> None:
+    from matchmaker.account.views import bp as account_bp
     from matchmaker.admin import bp as admin_bp
     from matchmaker.api import bp as api_bp
     from matchmaker.auth.views import bp as auth_bp
@@ -50,5 +51,5 @@ def register_blueprints(app: Flask) -> None:
     from matchmaker.suggestions.views import bp as suggestions_bp
     from matchmaker.transfer import bp as transfer_bp
 
-    for blueprint in (main_bp, auth_bp, postings_bp, interests_bp, suggestions_bp, notifications_bp, admin_bp, api_bp, transfer_bp):
+    for blueprint in (main_bp, auth_bp, postings_bp, interests_bp, suggestions_bp, notifications_bp, admin_bp, api_bp, transfer_bp, account_bp):
         app.register_blueprint(blueprint)

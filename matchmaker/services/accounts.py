@@ -156,3 +156,66 @@ def create_admin(email: str, name: str, password: str, organization_name: str) -
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change the password (the current one is required); every other session ends."""
+    ok, _upgraded = passwords.verify_password(user.password_hash, current or "")
+    if not ok:
+        raise DomainError(_("The current password is not correct."))
+    problem = password_problem(new, user.email, user.name)
+    if problem:
+        raise DomainError(problem)
+    user.password_hash = passwords.hash_password(new)
+    user.session_token = new_session_token()
+    db.session.commit()
+
+
+def export_data(user: User) -> dict:
+    """Everything the platform holds about this person (PIPL art. 45), as JSON-safe data."""
+    from matchmaker.models import ApiToken, Message, Notification, SavedSearch, SuggestionFeedback
+    from matchmaker.services.audit import _plain
+
+    def rows(model, column, fields):
+        return [{f: _plain(getattr(r, f)) for f in fields}
+                for r in db.session.scalars(select(model).where(column == user.id))]
+
+    return {
+        "account": {f: _plain(getattr(user, f)) for f in (
+            "id", "email", "name", "phone", "role", "consent_version", "consent_at", "created_at", "last_login_at",
+            "email_opt_out")},
+        "organization": {f: _plain(getattr(user.organization, f)) for f in ("id", "name", "kind", "region", "city")},
+        "messages_sent": rows(Message, Message.sender_id, ("interest_id", "body", "created_at")),
+        "notifications": rows(Notification, Notification.user_id, ("event", "params", "link", "created_at", "read_at")),
+        "saved_searches": rows(SavedSearch, SavedSearch.user_id, ("kind", "name", "params", "created_at")),
+        "suggestion_feedback": rows(SuggestionFeedback, SuggestionFeedback.user_id,
+                                    ("need_id", "achievement_id", "relevant", "reason", "note", "created_at")),
+        "api_tokens": rows(ApiToken, ApiToken.user_id, ("name", "prefix", "created_at", "expires_at", "revoked_at")),
+    }
+
+
+def delete_account(user: User, password: str) -> None:
+    """Remove the person's data: the account is anonymised, their own records deleted.
+
+    Conversations their organization took part in keep the messages (the other side relies on
+    them) under an anonymous name; the audit log keeps its pseudonymous ``user#id``.
+    """
+    from matchmaker.models import ApiToken, Notification, SavedSearch
+
+    ok, _upgraded = passwords.verify_password(user.password_hash, password or "")
+    if not ok:
+        raise DomainError(_("The password is not correct."))
+    if user.is_admin and db.session.scalar(select(func.count(User.id)).where(User.role == "admin", User.active.is_(True))) <= 1:
+        raise Conflict(_("The last administrator cannot delete the account."))
+    for model in (Notification, SavedSearch, ApiToken):
+        for row in db.session.scalars(select(model).where(model.user_id == user.id)):
+            db.session.delete(row)
+    user.name = f"已注销用户{user.id}"
+    user.email = f"deleted-{user.id}@deleted.invalid"
+    user.phone = ""
+    user.role = "member"
+    user.active = False
+    user.password_hash = passwords.hash_password(new_session_token())
+    user.session_token = new_session_token()
+    user.email_opt_out = []
+    db.session.commit()

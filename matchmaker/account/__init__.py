@@ -1,0 +1,1 @@
+"""My account: password, my data (download), account deletion."""
