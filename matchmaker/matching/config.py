@@ -1,0 +1,59 @@
+"""Every weight of the matcher in one dataclass, so the app, the benchmark and the tests agree."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+
+REASONS = ("same_field", "trl_ok", "mode_match", "price_overlap", "price_negotiable", "to_hebei", "deadline_ok")
+
+
+@dataclass(frozen=True)
+class MatchConfig:
+    """Text weighting (BM25-style TF-IDF) and the structured boosts added on top of the text score.
+
+    The text score lies in [0, 1]: the words and the character-bigram channels each score
+    sum(idf * saturated tf) / sum(idf) over the query's terms, then are blended by ``bigram_weight``.
+    Boosts are added to that score; each one also yields its reason code.
+    """
+
+    # Field weighting: a term in the title counts as `title_weight` occurrences in the body, etc.
+    title_weight: float = 2.0
+    keywords_weight: float = 2.0
+    summary_weight: float = 1.5  # achievement "summary", need "problem": the poster's one-line core
+    body_weight: float = 1.0  # description, advantages, applications, key_points, goals
+    # BM25 tf saturation and length normalisation.
+    k1: float = 1.2
+    b: float = 0.75
+    bigram_weight: float = 1.0  # character-bigram channel relative to the words channel
+    bigram_bits: int | None = None  # None: sized to the corpus at fit, 2**16 (small) .. 2**22 (20k+)
+    # sklearn's max_df for the bigram channel: bigrams in more than this share of postings are
+    # ignored (low idf, longest posting lists); applied once a kind has max_df_min_docs postings.
+    max_df: float = 0.05
+    max_df_min_docs: int = 1000
+    # Structured re-ranking (added to the text score of candidates that share at least one term).
+    same_field: float = 0.3
+    trl_ok: float = 0.05
+    mode_match: float = 0.05
+    price_overlap: float = 0.05
+    price_negotiable: float = 0.03
+    to_hebei: float = 0.05
+    deadline_ok: float = 0.03
+    today: date | None = None  # None: the current date when a query runs (tests pin it)
+
+    def boost(self, reason: str) -> float:
+        """The weight of one reason code."""
+        return float(getattr(self, reason))
+
+    def to_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        d["today"] = self.today.isoformat() if self.today else None
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "MatchConfig":
+        d = {k: v for k, v in d.items() if k in {f.name for f in dataclasses.fields(cls)}}
+        if d.get("today"):
+            d["today"] = date.fromisoformat(d["today"])
+        return cls(**d)

@@ -1,0 +1,128 @@
+"""Everything the matcher keeps about one kind of posting: postings, structured rows, ids, titles, idf.
+
+Base arrays may be read-only memory maps shared by worker processes; anything added after the base
+was built lives in small Python-side structures until the next compaction.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .build import bm25_idf
+from .postings import Postings
+from .rerank import Table
+
+
+def _blob(strings: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    enc = [s.encode("utf-8") for s in strings]
+    off = np.zeros(len(enc) + 1, np.int64)
+    np.cumsum([len(e) for e in enc], out=off[1:])
+    return np.frombuffer(b"".join(enc), np.uint8).copy(), off
+
+
+class Corpus:
+    """One kind: row numbers are internal; ids are the caller's strings."""
+
+    def __init__(self, kind: str, postings: Postings, table: Table, sorted_ids: np.ndarray, order: np.ndarray,
+                 pos: np.ndarray, titles: tuple[np.ndarray, np.ndarray], avgdl: tuple[float, float],
+                 idf: np.ndarray | None = None):
+        self.kind = kind
+        self.postings, self.table = postings, table
+        self.sorted_ids, self.order, self.pos = sorted_ids, order, pos
+        self.titles = titles
+        self.avgdl = avgdl
+        self.idf = self._idf() if idf is None else idf
+        self.delta_ids: list[str] = []
+        self.delta_titles: list[str] = []
+        self.where: dict[str, int] = {}  # id -> row, for rows added since the base was built
+        self.count = postings.n_base - len(postings.dead)
+
+    @classmethod
+    def create(cls, kind, postings: Postings, table: Table, ids: list[str], titles: list[str], avgdl,
+               idf: np.ndarray | None = None) -> "Corpus":
+        arr = np.array(ids, dtype=str) if ids else np.empty(0, "<U1")
+        order = np.argsort(arr, kind="stable")
+        pos = np.empty(len(arr), np.int64)
+        pos[order] = np.arange(len(arr))
+        return cls(kind, postings, table, arr[order], order.astype(np.int64), pos, _blob(titles), avgdl, idf)
+
+    # -- idf ---------------------------------------------------------------------------------
+    def _idf(self) -> np.ndarray:
+        return bm25_idf(self.postings.df(), self.postings.n_base - len(self.postings.dead))
+
+    def idf_of(self, cols: np.ndarray) -> np.ndarray:
+        """idf per column (0 for a bigram dropped by max_df); a term never seen weighs as if seen once."""
+        out = np.full(len(cols), self.unseen_idf(), np.float32)
+        known = cols < len(self.idf)
+        out[known] = self.idf[cols[known]]
+        return out
+
+    def unseen_idf(self) -> float:
+        n = max(self.postings.n_base, 1)
+        return math.log1p((n - 1 + 0.5) / 1.5)
+
+    # -- ids ---------------------------------------------------------------------------------
+    def row_of(self, id_: str) -> int | None:
+        r = self.where.get(id_)
+        if r is not None:
+            return r
+        n = len(self.sorted_ids)
+        if not n:
+            return None
+        i = int(np.searchsorted(self.sorted_ids, id_))
+        if i < n and self.sorted_ids[i] == id_:
+            r = int(self.order[i])
+            return None if r in self.postings.dead else r
+        return None
+
+    def id_at(self, row: int) -> str:
+        if row < self.postings.n_base:
+            return str(self.sorted_ids[self.pos[row]])
+        return self.delta_ids[row - self.postings.n_base]
+
+    def title_at(self, row: int) -> str | None:
+        if row < self.postings.n_base:
+            blob, off = self.titles
+            t = bytes(blob[off[row] : off[row + 1]]).decode("utf-8")
+        else:
+            t = self.delta_titles[row - self.postings.n_base]
+        return t or None
+
+    # -- changes -----------------------------------------------------------------------------
+    def add(self, id_: str, cols, vals, row: dict, title: str) -> None:
+        self.remove(id_)
+        r = self.postings.append(cols, vals)
+        self.table.append(row)
+        self.delta_ids.append(id_)
+        self.delta_titles.append(title or "")
+        self.where[id_] = r
+        self.count += 1
+
+    def remove(self, id_: str) -> bool:
+        r = self.row_of(id_)
+        if r is None:
+            return False
+        self.postings.kill(r)
+        self.where.pop(id_, None)
+        self.count -= 1
+        return True
+
+    def live_rows(self) -> np.ndarray:
+        rows = np.ones(self.postings.n_rows, bool)
+        if self.postings.dead:
+            rows[list(self.postings.dead)] = False
+        for i, r in enumerate(self.postings.rows):
+            rows[self.postings.n_base + i] = r is not None
+        return np.flatnonzero(rows)
+
+    def compacted(self, n_cols: int) -> "Corpus":
+        """A fresh base with the delta folded in and tombstoned rows gone; idf recomputed."""
+        postings, old = self.postings.compacted(n_cols)
+        nb = self.postings.n_base
+        ids = self.sorted_ids[self.pos[old[old < nb]]].tolist() + [self.delta_ids[r - nb] for r in old[old >= nb]]
+        titles = [self.title_at(int(r)) or "" for r in old]
+        c = Corpus.create(self.kind, postings, self.table.reorder(old), ids, titles, self.avgdl)
+        c.idf[: len(self.idf)][self.idf == 0] = 0.0  # bigrams dropped by max_df stay dropped
+        return c

@@ -1,0 +1,181 @@
+"""Structured signals of a posting as compact arrays, and the boosts (with their reason codes) they earn.
+
+One row of small integers/floats per posting keeps the re-ranking vectorised over thousands of
+candidates and lets the arrays live in .npy files that several processes map read-only.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+
+from .config import REASONS, MatchConfig
+
+MODES = ("assignment", "license", "equity", "joint", "development", "service")
+REGIONS = ("beijing", "tianjin", "hebei")  # stored as 1, 2, 3; 0 = unknown
+NO_DATE = np.iinfo(np.int32).min
+_EPOCH = date(1970, 1, 1).toordinal()
+# name -> (dtype, value when absent)
+COLUMNS = {
+    "field": (np.int32, -1),
+    "trl": (np.int16, 0),  # achievement trl, need min_trl
+    "modes": (np.uint8, 0),
+    "pmin": (np.float32, np.nan),
+    "pmax": (np.float32, np.nan),
+    "region": (np.int8, 0),
+    "deadline": (np.int32, NO_DATE),
+}
+
+
+def _num(v):
+    try:
+        return None if v is None or v == "" else float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def encode(doc: dict, field_id, kind: str | None = None) -> dict:
+    """The structured row of one doc (``field_id`` maps a field string to its integer code)."""
+    kind = kind or doc.get("kind")
+    trl = doc.get("min_trl" if kind == "need" else "trl")
+    modes = 0
+    for m in doc.get("transfer_modes") or ():
+        if m in MODES:
+            modes |= 1 << MODES.index(m)
+    dl = doc.get("deadline")
+    try:
+        days = (date.fromisoformat(str(dl)[:10]).toordinal() - _EPOCH) if dl else NO_DATE
+    except ValueError:
+        days = NO_DATE
+    pmin, pmax = _num(doc.get("price_min")), _num(doc.get("price_max"))
+    region = doc.get("region")
+    return {
+        "field": field_id(doc.get("field")),
+        "trl": int(_num(trl) or 0),
+        "modes": modes,
+        "pmin": np.nan if pmin is None else pmin,
+        "pmax": np.nan if pmax is None else pmax,
+        "region": REGIONS.index(region) + 1 if region in REGIONS else 0,
+        "deadline": days,
+    }
+
+
+def decode(row: dict, kind: str, fields: list[str]) -> dict:
+    """Back to the doc's own keys (for ``Matcher.get``)."""
+    f = int(row["field"])
+    d = int(row["deadline"])
+    pmin, pmax = float(row["pmin"]), float(row["pmax"])
+    return {
+        "kind": kind,
+        "field": fields[f] if f >= 0 else None,
+        ("min_trl" if kind == "need" else "trl"): int(row["trl"]) or None,
+        "transfer_modes": [m for i, m in enumerate(MODES) if int(row["modes"]) >> i & 1],
+        "price_min": None if np.isnan(pmin) else pmin,
+        "price_max": None if np.isnan(pmax) else pmax,
+        "region": REGIONS[int(row["region"]) - 1] if int(row["region"]) else None,
+        "deadline": None if d == NO_DATE else date.fromordinal(d + _EPOCH).isoformat(),
+    }
+
+
+class Table:
+    """The structured rows of one kind: read-only base arrays plus a growing in-memory delta."""
+
+    def __init__(self, base: dict[str, np.ndarray] | None = None):
+        self.base = base if base is not None else {k: np.empty(0, t) for k, (t, _) in COLUMNS.items()}
+        self.n_base = len(self.base["field"])
+        self.delta: list[dict] = []
+        self._delta_arr: dict | None = None
+
+    @staticmethod
+    def build(rows: list[dict]) -> dict[str, np.ndarray]:
+        return {k: np.array([r[k] for r in rows], t) if rows else np.empty(0, t) for k, (t, _) in COLUMNS.items()}
+
+    def append(self, row: dict) -> None:
+        self.delta.append(row)
+        self._delta_arr = None
+
+    def row(self, i: int) -> dict:
+        if i < self.n_base:
+            return {k: self.base[k][i] for k in COLUMNS}
+        return self.delta[i - self.n_base]
+
+    def take(self, name: str, rows: np.ndarray) -> np.ndarray:
+        if not self.delta:
+            return self.base[name][rows]
+        if self._delta_arr is None:
+            self._delta_arr = self.build(self.delta)
+        out = np.empty(len(rows), COLUMNS[name][0])
+        inb = rows < self.n_base
+        out[inb] = self.base[name][rows[inb]]
+        out[~inb] = self._delta_arr[name][rows[~inb] - self.n_base]
+        return out
+
+    def reorder(self, old_rows: np.ndarray) -> "Table":
+        """A new table whose row i is the old row ``old_rows[i]`` (after compaction)."""
+        return Table({k: self.take(k, old_rows) for k in COLUMNS})
+
+
+def signals(cfg: MatchConfig, q: dict, q_kind: str, table: Table, rows: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    """(reason, mask over ``rows``) for each reason that can hold, query ``q`` against candidates."""
+    out = []
+    if q["field"] >= 0:
+        out.append(("same_field", table.take("field", rows) == q["field"]))
+    cand_trl = None
+    if q["trl"] > 0:
+        cand_trl = table.take("trl", rows)
+        ok = cand_trl >= q["trl"] if q_kind == "need" else (cand_trl > 0) & (cand_trl <= q["trl"])
+        out.append(("trl_ok", ok & (cand_trl > 0)))
+    if q["modes"]:
+        out.append(("mode_match", (table.take("modes", rows) & q["modes"]) > 0))
+    qmin, qmax = q["pmin"], q["pmax"]
+    if np.isnan(qmin) and np.isnan(qmax):
+        out.append(("price_negotiable", _full(len(rows), True)))
+    else:
+        cmin, cmax = table.take("pmin", rows), table.take("pmax", rows)
+        cneg = np.isnan(cmin) & np.isnan(cmax)
+        lo = -np.inf if np.isnan(qmin) else qmin
+        hi = np.inf if np.isnan(qmax) else qmax
+        overlap = (np.where(np.isnan(cmin), -np.inf, cmin) <= hi) & (lo <= np.where(np.isnan(cmax), np.inf, cmax))
+        out.append(("price_overlap", overlap & ~cneg))
+        out.append(("price_negotiable", cneg))
+    if q_kind == "need" and q["region"] == 3:
+        region = table.take("region", rows)
+        out.append(("to_hebei", (region == 1) | (region == 2)))
+    elif q_kind == "achievement" and q["region"] in (1, 2):
+        out.append(("to_hebei", table.take("region", rows) == 3))
+    today = (cfg.today or date.today()).toordinal() - _EPOCH
+    if q_kind == "need":
+        if q["deadline"] != NO_DATE:
+            out.append(("deadline_ok", _full(len(rows), q["deadline"] >= today)))
+    else:
+        dl = table.take("deadline", rows)
+        out.append(("deadline_ok", (dl != NO_DATE) & (dl >= today)))
+    return [(r, m) for r, m in out if m.any()]
+
+
+def _full(n: int, value: bool) -> np.ndarray:
+    """A constant mask without allocating n booleans (a zero-stride view)."""
+    return np.broadcast_to(np.bool_(value), (n,))
+
+
+def boost(cfg: MatchConfig, sigs: list[tuple[str, np.ndarray]], n: int) -> np.ndarray | float:
+    """The summed boost per candidate (a scalar when every signal is the same for all of them)."""
+    total, const = None, 0.0
+    for reason, mask in sigs:
+        w = cfg.boost(reason)
+        if not w:
+            continue
+        if mask.strides == (0,):
+            const += w * bool(mask[0]) if n else 0.0
+        elif total is None:
+            total = w * mask
+        else:
+            total += w * mask
+    return const if total is None else total + const
+
+
+def reasons_at(sigs: list[tuple[str, np.ndarray]], i: int) -> list[str]:
+    """The reason codes that hold for candidate ``i``, in the fixed order of REASONS."""
+    held = {r for r, m in sigs if m[i]}
+    return [r for r in REASONS if r in held]

@@ -1,0 +1,111 @@
+"""Chinese text to index terms: rjieba words for meaning and explanations, hashed character bigrams for recall.
+
+Whole words match exactly and are what explanations show; character bigrams let a firm's wording
+("北京密云水库", "模糊控制") meet an institution's ("密云水库", "模糊控制器"). Bigrams are computed on
+code points with numpy and hashed into a fixed number of buckets (the HashingVectorizer idea), so
+they need no vocabulary and no Python object per bigram.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+
+try:  # ~20x faster than jieba, same dictionary and output.
+    from rjieba import cut as _cut
+except ImportError:  # pragma: no cover - exercised only where rjieba is missing
+    import jieba
+
+    jieba.setLogLevel(60)
+    _cut = jieba.lcut
+
+MAX_WORD = 24  # longer "words" are URLs, formulas or noise
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_WORDISH = re.compile(r"[0-9a-z\u3400-\u9fff\uf900-\ufaff]")
+_NUMBER = re.compile(r"^[0-9.%-]+$")
+
+# Function words and the boilerplate of abstracts: they carry no topic and have the longest postings.
+STOP_WORDS = frozenset(
+    """
+    的 了 和 与 及 或 等 在 是 对 为 以 于 由 从 将 把 被 并 其 该 这 那 此 之 而 且 也 又 就 都 则 即
+    中 上 下 内 后 前 时 个 种 些 所 如 若 因 故 但 还 已 可 能 会 要 有 无 不 非 很 较 更 最 各 每 本
+    我们 他们 它们 本文 文中 文章 笔者 作者 通过 进行 采用 利用 使用 基于 根据 对于 关于 以及 及其
+    并且 而且 或者 以上 以下 之间 其中 其他 其它 一种 一个 一些 这种 这些 那些 这个 该文 此外 同时
+    从而 因此 所以 然后 为了 由于 如何 可以 能够 具有 提出 给出 得到 取得 表明 结果 结果表明 研究表明
+    分析 研究 探讨 讨论 介绍 阐述 论述 方面 问题 情况 主要 重要 相关 有关 一定 不同 实现 具体 目前
+    当前 近年来 随着 已经 正在 需要 需求 针对 旨在 目的 解决 提高 提升 应用 发展 技术 方法 方式 作用
+    影响 效果 有效 进一步 显著 明显 较好 良好 基本 包括 存在 成为 作为 就是 还是 不仅 而是
+    the of and or in on for to with by from is are was were be an as at this that we our its
+    """.split()
+)
+# Characters that never take part in a bigram: a stop character breaks the run like punctuation.
+_STOP_CHARS = frozenset("的了和与及或等在是对为以于由从将把被并其该这那此之而且也又就都则即个所")
+
+
+def normalise(text: str | None) -> str:
+    """NFKC (full-width to half-width) and lower case, so 'ＳｉＣ' and 'sic' are one term."""
+    return unicodedata.normalize("NFKC", text).lower() if text else ""
+
+
+def is_content_word(w: str) -> bool:
+    """False for punctuation, spaces, bare numbers, single latin letters, stop words, overlong tokens."""
+    if len(w) > MAX_WORD or w in STOP_WORDS or not _WORDISH.search(w) or _NUMBER.match(w):
+        return False
+    return len(w) >= 2 or bool(_CJK.match(w))
+
+
+def raw_words(text: str) -> list[str]:
+    """Segment already-normalised text (no filtering: callers map then filter per distinct word)."""
+    return _cut(text) if text else []
+
+
+def words(text: str | None) -> list[str]:
+    """The content words of ``text`` in order."""
+    return [w for w in raw_words(normalise(text)) if is_content_word(w)]
+
+
+# Code points that may appear in a bigram: CJK ideographs, ascii letters and digits.
+def _bigram_mask(cp: np.ndarray) -> np.ndarray:
+    ok = ((cp >= 0x3400) & (cp <= 0x9FFF)) | ((cp >= 0xF900) & (cp <= 0xFAFF))
+    ok |= ((cp >= 0x30) & (cp <= 0x39)) | ((cp >= 0x61) & (cp <= 0x7A))
+    for ch in _STOP_CHARS:
+        ok &= cp != ord(ch)
+    return ok
+
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+def bigram_buckets(text: str, bits: int) -> np.ndarray:
+    """Hashed bucket (0 .. 2**bits-1) of every character bigram of normalised ``text``, in order."""
+    if len(text) < 2:
+        return np.empty(0, np.int64)
+    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    ok = _bigram_mask(cp)
+    pair = ok[:-1] & ok[1:]
+    code = (cp[:-1] << np.uint64(21)) | cp[1:]
+    return ((code[pair] * _GOLDEN) >> np.uint64(64 - bits)).astype(np.int64)
+
+
+def bigram_buckets_many(texts: list[str], bits: int, keep: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(text index, bucket) for all bigrams of many normalised texts at once (one numpy pass).
+
+    ``keep``: optional per-character mask of ``"\n".join(texts)`` (False inside stop words).
+    """
+    if not texts:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    joined = "\n".join(texts)  # "\n" is not a bigram character: no bigram spans two texts
+    cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if cp.size < 2:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    ok = _bigram_mask(cp)
+    if keep is not None:
+        ok &= keep
+    pair = np.flatnonzero(ok[:-1] & ok[1:])
+    code = (cp[pair] << np.uint64(21)) | cp[pair + 1]
+    buckets = ((code * _GOLDEN) >> np.uint64(64 - bits)).astype(np.int64)
+    starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+    which = np.searchsorted(starts, pair, side="right") - 1
+    return which, buckets

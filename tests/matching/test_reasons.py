@@ -1,0 +1,86 @@
+"""Structured re-ranking: each reason code, and the weights of MatchConfig."""
+
+import dataclasses
+
+import pytest
+from conftest import BATTERY, NEED, TODAY
+
+from matchmaker.matching import REASONS, MatchConfig, Matcher
+
+
+def reasons(need, ach, config=None):
+    m = Matcher(config or MatchConfig(today=TODAY)).fit([ach])
+    (s,) = m.suggest(need, k=1)
+    return s
+
+
+def test_all_reasons_hold_for_a_good_pair():
+    s = reasons(NEED, BATTERY)
+    assert s.reasons == ["same_field", "trl_ok", "mode_match", "price_overlap", "to_hebei", "deadline_ok"]
+    cfg = MatchConfig()
+    assert s.score == pytest.approx(s.text_score + sum(cfg.boost(r) for r in s.reasons))
+    assert set(s.reasons) <= set(REASONS)
+
+
+@pytest.mark.parametrize(
+    "change, lost",
+    [
+        ({"field": "food"}, "same_field"),
+        ({"min_trl": 7}, "trl_ok"),
+        ({"transfer_modes": ["equity"]}, "mode_match"),
+        ({"price_min": 150.0, "price_max": 300.0}, "price_overlap"),
+        ({"region": "tianjin"}, "to_hebei"),
+        ({"deadline": "2029-12-31"}, "deadline_ok"),
+    ],
+)
+def test_each_reason_fails_when_its_condition_fails(change, lost):
+    s = reasons(dict(NEED, **change), BATTERY)
+    assert lost not in s.reasons
+    assert len(s.reasons) == 5
+
+
+def test_open_budget_bounds_and_negotiable_price():
+    assert "price_overlap" in reasons(dict(NEED, price_min=90.0, price_max=None), BATTERY).reasons
+    s = reasons(dict(NEED, price_min=None, price_max=None), BATTERY)
+    assert "price_negotiable" in s.reasons and "price_overlap" not in s.reasons
+    s = reasons(NEED, dict(BATTERY, price_min=None, price_max=None))
+    assert "price_negotiable" in s.reasons and "price_overlap" not in s.reasons
+
+
+def test_reasons_from_the_achievement_side():
+    m = Matcher(MatchConfig(today=TODAY)).fit([NEED])
+    (s,) = m.suggest(BATTERY, k=1)
+    assert s.id == "n1"
+    assert s.reasons == ["same_field", "trl_ok", "mode_match", "price_overlap", "to_hebei", "deadline_ok"]
+
+
+def test_missing_structured_fields_give_no_reasons_but_a_text_score():
+    m = Matcher().fit([{"id": "x", "kind": "achievement", "title": "锂离子电池正极材料"}])
+    (s,) = m.suggest({"kind": "need", "description": "锂离子电池正极材料"}, k=1)
+    assert s.reasons == ["price_negotiable"] and 0 < s.text_score <= 1.0
+
+
+def test_weights_change_the_order():
+    near = dict(BATTERY, id="same-field", region=None, field="materials")
+    far = dict(BATTERY, id="to-hebei", region="beijing", field="energy")
+    need = dict(NEED, region="hebei")
+    docs = [near, far]
+    default = Matcher(MatchConfig(today=TODAY)).fit(docs)
+    assert [i for i, _ in default.query(need)] == ["same-field", "to-hebei"]
+    flipped = Matcher(MatchConfig(today=TODAY, same_field=0.01, to_hebei=0.2)).fit(docs)
+    assert [i for i, _ in flipped.query(need)] == ["to-hebei", "same-field"]
+
+
+def test_field_is_a_boost_not_a_filter():
+    m = Matcher().fit([dict(BATTERY, field="energy")])
+    assert [i for i, _ in m.query(NEED)] == ["a1"]
+
+
+def test_config_is_one_frozen_dataclass():
+    cfg = MatchConfig()
+    assert Matcher().config == cfg
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        cfg.same_field = 1.0
+    assert MatchConfig.from_dict(MatchConfig(today=TODAY, k1=0.9).to_dict()) == MatchConfig(today=TODAY, k1=0.9)
+    for r in REASONS:
+        assert isinstance(cfg.boost(r), float)
