@@ -68,9 +68,11 @@ def detail(interest_id: int):
     )
 
 
-def _act(interest_id: int, action) -> object:
+def _act(interest_id: int, action, recipient_only: bool = False) -> object:
+    """Run ``action`` on an interest the user is a party to (others: 404, admins: 403) first, then input."""
     try:
         interest = interests.get_visible(current_user, interest_id)
+        interests.require_party(current_user, interest, recipient_only)
         action(interest)
     except DomainError as error:
         _refuse(error)
@@ -83,7 +85,7 @@ def accept(interest_id: int):
         interests.accept(current_user, interest)
         flash(_("Accepted. Both sides can now see each other's contact details."), "success")
 
-    return _act(interest_id, run)
+    return _act(interest_id, run, recipient_only=True)
 
 
 @bp.route("/<int:interest_id>/decline", methods=["POST"])
@@ -96,7 +98,7 @@ def decline(interest_id: int):
         interests.decline(current_user, interest, form.reason.data)
         flash(_("Declined."), "success")
 
-    return _act(interest_id, run)
+    return _act(interest_id, run, recipient_only=True)
 
 
 @bp.route("/<int:interest_id>/withdraw", methods=["POST"])

@@ -71,7 +71,8 @@ def settings():
     if request.method == "GET":
         form.email_events.data = [e for e in domain.NOTIFICATION_EVENTS if e not in (current_user.email_opt_out or [])]
     if form.validate_on_submit():
-        current_user.email_opt_out = [e for e in domain.NOTIFICATION_EVENTS if e not in form.email_events.data]
+        wanted = form.email_events.data or []  # no box ticked: every e-mail off
+        current_user.email_opt_out = [e for e in domain.NOTIFICATION_EVENTS if e not in wanted]
         db.session.commit()
         flash(_("Settings saved."), "success")
         return redirect(url_for("notifications.settings"), 303)

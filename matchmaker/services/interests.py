@@ -81,14 +81,14 @@ def express(user: User, need_id: int, achievement_id: int, message: str) -> Inte
     return interest
 
 
-def _require_party(user: User, interest: Interest, recipient_only: bool = False) -> None:
+def require_party(user: User, interest: Interest, recipient_only: bool = False) -> None:
     allowed = (interest.recipient_org_id,) if recipient_only else interest.party_org_ids()
     if user.organization_id not in allowed:
         raise Forbidden(_("Only the organizations of this interest can do this."))
 
 
 def accept(user: User, interest: Interest) -> Interest:
-    _require_party(user, interest, recipient_only=True)
+    require_party(user, interest, recipient_only=True)
     if interest.status != "proposed":
         raise Conflict(_("This interest is no longer waiting for a reply."))
     _record(interest, user, "negotiating", _("Accepted: contact details are shared with both sides."))
@@ -102,7 +102,7 @@ def accept(user: User, interest: Interest) -> Interest:
 
 
 def decline(user: User, interest: Interest, reason: str) -> Interest:
-    _require_party(user, interest, recipient_only=True)
+    require_party(user, interest, recipient_only=True)
     if interest.status != "proposed":
         raise Conflict(_("This interest is no longer waiting for a reply."))
     if not reason.strip():
@@ -128,7 +128,7 @@ def withdraw(user: User, interest: Interest) -> Interest:
 
 def move(user: User, interest: Interest, to_status: str, note: str = "") -> Interest:
     """Negotiation status: on hold, back to negotiating, or closed without a deal."""
-    _require_party(user, interest)
+    require_party(user, interest)
     if to_status == "deal_signed":
         raise DomainError(_("Record the deal to mark it signed."))
     if to_status not in NEGOTIATION_MOVES.get(interest.status, set()):
@@ -139,7 +139,7 @@ def move(user: User, interest: Interest, to_status: str, note: str = "") -> Inte
 
 
 def post_message(user: User, interest: Interest, body: str) -> Message:
-    _require_party(user, interest)
+    require_party(user, interest)
     if not interest.contacts_shared or interest.status in ("declined", "withdrawn"):
         raise Conflict(_("Messages can be exchanged once the interest is accepted."))
     body = body.strip()
@@ -165,7 +165,7 @@ class DealData:
 
 
 def record_deal(user: User, interest: Interest, data: DealData) -> Deal:
-    _require_party(user, interest)
+    require_party(user, interest)
     if interest.status not in ("negotiating", "on_hold"):
         raise Conflict(_("A deal can be recorded while the two sides are negotiating."))
     if data.contract_type not in domain.CONTRACT_TYPES:
