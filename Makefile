@@ -25,7 +25,7 @@ translations: install                    ## compile the .po catalogues into .mo 
 	$(BIN)/pybabel compile -d matchmaker/translations
 
 extract-messages: install                ## refresh messages.pot and merge new strings into the catalogues
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o matchmaker/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k tr:1 -o matchmaker/translations/messages.pot .
 	$(BIN)/pybabel update -i matchmaker/translations/messages.pot -d matchmaker/translations
 
 db: install                              ## apply the migrations
@@ -71,3 +71,15 @@ check-migrations: install               ## upgrade → downgrade base → upgrad
 	DATABASE_URL=$(MIGRATION_DB) $(BIN)/flask db upgrade
 	DATABASE_URL=$(MIGRATION_DB) $(BIN)/flask db check
 	rm -f $(CURDIR)/instance/migration-check.db*
+
+# Load and fault benchmark (bench/README.md, "Load and faults"): gunicorn -w 2 on 127.0.0.1 driven by wrk and a
+# threaded client, SQLite then a throw-away PostgreSQL (.ci/pg.sh); ~3.5 min, table in bench/out/load-latest.md.
+# wrk is installed with apt when missing, only as root (CI); otherwise the target stops and says so.
+.PHONY: bench-load
+bench-load: install translations          ## load and fault benchmark; BENCH_ARGS="--duration 10" for a quick run
+	@if command -v wrk >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing wrk for the load benchmark"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null; \
+	else echo "wrk is missing: install it as root (apt-get install --no-install-recommends wrk)."; exit 1; fi
+	$(BIN)/python bench/load.py $(BENCH_ARGS)

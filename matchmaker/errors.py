@@ -8,6 +8,7 @@ import secrets
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -24,12 +25,11 @@ MESSAGES = {
 }
 
 
-def render_error(code: int, detail: str | None = None, incident: str | None = None):
+def render_error(code: int, detail: str | None = None, incident: str | None = None, plain: bool = False):
+    """The error page; ``plain`` renders one that needs no database (no user, no notifications)."""
     title, message = MESSAGES.get(code, MESSAGES[500])
-    return (
-        render_template("errors/error.html", code=code, title=title, message=detail or message, incident=incident),
-        code,
-    )
+    template = "errors/plain.html" if plain or code >= 500 else "errors/error.html"
+    return render_template(template, code=code, title=title, message=detail or message, incident=incident), code
 
 
 def init_app(app: Flask) -> None:
@@ -49,7 +49,13 @@ def init_app(app: Flask) -> None:
     def unexpected(error: Exception):
         from matchmaker.extensions import db
 
-        db.session.rollback()
+        try:
+            db.session.rollback()
+        except DBAPIError:  # the database itself is gone: nothing to roll back
+            pass
         incident = secrets.token_hex(4)
+        if isinstance(error, OperationalError):
+            log.error("Database unavailable, incident %s: %s", incident, error.orig)
+            return render_error(503, incident=incident)
         log.exception("Unhandled error, incident %s", incident)
         return render_error(500, incident=incident)

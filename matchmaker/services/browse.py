@@ -90,14 +90,17 @@ def published_query(kind: str, filters: Filters, ranked_ids: list[int] | None = 
 
 
 class RankedPagination(Pagination):
-    """Pagination over a list already ordered in Python (relevance ranking)."""
+    """Pagination over ids already ordered in Python (relevance): only one page of rows is loaded."""
 
     def _query_items(self) -> list:
         start = (self.page - 1) * self.per_page
-        return self._query_args["rows"][start : start + self.per_page]
+        ids = self._query_args["ids"][start : start + self.per_page]
+        model = self._query_args["model"]
+        rows = {p.id: p for p in db.session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
+        return [rows[i] for i in ids if i in rows]
 
     def _query_count(self) -> int:
-        return len(self._query_args["rows"])
+        return len(self._query_args["ids"])
 
 
 def browse(kind: str, filters: Filters, page: int, per_page: int):
@@ -106,10 +109,13 @@ def browse(kind: str, filters: Filters, page: int, per_page: int):
     from matchmaker.services import matching
 
     ranked = matching.search_ids(kind, filters.q)
-    rows = list(db.session.scalars(published_query(kind, filters, ranked)).unique())
+    model = MODELS[kind]
+    stmt = published_query(kind, filters, ranked).with_only_columns(model.id).order_by(None).order_by(
+        model.published_at.desc(), model.id.desc())
+    ids = list(db.session.scalars(stmt))
     position = {posting_id: n for n, posting_id in enumerate(ranked)}
-    rows.sort(key=lambda p: position.get(p.id, len(position)))  # stable: unranked keep newest-first
-    return RankedPagination(page=page, per_page=per_page, error_out=False, rows=rows)
+    ids.sort(key=lambda i: position.get(i, len(position)))  # stable: unranked keep newest-first
+    return RankedPagination(page=page, per_page=per_page, error_out=False, ids=ids, model=model)
 
 
 def latest(kind: str, limit: int = 6) -> list[Posting]:

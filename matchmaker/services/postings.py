@@ -169,3 +169,23 @@ def unpublish(admin: User, posting: Posting, reason: str) -> Posting:
     posting.review_note = reason.strip()
     db.session.commit()
     return posting
+
+
+def review_queue() -> dict[str, list[Posting]]:
+    """Postings waiting for review, per kind, the longest waiting first (the admin queue, page and API)."""
+    from sqlalchemy import select
+
+    return {
+        kind: list(db.session.scalars(select(model).where(model.status == "pending").order_by(model.submitted_at, model.id)))
+        for kind, model in MODELS.items()
+    }
+
+
+def ensure_can_post(user: User, kind: str) -> None:
+    """Forbidden unless ``user`` may post ``kind`` (as ``create`` checks), before any input is read."""
+    if not permissions.can_post(user, kind):
+        raise Forbidden(
+            _("Only universities, institutes and service agencies post achievements.")
+            if kind == "achievement"
+            else _("Only firms post technology needs.")
+        )

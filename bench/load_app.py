@@ -1,0 +1,19 @@
+"""gunicorn entry point for the load benchmark (``bench/load.py``): ``--pythonpath bench load_app:app``.
+
+The development configuration (plain-http cookies, CSRF on, SQLite in WAL mode), with the secret
+and the database from the environment (``SECRET_KEY``, ``DATABASE_URL``) and two settings that
+have no environment variable of their own, so the benchmark writes nothing under ``instance/``:
+``BENCH_MATCHING_INDEX_DIR`` → ``MATCHING_INDEX_DIR`` and ``BENCH_MAIL_OUTBOX_DIR`` → ``MAIL_OUTBOX_DIR``.
+"""
+
+import os
+
+from matchmaker.app import create_app
+
+_OVERRIDES = {
+    key: os.environ[env]
+    for env, key in (("BENCH_MATCHING_INDEX_DIR", "MATCHING_INDEX_DIR"), ("BENCH_MAIL_OUTBOX_DIR", "MAIL_OUTBOX_DIR"))
+    if os.environ.get(env)
+}
+
+app = create_app("development", _OVERRIDES)

@@ -1,0 +1,132 @@
+"""Operations: one declaration per endpoint gives its route, its checks and its OpenAPI entry.
+
+``operation(...)`` registers a view on the blueprint wrapped in the same steps for every
+endpoint (rate-limit, authenticate, read the query) and records what it takes and returns, from
+which ``openapi.document()`` writes the description. A view receives the caller, the parsed
+query and ``body``, a function that reads and checks the request body: the view calls it once it
+has found the object and checked that the caller may act on it, so that an outsider learns 404
+or 403, never what was wrong with their input. The view calls a service and returns
+``(data, status[, headers])``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from flask import Blueprint, current_app
+from werkzeug.routing import IntegerConverter
+
+from matchmaker.api import auth, parsing
+from matchmaker.api.errors import json_response
+from matchmaker.api.fields import MAX_ID
+from matchmaker.api.schema import Integer, Schema
+from matchmaker.extensions import limiter
+
+READ_METHODS = ("GET", "HEAD")
+# Rate limits (config keys, so operators can change them): per token, or per address when anonymous.
+LIMITS = {
+    "API_RATELIMIT_READ": "120/minute",
+    "API_RATELIMIT_WRITE": "30/minute",
+    "API_RATELIMIT_TOKEN": "10/minute",  # per address: the password endpoint
+}
+
+
+class IdConverter(IntegerConverter):
+    """``<id:name>``: 1 … 2³¹−1 (a 32-bit column) in ASCII digits, no leading zero; else 404.
+
+    The range is in the pattern, not only in ``to_python``: Werkzeug answers 405 rather than 404
+    when a path matches the pattern of a rule for another method but fails its conversion.
+    """
+
+    regex = (
+        r"(?:[1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}"
+        r"|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])"
+    )
+
+    def __init__(self, map):
+        super().__init__(map, min=1, max=MAX_ID)
+
+
+@dataclass
+class Operation:
+    method: str
+    rule: str  # relative to the blueprint, e.g. "/achievements/<id:posting_id>"
+    endpoint: str
+    summary: tuple[str, str]  # (English, Chinese)
+    tag: str
+    auth: str  # "none" | "optional" | "user" | "admin"
+    query: dict[str, Schema] = field(default_factory=dict)
+    body: Schema | None = None
+    status: int = 200
+    response: Schema | None = None  # None: no content
+    errors: tuple[int, ...] = ()
+    description: str = ""
+
+    @property
+    def path(self) -> str:
+        return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", self.rule)
+
+    @property
+    def path_parameters(self) -> list[str]:
+        return re.findall(r"<(?:[a-z]+:)?([a-z_]+)>", self.rule)
+
+    def error_statuses(self) -> list[int]:
+        statuses = set(self.errors) | {400, 429}
+        if self.auth != "none":
+            statuses.add(401)
+        if self.auth == "admin":
+            statuses.add(403)
+        if self.path_parameters:
+            statuses.add(404)
+        if self.method not in READ_METHODS:
+            statuses |= {413, 415}
+            if self.body is not None:
+                statuses.add(422)
+        return sorted(statuses)
+
+
+OPERATIONS: list[Operation] = []
+ID = Integer(minimum=1, maximum=MAX_ID)
+
+
+def _limit(config_key: str) -> Callable[[], str]:
+    return lambda: current_app.config.get(config_key, LIMITS[config_key])
+
+
+def operation(bp: Blueprint, view: Callable, **spec: Any) -> Operation:
+    """Register ``view`` for one method and rule, with the steps every endpoint shares."""
+    op = Operation(**spec)
+    OPERATIONS.append(op)
+
+    def endpoint(**path_values):
+        user = auth.authenticate(op.auth)
+        kwargs: dict[str, Any] = dict(path_values)
+        query = parsing.query(op.query)  # an operation without parameters refuses any
+        if op.query:
+            kwargs["query"] = query
+        if op.body is not None:
+            kwargs["body"] = lambda: parsing.body(op.body)
+        elif op.method not in READ_METHODS:
+            parsing.body(None)  # nothing, or an empty object
+        result = view(user, **kwargs)
+        if not isinstance(result, tuple):
+            return result
+        data, status, *rest = result
+        headers = rest[0] if rest else None
+        if data is None:  # 204: no body, so no content type either
+            response = current_app.response_class(status=status, headers=headers)
+            del response.headers["Content-Type"]
+            return response
+        return json_response(data, status, headers)
+
+    endpoint.__name__ = endpoint.__qualname__ = op.endpoint
+    if op.auth == "none":
+        limited = limiter.limit(_limit("API_RATELIMIT_TOKEN"), scope="api-token", methods=[op.method])(endpoint)
+    elif op.method in READ_METHODS:
+        limited = limiter.shared_limit(_limit("API_RATELIMIT_READ"), scope="api-read", key_func=auth.rate_key)(endpoint)
+    else:
+        limited = limiter.shared_limit(_limit("API_RATELIMIT_WRITE"), scope="api-write", key_func=auth.rate_key)(endpoint)
+    bp.add_url_rule(op.rule, endpoint=op.endpoint, view_func=limited, methods=[op.method])
+    return op

@@ -1,0 +1,119 @@
+"""Objects as JSON: what each reader may see, decided by ``matchmaker.permissions``.
+
+Contacts and review notes are written only where the permissions allow; lists of the public
+pool never carry them, whoever asks.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+from flask import url_for
+
+from matchmaker import permissions
+from matchmaker.api.fields import RENAMED
+from matchmaker.models import Interest, Organization, Posting, User
+
+
+def timestamp(value: datetime | None) -> str | None:
+    """Stored naive UTC → RFC 3339 with a Z."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def money(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def organization(org: Organization) -> dict:
+    return {"id": org.id, "name": org.name, "kind": org.kind, "region": org.region, "city": org.city,
+            "verified": bool(org.verified)}
+
+
+def posting_url(posting: Posting) -> str:
+    return url_for("postings.detail", kind=posting.kind + "s", posting_id=posting.id, _external=True)
+
+
+def contact(posting: Posting) -> dict:
+    return {"name": posting.contact_name, "phone": posting.contact_phone, "email": posting.contact_email}
+
+
+def posting(item: Posting, viewer: User | None, public: bool = False) -> dict:
+    """A posting for ``viewer``; ``public`` (pool lists) leaves out everything personal."""
+    renamed = {form: api for api, form in RENAMED[item.kind].items()}
+    out = {
+        "id": item.id, "kind": item.kind, "url": posting_url(item), "status": item.status, "title": item.title,
+        "field": item.field, "keywords": list(item.keywords or []), "region": item.organization.region,
+        "city": item.organization.city, "organization": organization(item.organization),
+        "published_at": timestamp(item.published_at), "created_at": timestamp(item.created_at),
+        "updated_at": timestamp(item.updated_at),
+    }
+    if item.kind == "achievement":
+        names = ("summary", "description", "advantages", "applications", "trl", "ip_type", "patent_numbers")
+    else:
+        names = ("problem", "key_points", "goals", "min_trl")
+    out.update({name: getattr(item, name) for name in names})
+    out[renamed["modes"]] = item.modes
+    for form_name in ("price_min", "price_max", "budget_min", "budget_max"):
+        if form_name in renamed:
+            out[renamed[form_name]] = money(getattr(item, form_name))
+    if item.kind == "need":
+        out["deadline"] = day(item.deadline)
+    if not public:
+        if permissions.is_owner(viewer, item) or permissions.is_admin(viewer):
+            out["review_note"] = item.review_note or ""
+        if permissions.can_see_contact(viewer, item):
+            out["contact"] = contact(item)
+    return out
+
+
+def as_input(item: Posting) -> dict:
+    """The posting in the shape of a request body (what a PATCH is merged into)."""
+    data = posting(item, None, public=True)
+    data["contact"] = contact(item)
+    return data
+
+
+def suggestion(row) -> dict:
+    view = row.suggestion
+    other = view.posting
+    return {
+        "id": other.id, "kind": other.kind, "title": other.title, "url": posting_url(other),
+        "score": round(float(view.score), 4), "strength": view.strength,
+        "shared_terms": list(view.shared_terms), "reasons": list(view.reasons),
+        "organization": organization(other.organization),
+    }
+
+
+def _ref(item: Posting) -> dict:
+    return {"id": item.id, "title": item.title, "url": posting_url(item)}
+
+
+def interest(item: Interest, viewer: User) -> dict:
+    out = {
+        "id": item.id, "url": url_for("interests.detail", interest_id=item.id, _external=True),
+        "status": item.status, "need": _ref(item.need), "achievement": _ref(item.achievement),
+        "initiator": organization(item.initiator_org), "recipient": organization(item.recipient_org),
+        "message": item.message, "decline_reason": item.decline_reason or "",
+        "created_at": timestamp(item.created_at), "updated_at": timestamp(item.updated_at),
+        "accepted_at": timestamp(item.accepted_at), "deal": None,
+    }
+    # As on the conversation page: contacts once accepted, for the two sides and admins.
+    if item.contacts_shared and permissions.can_view_interest(viewer, item):
+        out["contacts"] = {"need": contact(item.need), "achievement": contact(item.achievement)}
+    if item.deal is not None:
+        deal = item.deal
+        out["deal"] = {"contract_type": deal.contract_type, "amount_wan": money(deal.amount_wan),
+                       "signed_on": day(deal.signed_on), "registration_no": deal.registration_no or ""}
+    return out
+
+
+def me(user: User) -> dict:
+    return {"id": user.id, "name": user.name, "email": user.email, "role": user.role,
+            "organization": organization(user.organization)}
