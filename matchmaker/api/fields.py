@@ -154,10 +154,11 @@ def page_of(item: Schema, name: str) -> Ref:
 
 SUGGESTION = named("Suggestion", Object(properties={
     "id": Integer(), "kind": String(enum=("achievement", "need")), "title": String(), "url": URL,
-    "score": Free(type="number"), "strength": String(enum=("strong", "medium", "weak")),
+    "score": Free(type="number"), "text_score": Free(type="number"),
+    "strength": String(enum=("strong", "medium", "weak")),
     "shared_terms": Array(items=String()), "reasons": Array(items=String()),
     "organization": ORGANIZATION,
-}, required=("id", "kind", "title", "url", "score", "strength", "shared_terms", "reasons", "organization")))
+}, required=("id", "kind", "title", "url", "score", "text_score", "strength", "shared_terms", "reasons", "organization")))
 SUGGESTIONS = named("Suggestions", Object(properties={"items": Array(items=SUGGESTION)}, required=("items",)))
 
 POSTING_REF = Object(properties={"id": Integer(), "title": String(), "url": URL}, required=("id", "title", "url"))

@@ -85,7 +85,8 @@ def suggestion(row) -> dict:
     other = view.posting
     return {
         "id": other.id, "kind": other.kind, "title": other.title, "url": posting_url(other),
-        "score": round(float(view.score), 4), "strength": view.strength,
+        "score": round(float(view.score), 4), "text_score": round(float(view.text_score), 4),
+        "strength": view.strength,
         "shared_terms": list(view.shared_terms), "reasons": list(view.reasons),
         "organization": organization(other.organization),
     }

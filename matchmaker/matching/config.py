@@ -11,11 +11,12 @@ REASONS = ("same_field", "trl_ok", "mode_match", "price_overlap", "price_negotia
 
 @dataclass(frozen=True)
 class MatchConfig:
-    """Text weighting (BM25-style TF-IDF) and the structured boosts added on top of the text score.
+    """Text weighting (BM25-style TF-IDF) and the structured boosts that re-rank the text score.
 
     The text score lies in [0, 1]: the words and the character-bigram channels each score
     sum(idf * saturated tf) / sum(idf) over the query's terms, then are blended by ``bigram_weight``.
-    Boosts are added to that score; each one also yields its reason code.
+    The total is text * (1 + sum of the boosts that hold): structure re-orders texts that match,
+    it cannot make a pair that shares only a stray word look strong. Each boost yields its reason code.
     """
 
     # Field weighting: a term in the title counts as `title_weight` occurrences in the body, etc.
@@ -32,8 +33,10 @@ class MatchConfig:
     # ignored (low idf, longest posting lists); applied once a kind has max_df_min_docs postings.
     max_df: float = 0.05
     max_df_min_docs: int = 1000
-    # Structured re-ranking (added to the text score of candidates that share at least one term).
-    same_field: float = 0.3
+    # Structured re-ranking: relative boosts, total = text * (1 + sum of those that hold).
+    # same_field is large (x8) yet still a boost: a candidate from another field with 8x the text
+    # score outranks it. Tuned on the dev benchmark (nDCG@10 no worse than the additive 0.3 was).
+    same_field: float = 7.0
     trl_ok: float = 0.05
     mode_match: float = 0.05
     price_overlap: float = 0.05

@@ -11,7 +11,7 @@ from .config import MatchConfig
 from .corpus import Corpus
 from .postings import Postings
 from .rerank import Table, boost, decode, encode, reasons_at, signals
-from .text import bigram_buckets, is_content_word, raw_words
+from .text import bigram_buckets, explainable, is_content_word, raw_words
 
 KINDS = ("achievement", "need")
 OTHER = {"achievement": "need", "need": "achievement"}
@@ -20,7 +20,11 @@ EXPLAIN = 8  # shared terms reported per suggestion
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A ranked candidate: total score = text_score + the boosts of its reasons."""
+    """A ranked candidate: score = text_score * (1 + the boosts of its reasons).
+
+    Structure re-ranks text that already matches; it never lifts a pair whose texts barely meet, so
+    ``text_score`` is what to read as the strength of a suggestion.
+    """
 
     id: str
     score: float
@@ -125,15 +129,21 @@ class Matcher:
                 return {"id": str(id_), "title": c.title_at(r), **decode(c.table.row(r), kind, self._fields)}
         return None
 
-    def _vector(self, doc: dict, corpus: Corpus) -> tuple[np.ndarray, np.ndarray]:
-        """The saturated term frequencies of one doc, as the fit would have computed them."""
+    def _vector(self, doc: dict, corpus: Corpus, create: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """The saturated term frequencies of one doc, as the fit would have computed them.
+
+        ``create=False`` (a query's own vector) leaves words the index has never seen out of the
+        columns, but still counts them in the document length.
+        """
         cols, vals, dl = [], [], [0.0, 0.0]
         for text, w in doc_texts(doc, self.config):
             kept = []
             for word in raw_words(text):
                 if is_content_word(word):
-                    cols.append(self._col(word, create=True))
-                    vals.append(w)
+                    col = self._col(word, create=create)
+                    if col is not None:
+                        cols.append(col)
+                        vals.append(w)
                     dl[0] += w
                     kept.append(word)
                 else:
@@ -192,7 +202,7 @@ class Matcher:
         w[n_words:] *= ab / (sb or 1) / (aw + ab)
         return w
 
-    def _rank(self, doc, kind, k, offset=0, exclude=(), structured=True, explain=False):
+    def _rank(self, doc, kind, k, offset=0, exclude=(), structured=True, explain=False, relative=False):
         k, offset = max(int(k), 0), max(int(offset), 0)
         corpus = self._kinds[kind]
         cols, names = self._terms(doc)
@@ -204,6 +214,12 @@ class Matcher:
             names = [w for w, ok in zip(names, live[: len(names)]) if ok]
             cols, weights = cols[live], weights[live]
         rows, text = corpus.postings.score(cols, weights)
+        if relative:  # divide by the score the doc would get against an identical copy of itself
+            own_cols, own_vals = self._vector(doc, corpus, create=False)
+            at = np.searchsorted(own_cols, cols).clip(0, max(len(own_cols) - 1, 0))
+            hit = own_cols[at] == cols if len(own_cols) else np.zeros(len(cols), bool)
+            self_score = float(np.sum(weights[hit] * own_vals[at[hit]]))
+            text = np.minimum(text / self_score, 1.0) if self_score > 0 else text
         drop = [r for r in (corpus.row_of(str(x)) for x in exclude) if r is not None]
         if drop:
             keep = ~np.isin(rows, drop)
@@ -212,7 +228,7 @@ class Matcher:
         if structured:
             q_kind = _kind(doc, "need")
             sigs = signals(self.config, encode(doc, self._field_id, q_kind), q_kind, corpus.table, rows)
-            total = text + boost(self.config, sigs, len(rows))
+            total = text * (1.0 + boost(self.config, sigs, len(rows)))
         else:
             total = text
         n = min(offset + k, len(rows))
@@ -223,7 +239,8 @@ class Matcher:
         out = []
         for i in top:
             r = int(rows[i])
-            contrib = [(weights[j] * corpus.postings.value(r, int(cols[j])), names[j]) for j in range(len(names))]
+            contrib = [(weights[j] * corpus.postings.value(r, int(cols[j])), names[j])
+                       for j in range(len(names)) if explainable(names[j])]
             shared = [w for c, w in sorted(contrib, key=lambda t: -t[0]) if c > 0][:EXPLAIN]
             out.append(Suggestion(corpus.id_at(r), float(total[i]), float(text[i]), reasons_at(sigs, i), shared))
         return out
@@ -249,9 +266,13 @@ class Matcher:
         return self._rank({"description": text}, kind, k, offset=offset, structured=False)
 
     def similar(self, doc: dict, k: int = 5) -> list[tuple[str, float]]:
-        """The most similar postings of the same kind (near duplicates), excluding ``doc["id"]``."""
+        """The most similar postings of the same kind (near duplicates), excluding ``doc["id"]``.
+
+        Scores are relative to the doc's score against an identical copy of itself, so they lie in
+        [0, 1] and an exact duplicate scores 1.0 whatever the length or wording of the doc.
+        """
         own = (doc["id"],) if doc.get("id") is not None else ()
-        return self._rank(doc, _kind(doc, "need"), k, exclude=own, structured=False)
+        return self._rank(doc, _kind(doc, "need"), k, exclude=own, structured=False, relative=True)
 
     # -- persistence -------------------------------------------------------------------------
     def save(self, path) -> None:

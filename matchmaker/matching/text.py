@@ -40,6 +40,21 @@ STOP_WORDS = frozenset(
     the of and or in on for to with by from is are was were be an as at this that we our its
     """.split()
 )
+# Quantities, units, comparisons and dates: frequent in abstracts and needs alike, never a topic.
+MEASURE_WORDS = frozenset(
+    """
+    用 用于 可用 可用于 适用 适用于 应用于 用来 用作 至 到 年 月 日 天 周 约 近 达 余 多 少 低 高 大 小 次 倍 例 名 位 组 份 项 元 万 亿 万元 亿元 左右 以内
+    以上 以下 低于 高于 大于 小于 不低于 不高于 不超过 超过 达到 不足 少于 多于 至少 最多 最高 最低 平均
+    小时 分钟 秒 毫秒 年度 年代 每年 每天 每月 同比 百分之
+    米 厘米 毫米 微米 纳米 千米 公里 平方米 立方米 平方公里 公顷 亩 克 毫克 微克 千克 公斤 吨 万吨 升 毫升
+    千瓦 兆瓦 瓦 千伏 伏 安 赫兹 兆帕 帕 摄氏度 度
+    mg kg ml mm cm km nm um kw kv mpa kpa hz
+    """.split()
+)
+STOP_WORDS = STOP_WORDS | MEASURE_WORDS
+# A number with an optional unit or suffix: "2", "3.5%", "10mg", "500kv", "20世纪", "3年".
+_QUANTITY = re.compile(r"^[0-9.%~/+-]+[a-z\u4e00-\u9fff]{0,3}$")
+
 # Characters that never take part in a bigram: a stop character breaks the run like punctuation.
 _STOP_CHARS = frozenset("的了和与及或等在是对为以于由从将把被并其该这那此之而且也又就都则即个所")
 
@@ -54,6 +69,11 @@ def is_content_word(w: str) -> bool:
     if len(w) > MAX_WORD or w in STOP_WORDS or not _WORDISH.search(w) or _NUMBER.match(w):
         return False
     return len(w) >= 2 or bool(_CJK.match(w))
+
+
+def explainable(w: str) -> bool:
+    """A word worth showing as shared: a content word of 2+ characters that is not a quantity."""
+    return len(w) >= 2 and is_content_word(w) and not _QUANTITY.match(w)
 
 
 def raw_words(text: str) -> list[str]:

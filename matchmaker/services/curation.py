@@ -21,7 +21,7 @@ from matchmaker.services.errors import Conflict, DomainError, Forbidden, NotFoun
 from matchmaker.services.links import posting_path
 from matchmaker.services.notify import notify, org_members
 
-DUPLICATE_SIMILARITY = 0.5  # matcher similarity (identical texts score about 0.6) above which postings are flagged
+DUPLICATE_SIMILARITY = 0.8  # matcher similarity (an identical copy scores 1.0) above which postings are flagged
 
 
 def _require_admin(user: User) -> None:

@@ -132,7 +132,7 @@ def _review(admin: User, posting: Posting, allowed: frozenset[str]) -> None:
 
 
 def publish(admin: User, posting: Posting) -> Posting:
-    """Publish, then tell the poster, both sides of strong suggestions and matching saved searches."""
+    """Publish (one commit), then tell both sides of strong suggestions and matching saved searches."""
     from matchmaker.services import searches, suggestions
 
     _review(admin, posting, frozenset({"pending"}))
@@ -141,6 +141,9 @@ def publish(admin: User, posting: Posting) -> Posting:
     posting.published_at = utcnow()
     posting.review_note = ""
     notify(org_members(posting.organization_id), "posting_published", {"title": posting.title}, posting_path(posting))
+    db.session.commit()
+    # Follow-ups read the pool as it now is (the posting is in the index); a failure here leaves
+    # the publication standing and only loses these alerts.
     suggestions.announce_strong(posting)
     searches.announce(posting)
     db.session.commit()

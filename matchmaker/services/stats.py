@@ -18,7 +18,7 @@ from matchmaker.services import matching
 from matchmaker.services.suggestions import feedback_counts
 
 SUPPLY_REGIONS = ("beijing", "tianjin")
-COMMON_NEED_MIN_SIMILARITY = 0.35
+COMMON_NEED_MIN_SIMILARITY = 0.4  # matcher similarity of two needs (identical = 1.0)
 
 
 def _month(column):

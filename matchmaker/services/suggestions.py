@@ -131,18 +131,30 @@ def feedback_counts() -> dict[str, int]:
     return counts
 
 
+def _strong_pairs(posting: Posting) -> list[Posting]:
+    """Counterparts that form a strong pair with ``posting``, judged from the need's side.
+
+    Scores are normalised by the query, so a need's short problem statement judges a pair more
+    sharply than an achievement's long description: an achievement asks each candidate need.
+    """
+    views = matching.suggestions_for(posting, k=10)
+    if posting.kind == "need":
+        return [v.posting for v in views if v.strength == "strong"]
+    strong = []
+    for view in views:
+        back = matching.suggestions_for(view.posting, k=20)
+        if any(b.posting.id == posting.id and b.strength == "strong" for b in back):
+            strong.append(view.posting)
+    return strong
+
+
 def announce_strong(posting: Posting) -> int:
     """Tell both sides about strong suggestions for a newly published posting, once per pair ever."""
     sent = 0
-    with db.session.no_autoflush:
-        views = matching.suggestions_for(posting, k=10)
-    for view in views:
-        if view.strength != "strong":
-            continue
-        need_id, achievement_id = pair_of(posting, view.posting)
+    for other in _strong_pairs(posting):
+        need_id, achievement_id = pair_of(posting, other)
         key = f"{need_id}:{achievement_id}"
-        for mine_, other in ((posting, view.posting), (view.posting, posting)):
-            link = posting_path(mine_)
+        for mine_, theirs in ((posting, other), (other, posting)):
             sent += notify(org_members(mine_.organization_id), "strong_suggestion",
-                           {"title": mine_.title, "other": other.title}, link, dedupe_key=key)
+                           {"title": mine_.title, "other": theirs.title}, posting_path(mine_), dedupe_key=key)
     return sent

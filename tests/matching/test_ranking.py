@@ -146,3 +146,13 @@ def test_max_df_drops_only_common_bigrams_in_big_kinds():
     m = Matcher(MatchConfig(max_df=0.5, max_df_min_docs=10)).fit(docs)
     assert m.search("电池材料", "achievement", k=50)  # the words channel still finds them
     assert len(m.search("样品甲", "achievement", k=50)) >= 4
+
+
+def test_similar_is_relative_to_an_identical_copy(matcher):
+    matcher.add(dict(BATTERY, id="a1-copy"))
+    matcher.add(dict(BATTERY, id="a1-edit", description=BATTERY["description"].split("，")[0]))
+    sim = dict(matcher.similar(BATTERY, k=5))
+    assert sim["a1-copy"] == pytest.approx(1.0, abs=1e-6)
+    assert 0.5 < sim["a1-edit"] <= 1.0
+    assert all(0.0 <= s <= 1.0 for s in sim.values())
+    assert sim.get("a2", 0.0) < 0.3

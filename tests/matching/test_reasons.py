@@ -18,7 +18,7 @@ def test_all_reasons_hold_for_a_good_pair():
     s = reasons(NEED, BATTERY)
     assert s.reasons == ["same_field", "trl_ok", "mode_match", "price_overlap", "to_hebei", "deadline_ok"]
     cfg = MatchConfig()
-    assert s.score == pytest.approx(s.text_score + sum(cfg.boost(r) for r in s.reasons))
+    assert s.score == pytest.approx(s.text_score * (1 + sum(cfg.boost(r) for r in s.reasons)))
     assert set(s.reasons) <= set(REASONS)
 
 
@@ -84,3 +84,23 @@ def test_config_is_one_frozen_dataclass():
     assert MatchConfig.from_dict(MatchConfig(today=TODAY, k1=0.9).to_dict()) == MatchConfig(today=TODAY, k1=0.9)
     for r in REASONS:
         assert isinstance(cfg.boost(r), float)
+
+
+def test_structure_rescales_text_and_cannot_replace_it():
+    """A same-field pair whose texts share only stop words, units or numbers stays weak."""
+    weld = dict(NEED, id="weld", title="焊接机器人", problem=None, keywords=[],
+                description="用于钢结构焊接，焊缝合格率达到99%，年产约5万吨至10万吨，成本低于每米200元。")
+    sand = dict(BATTERY, id="sand", title="树脂砂旧砂焙烧再生", keywords=[],
+                description="用于铸造车间，旧砂回收率达到95%，年处理约3万吨至5万吨，能耗低于每吨20元。")
+    m = Matcher(MatchConfig(today=TODAY)).fit([sand, BATTERY])
+    got = {s.id: s for s in m.suggest(weld, k=5)}
+    assert "sand" not in got or (got["sand"].text_score < 0.1 and got["sand"].shared_terms == [])
+
+
+@pytest.mark.parametrize("word", ["用", "至", "年", "约", "月", "毫克", "立方米", "低于", "达到", "99%", "5万吨", "200"])
+def test_shared_terms_never_show_stop_words_units_or_numbers(word):
+    need = {"kind": "need", "description": f"锂离子电池正极材料{word}循环寿命"}
+    ach = {"id": "a", "kind": "achievement", "description": f"锂离子电池正极材料{word}能量密度"}
+    (s,) = Matcher().fit([ach]).suggest(need, k=1)
+    assert word not in s.shared_terms and all(len(t) >= 2 for t in s.shared_terms)
+    assert "正极" in s.shared_terms or "正极材料" in s.shared_terms
