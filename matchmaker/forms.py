@@ -94,3 +94,8 @@ def check_range(low: Field, high: Field) -> bool:
         high.errors = list(high.errors) + [str(_l("The maximum must not be below the minimum."))]
         return False
     return True
+
+
+def error_text(form) -> str:
+    """Every error of a form in one line, for a flash message when the form is not on the page."""
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)

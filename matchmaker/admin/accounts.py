@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from matchmaker.admin import bp
 from matchmaker.admin.forms import ReasonForm, RoleForm
 from matchmaker.extensions import db
+from matchmaker.forms import error_text
 from matchmaker.models import Organization, User
 from matchmaker.services import admin_accounts
 from matchmaker.services.errors import DomainError
@@ -81,7 +82,7 @@ def user_role(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = RoleForm()
     if not form.validate():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(error_text(form), "error")
         return redirect(url_for("admin.users"), 303)
     try:
         admin_accounts.set_role(current_user, user, form.role.data, form.password.data, form.reason.data or "")

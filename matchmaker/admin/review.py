@@ -5,12 +5,11 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from matchmaker.admin import bp
 from matchmaker.admin.forms import MergeForm, ReasonForm, ReviewForm
 from matchmaker.auth.views import safe_next
-from matchmaker.extensions import db
+from matchmaker.forms import error_text
 from matchmaker.services import curation, postings
 from matchmaker.services.errors import DomainError
 
@@ -19,10 +18,10 @@ KIND = "<any(achievement, need):kind>"
 
 @bp.route("/review")
 def review_queue():
-    queue = {}
-    for kind, model in postings.MODELS.items():
-        rows = db.session.scalars(select(model).where(model.status == "pending").order_by(model.submitted_at))
-        queue[kind] = [(p, curation.checklist(p), curation.possible_duplicates(p)) for p in rows]
+    queue = {
+        kind: [(p, curation.checklist(p), curation.possible_duplicates(p)) for p in rows]
+        for kind, rows in postings.review_queue().items()
+    }
     return render_template("admin/review.html", queue=queue, form=ReviewForm())
 
 
@@ -35,7 +34,7 @@ def review(kind: str, posting_id: int):
     form = ReviewForm()
     back = safe_next(request.form.get("next"), url_for("admin.review_queue"))
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(error_text(form), "error")
         return redirect(back, 303)
     try:
         if form.decision.data == "publish":

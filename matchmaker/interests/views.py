@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from matchmaker import permissions
 from matchmaker.auth.views import safe_next
+from matchmaker.forms import error_text
 from matchmaker.interests.forms import DealForm, DeclineForm, ExpressForm, MessageForm, StatusForm
 from matchmaker.services import audit, interests
 from matchmaker.services.errors import DomainError
@@ -32,7 +33,7 @@ def express():
     form = ExpressForm()
     back = safe_next(request.form.get("next"), url_for("interests.index"))
     if not form.validate():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(error_text(form), "error")
         return redirect(back, 303)
     try:
         interest = interests.express(current_user, form.need_id.data, form.achievement_id.data, form.message.data or "")
@@ -112,7 +113,7 @@ def change_status(interest_id: int):
 
     def run(interest):
         if not form.validate():
-            raise DomainError(" ".join(e for errors in form.errors.values() for e in errors))
+            raise DomainError(error_text(form))
         interests.move(current_user, interest, form.status.data, form.note.data or "")
         flash(_("Status updated."), "success")
 
@@ -137,7 +138,7 @@ def deal(interest_id: int):
 
     def run(interest):
         if not form.validate():
-            raise DomainError(" ".join(e for errors in form.errors.values() for e in errors))
+            raise DomainError(error_text(form))
         interests.record_deal(current_user, interest, interests.DealData(
             contract_type=form.contract_type.data, amount_wan=form.amount_wan.data, signed_on=form.signed_on.data,
             registration_no=form.registration_no.data or "",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from matchmaker import permissions
 from matchmaker.extensions import db
@@ -63,12 +64,7 @@ def _to_pending(posting: Posting) -> None:
 
 
 def create(user: User, kind: str, data: dict[str, Any], submit: bool) -> Posting:
-    if not permissions.can_post(user, kind):
-        raise Forbidden(
-            _("Only universities, institutes and service agencies post achievements.")
-            if kind == "achievement"
-            else _("Only firms post technology needs.")
-        )
+    ensure_can_post(user, kind)
     posting = MODELS[kind](organization_id=user.organization_id, created_by_id=user.id, status="draft")
     _apply(posting, kind, data)
     if submit:
@@ -176,8 +172,6 @@ def unpublish(admin: User, posting: Posting, reason: str) -> Posting:
 
 def review_queue() -> dict[str, list[Posting]]:
     """Postings waiting for review, per kind, the longest waiting first (the admin queue, page and API)."""
-    from sqlalchemy import select
-
     return {
         kind: list(db.session.scalars(select(model).where(model.status == "pending").order_by(model.submitted_at, model.id)))
         for kind, model in MODELS.items()

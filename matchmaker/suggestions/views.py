@@ -9,7 +9,7 @@ from wtforms import IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from matchmaker.auth.views import safe_next
-from matchmaker.forms import BaseForm
+from matchmaker.forms import BaseForm, error_text
 from matchmaker.services import suggestions
 from matchmaker.services.errors import DomainError
 from matchmaker.templating import choices
@@ -41,7 +41,7 @@ def feedback():
     form = FeedbackForm()
     back = safe_next(request.form.get("next"), url_for("suggestions.mine"))
     if not form.validate():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(error_text(form), "error")
         return redirect(back, 303)
     try:
         suggestions.give_feedback(
