@@ -34,6 +34,8 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = 12 * 3600
+    SESSION_IDLE_MINUTES = 60  # logged out after this long without a request
+    SESSION_MAX_HOURS = 12  # and this long after logging in, whatever happens
     REMEMBER_COOKIE_DURATION = 14 * 24 * 3600
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
@@ -39,6 +40,27 @@ def _start_session(user, remember: bool = False) -> None:
     if lang:
         session["lang"] = lang
     login_user(user, remember=remember)
+    session["since"] = session["seen"] = int(time.time())
+
+
+@bp.before_app_request
+def _expire_idle_sessions():
+    """Log out after SESSION_IDLE_MINUTES without a request, or SESSION_MAX_HOURS after login."""
+    if request.path.startswith(("/static/", "/api/")) or not current_user.is_authenticated:
+        return None
+    now, cfg = int(time.time()), current_app.config
+    seen, since = session.get("seen", now), session.get("since", now)
+    if now - seen > cfg["SESSION_IDLE_MINUTES"] * 60 or now - since > cfg["SESSION_MAX_HOURS"] * 3600:
+        logout_user()
+        lang = session.get("lang")
+        session.clear()
+        if lang:
+            session["lang"] = lang
+        flash(_("Your session has ended. Please log in again."), "info")
+        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+    session["seen"] = now
+    session.setdefault("since", now)
+    return None
 
 
 def _auth_limit() -> str:

@@ -88,3 +88,31 @@ def test_session_is_renewed_at_login(app, world):
 def test_logout_requires_post(client, app, world):
     login(client, app, world["bj"])
     assert client.get("/logout").status_code == 405
+
+
+def test_idle_and_absolute_session_timeouts(app, world, monkeypatch):
+    import time as real_time
+
+    from matchmaker.auth import views
+
+    client = app.test_client()
+    client.post("/login", data={"email": "bj@example.com", "password": PASSWORD})
+    start = real_time.time()
+    clock = {"now": start}
+    monkeypatch.setattr(views.time, "time", lambda: clock["now"])
+    clock["now"] = start + 50 * 60  # active within the idle limit, several times
+    assert client.get("/me/postings").status_code == 200
+    clock["now"] = start + 100 * 60
+    assert client.get("/me/postings").status_code == 200
+    clock["now"] = start + 100 * 60 + 61 * 60  # idle for 61 minutes
+    response = client.get("/me/postings")
+    assert response.status_code in (302, 303) and "/login" in response.headers["Location"]
+    # Absolute limit: even with steady activity, 12 hours after login the session ends.
+    client.post("/login", data={"email": "bj@example.com", "password": PASSWORD})
+    login_time = clock["now"]
+    for hour in range(1, 13):
+        clock["now"] = login_time + hour * 55 * 60
+        client.get("/")
+    clock["now"] = login_time + 12 * 3600 + 60
+    response = client.get("/me/postings")
+    assert response.status_code in (302, 303) and "/login" in response.headers["Location"]
