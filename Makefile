@@ -6,7 +6,7 @@ PORT   ?= 5000
 HOST   ?= 127.0.0.1
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-e2e e2e-browser check-migrations install install-dev translations extract-messages db demo clean
+.PHONY: run test test-e2e e2e-browser redis check-migrations install install-dev translations extract-messages db demo clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,7 +54,15 @@ e2e-browser:                             ## install chromium and fonts-wqy-micro
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-wqy-microhei >/dev/null; \
 	else echo "chromium or fonts-wqy-microhei is missing (install them as root): the e2e tests will be skipped."; fi
 
-test: install-dev translations e2e-browser  ## run the whole test suite (unit, web and e2e)
+# redis-server backs the rate limits across gunicorn workers (tests/test_multiworker.py); root only.
+redis:                                   ## install redis-server for the multi-worker test when missing
+	@if command -v redis-server >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing redis-server for the multi-worker rate-limit test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null; \
+	else echo "redis-server is missing (install it as root): the multi-worker test will be skipped."; fi
+
+test: install-dev translations e2e-browser redis  ## run the whole test suite (unit, web and e2e)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 test-e2e: install-dev translations e2e-browser  ## only the browser tests (tests/e2e), screenshots in tests/e2e/screenshots/
