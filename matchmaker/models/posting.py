@@ -45,7 +45,11 @@ class Posting:
     @declared_attr.directive
     def __table_args__(cls) -> tuple:
         # Browsing reads the newest published postings: one index gives them in order, no sort.
-        return (Index(f"ix_{cls.__tablename__}_status_published", "status", "published_at", "id"),)
+        # Counts per organization or region (home page, region filter) stay on the second one.
+        return (
+            Index(f"ix_{cls.__tablename__}_status_published", "status", "published_at", "id"),
+            Index(f"ix_{cls.__tablename__}_org_status", "organization_id", "status"),
+        )
 
     @declared_attr
     def organization_id(cls) -> Mapped[int]:

@@ -223,6 +223,19 @@ def current_matcher() -> Matcher:
         return state.matcher
 
 
+def pool_version() -> str:
+    """A string that changes whenever a committed change reaches this process's index.
+
+    Caches of anything derived from the published pool (search results) key on it, so they are
+    exactly as fresh as the suggestions.
+    """
+    current_matcher()
+    state = _state(_index_dir())
+    # changes_since_base counts every applied change (even one older than the watermark) and only
+    # resets when a new base version is loaded, which changes state.version.
+    return f"{state.version}|{state.changes_since_base}|{state.watermark.isoformat()}"
+
+
 def _refit_threshold(state: IndexState) -> int:
     configured = current_app.config.get("MATCHING_REFIT_THRESHOLD")
     return int(configured) if configured else max(500, len(state.matcher) // 20)

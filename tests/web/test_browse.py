@@ -94,3 +94,30 @@ def test_home_counts_and_latest(client, pool):
     page = _titles(client, "/")
     assert "锂电池高镍正极材料" in page and "焦化废水深度处理" in page and "未发布的锂电池成果" not in page
     assert "京津冀科技成果供需库" in page
+
+
+def test_cached_search_follows_every_change(app, client, pool, make, world):
+    """Keyword results are cached per pool version: a publish, an edit or a withdrawal shows at once."""
+    from matchmaker.extensions import db
+    from matchmaker.models import Achievement
+
+    first = _titles(client, "/achievements/?q=钢渣")
+    assert "转炉钢渣综合利用技术" in first and "钢渣微粉" not in first
+    assert _titles(client, "/achievements/?q=钢渣") == first  # served again (from the cache)
+
+    new_id = make.achievement(world["tj_org"], title="钢渣微粉掺合料", keywords=["钢渣微粉"], field="steel")
+    page = _titles(client, "/achievements/?q=钢渣")
+    assert "钢渣微粉掺合料" in page and "共找到 2 条信息" in page
+
+    with app.app_context():
+        posting = db.session.get(Achievement, new_id)
+        posting.title = "矿渣微粉掺合料"
+        posting.keywords = ["矿渣"]
+        db.session.commit()
+    page = _titles(client, "/achievements/?q=钢渣")
+    assert "矿渣微粉掺合料" not in page and "共找到 1 条信息" in page
+
+    with app.app_context():
+        db.session.get(Achievement, pool["steel"]).status = "withdrawn"
+        db.session.commit()
+    assert "转炉钢渣综合利用技术" not in _titles(client, "/achievements/?q=钢渣")
