@@ -59,7 +59,10 @@ def matching_rebuild() -> None:
             bar.length = max(total, 1)
             bar.update(done - bar.pos)
 
-        version = match_index.build_index(progress=progress)
+        try:
+            version = match_index.build_index(progress=progress)
+        except OSError as error:  # disk full, permissions: the previous index stays current
+            raise click.ClickException(f"Rebuild failed, the previous index stays in use: {error}") from error
     click.echo(f"Index {version} built in {time.perf_counter() - started:.1f} s.")
 
 

@@ -78,3 +78,36 @@ def test_cli_rebuild_and_suggest(app, runner, world, make):
     result = runner.invoke(args=["matching", "suggest", "need", str(need)])
     assert result.exit_code == 0 and "高性能锂电池正极材料制备技术" in result.output and "same_field" in result.output
     assert runner.invoke(args=["matching", "suggest", "need", "999"]).exit_code != 0
+
+
+def test_rebuild_crashing_halfway_keeps_the_old_index(app, runner, world, make, ctx, monkeypatch):
+    """DF-11: a rebuild that dies mid-write leaves the previous index current and serving."""
+    need = make.need(world["hb_org"])
+    make.achievement(world["bj_org"])
+    make.achievement(world["tj_org"], title="高炉煤气干法除尘", keywords=["除尘"], field="steel")
+    first = match_index.build_index()
+    before = _ids(need)
+    assert before
+    index_dir = Path(app.config["MATCHING_INDEX_DIR"])
+
+    from matchmaker.matching import Matcher
+
+    real_save = Matcher.save
+
+    def save_then_die(self, path):
+        real_save(self, path)  # the new version's files are written ...
+        raise OSError("No space left on device")  # ... then the process fails before the swap
+
+    monkeypatch.setattr(Matcher, "save", save_then_die)
+    result = runner.invoke(args=["matching", "rebuild"])
+    assert result.exit_code == 1 and "previous index stays in use: No space left on device" in result.output
+    monkeypatch.undo()
+
+    assert (index_dir / "CURRENT").read_text() == first
+    match_index._STATES.clear()  # a fresh worker also opens the old version
+    assert _ids(need) == before
+    assert (index_dir / "CURRENT").read_text() == first
+    # The next good rebuild swaps in and prunes the half-written version.
+    second = match_index.build_index()
+    assert sorted(p.name for p in index_dir.iterdir() if p.is_dir()) == [second]
+    assert _ids(need) == before
