@@ -81,3 +81,22 @@ def test_write_during_fault_fails_cleanly_then_recovers(sqlite_app, client, worl
     response = client.post("/interests", data={"need_id": need, "achievement_id": ach, "message": "希望洽谈"})
     assert response.status_code in (302, 303)
     assert _counts(app) == (before[0] + 1, before[1] + 1)
+
+
+def test_connection_lost_while_closing_the_session_keeps_the_answer(app, client, world, make, monkeypatch):
+    """The database shutting down after the view ran: the page still goes out, the next request works."""
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    ach = make.achievement(world["bj_org"])
+    real_close = Session.close
+
+    def dies(self):
+        real_close(self)
+        raise OperationalError("ROLLBACK", {}, Exception("terminating connection due to administrator command"))
+
+    monkeypatch.setattr(Session, "close", dies)
+    response = client.get(f"/achievements/{ach}")
+    assert response.status_code == 200 and "高性能锂电池正极材料制备技术" in response.get_data(as_text=True)
+    monkeypatch.undo()
+    assert client.get(f"/achievements/{ach}").status_code == 200
