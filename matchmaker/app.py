@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from matchmaker import cli, errors, i18n, security, templating
+from matchmaker import cli, errors, i18n, logs, security, templating
 from matchmaker.config import load_config
 from matchmaker.database import init_database
 from matchmaker.extensions import csrf, db, limiter, login_manager, migrate
@@ -24,6 +24,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     load_config(app, config_name, overrides)
+    logs.init_app(app)
 
     init_database(app)
     migrate.init_app(app, db, render_as_batch=True, directory=str(ROOT / "migrations"))

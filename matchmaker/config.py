@@ -1,7 +1,7 @@
 """Configuration classes, read when the app is built (never at import).
 
 Settings come from the environment so an operator changes behaviour without editing code:
-``DATABASE_URL``, ``SECRET_KEY``, ``MATCHMAKER_ENV`` (development | production | testing).
+``DATABASE_URL``, ``SECRET_KEY``, ``MATCHMAKER_ENV`` (development | production | testing), ``LOG_JSON``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,13 @@ class Config:
     BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = ("zh_Hans_CN", "en")
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # hide_parameters: SQL logging and database errors (logged with a 500's traceback) show the
+    # statement but not its values (phone numbers, session tokens, password hashes).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
+    # One JSON object per line on stderr for the app's loggers (``matchmaker.*``, security events in
+    # ``matchmaker.security``), unless the operator configured logging (handlers on the root logger).
+    # Env LOG_JSON=0 installs nothing: configure ``logging`` yourself (else only warnings reach stderr).
+    LOG_JSON = True
     MAX_CONTENT_LENGTH = 1024 * 1024  # 1 MiB: every form of the app fits; larger bodies get 413
     MAX_FORM_MEMORY_SIZE = 512 * 1024
     WTF_CSRF_TIME_LIMIT = 8 * 3600
@@ -45,7 +51,11 @@ class Config:
     EXPIRY_GRACE_DAYS = 7  # and archived no sooner than this after the warning
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    AUTH_RATE_LIMIT = "10 per minute"  # login and registration attempts per client address
+    AUTH_RATE_LIMIT = "10 per minute"  # login, registration and password-reset attempts per client address
+    PASSWORD_RESET_MAX_AGE = 3600  # seconds a password-reset link works (it also dies once used)
+    # The site's address for links in e-mails, e.g. "https://pool.example.com". Unset, links use the
+    # request's host, which a client chooses: set it in production (password-reset links go by mail).
+    PUBLIC_URL: str | None = None
     # argon2id parameters (OWASP: m=19 MiB t=2 p=1 minimum; these are argon2-cffi's RFC 9106 low-memory profile).
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536
@@ -93,8 +103,12 @@ def load_config(app, name: str | None, overrides: dict | None) -> None:
             raise RuntimeError("SECRET_KEY must be set in production")
         secret = _instance_secret(app.instance_path)
     app.config["SECRET_KEY"] = secret
+    if os.environ.get("LOG_JSON"):
+        app.config["LOG_JSON"] = os.environ["LOG_JSON"].strip().lower() not in ("0", "false", "no", "off")
     if os.environ.get("RATELIMIT_STORAGE_URI"):
         app.config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
+    if os.environ.get("PUBLIC_URL"):
+        app.config["PUBLIC_URL"] = os.environ["PUBLIC_URL"]
     for key in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_SENDER"):
         if key in os.environ:
             app.config[key] = os.environ[key]

@@ -11,6 +11,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from matchmaker import logs
+
 log = logging.getLogger(__name__)
 
 MESSAGES = {
@@ -35,11 +37,14 @@ def render_error(code: int, detail: str | None = None, incident: str | None = No
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
+        logs.security_event("csrf_refused", result="failure", reason=error.description)
         return render_error(400, str(_l("The form expired or was not sent from this site. Please reload the page and try again.")))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = error.code or 500
+        if code in (403, 404):
+            logs.access_refused(code)
         response = render_error(code if code in MESSAGES else 400)
         if code not in MESSAGES:
             return response[0], code
@@ -55,7 +60,8 @@ def init_app(app: Flask) -> None:
             pass
         incident = secrets.token_hex(4)
         if isinstance(error, OperationalError):
-            log.error("Database unavailable, incident %s: %s", incident, error.orig)
+            log.error("Database unavailable, incident %s: %s", incident, error.orig,
+                      extra={"incident": incident, **logs.request_fields()})
             return render_error(503, incident=incident)
-        log.exception("Unhandled error, incident %s", incident)
+        log.exception("Unhandled error, incident %s", incident, extra={"incident": incident, **logs.request_fields()})
         return render_error(500, incident=incident)

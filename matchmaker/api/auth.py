@@ -13,6 +13,7 @@ from flask import g, request
 from flask_limiter.util import get_remote_address
 
 from matchmaker.api.errors import ApiError
+from matchmaker.logs import security_event
 from matchmaker.models import ApiToken, User
 from matchmaker.services import tokens
 
@@ -48,6 +49,8 @@ def authenticate(mode: str) -> User | None:
         return None
     user = current_user()
     if user is None and (presented() or mode != "optional"):
+        if presented():  # a token that does not work (never the token itself in the log)
+            security_event("api_token_auth", result="failure", reason="invalid_token")
         raise ApiError("unauthorized")
     if mode == "admin" and not user.is_admin:
         raise ApiError("forbidden")

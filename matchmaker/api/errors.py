@@ -15,6 +15,7 @@ import secrets
 from flask import Flask, current_app, request
 from werkzeug.exceptions import HTTPException
 
+from matchmaker import logs
 from matchmaker.api.messages import CODE_FOR_STATUS, ERRORS, error_message
 from matchmaker.services.errors import DomainError
 
@@ -87,7 +88,7 @@ def from_exception(error: Exception):
 
     db.session.rollback()
     incident = secrets.token_hex(4)
-    log.exception("Unhandled API error, incident %s", incident)
+    log.exception("Unhandled API error, incident %s", incident, extra={"incident": incident, **logs.request_fields()})
     response = error_response("server_error")
     response.headers["X-Incident-Id"] = incident
     return response
@@ -114,15 +115,21 @@ def install(app: Flask) -> None:
                     return handler
         return None
 
+    def api_response(error: Exception):
+        if isinstance(error, ApiError):
+            return from_api_error(error)
+        if isinstance(error, DomainError):
+            return from_domain_error(error)
+        if isinstance(error, HTTPException):
+            return from_http_exception(error)
+        return from_exception(error)
+
     def dispatch(error: Exception):
         if is_api_request():
-            if isinstance(error, ApiError):
-                return from_api_error(error)
-            if isinstance(error, DomainError):
-                return from_domain_error(error)
-            if isinstance(error, HTTPException):
-                return from_http_exception(error)
-            return from_exception(error)
+            response = api_response(error)
+            if response.status_code in (403, 404):
+                logs.access_refused(response.status_code)
+            return response
         handler = site_handler(error)
         if handler is not None:
             return handler(error)

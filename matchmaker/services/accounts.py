@@ -1,4 +1,8 @@
-"""Accounts: registration (with a new or an existing organization), login, logout, admins."""
+"""Accounts: registration (with a new or an existing organization), login, logout, admins.
+
+Each outcome (success or refusal) is a ``security_event`` line (RELIABILITY LG-1) with ids and
+the e-mail as typed, never a password; logout is logged from Flask-Login's signal (``logs``).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from matchmaker.extensions import db
+from matchmaker.logs import security_event
 from matchmaker.models import Organization, User
 from matchmaker.models.base import utcnow
 from matchmaker.models.user import new_session_token
@@ -48,6 +53,12 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+def typed_email(email: str) -> str:
+    """The login name as typed, for the log; a value without "@" may be a password typed in the wrong box."""
+    email = normalize_email(email or "")[:254]
+    return email if "@" in email else "(not an e-mail)"
+
+
 def password_problem(password: str, email: str = "", name: str = "") -> str | None:
     """Why ``password`` is refused, or None. Length and a blocklist, no composition rules."""
     if len(password) < 8:
@@ -63,15 +74,22 @@ def password_problem(password: str, email: str = "", name: str = "") -> str | No
     return None
 
 
+def _register_refused(reason: str, email: str) -> None:
+    security_event("register", result="failure", reason=reason, email=typed_email(email))
+
+
 def register(data: Registration) -> User:
     email = normalize_email(data.email)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        _register_refused("email_taken", email)
         raise Conflict(_("An account with this e-mail already exists. Log in instead."))
     if data.organization is not None:
         org_data = data.organization
         if db.session.scalar(select(Organization.id).where(Organization.credit_code == org_data.credit_code)):
+            _register_refused("organization_registered", email)
             raise Conflict(_("This organization is already registered: choose “join an existing organization”."))
         if db.session.scalar(select(Organization.id).where(Organization.name == org_data.name)):
+            _register_refused("organization_name_taken", email)
             raise Conflict(_("An organization with this name already exists."))
         organization = Organization(**vars(org_data))
         db.session.add(organization)
@@ -80,6 +98,7 @@ def register(data: Registration) -> User:
             select(Organization).where(Organization.credit_code == (data.existing_credit_code or ""))
         )
         if organization is None:
+            _register_refused("unknown_organization", email)
             raise DomainError(_("No organization is registered with this credit code."))
     user = User(
         organization=organization,
@@ -95,7 +114,9 @@ def register(data: Registration) -> User:
         db.session.commit()
     except IntegrityError:  # a concurrent registration took the e-mail or the organization
         db.session.rollback()
+        _register_refused("concurrent_duplicate", email)
         raise Conflict(_("An account or organization with these details already exists."))
+    security_event("register", result="success", user_id=user.id, email=email, organization_id=user.organization_id)
     return user
 
 
@@ -104,14 +125,18 @@ def authenticate(email: str, password: str) -> User | None:
     user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
     if user is None:
         passwords.burn_time(password)
+        security_event("login", result="failure", reason="unknown_email", email=typed_email(email), user_id=None)
         return None
     ok, upgraded = passwords.verify_password(user.password_hash, password)
     if not ok or not user.is_active:
+        security_event("login", result="failure", reason="inactive" if ok else "bad_password",
+                       email=typed_email(email), user_id=user.id)
         return None
     if upgraded:
         user.password_hash = upgraded
     user.last_login_at = utcnow()
     db.session.commit()
+    security_event("login", result="success", email=user.email, user_id=user.id)
     return user
 
 
@@ -162,13 +187,16 @@ def change_password(user: User, current: str, new: str) -> None:
     """Change the password (the current one is required); every other session ends."""
     ok, _upgraded = passwords.verify_password(user.password_hash, current or "")
     if not ok:
+        security_event("password_change", result="failure", reason="bad_current_password", user_id=user.id)
         raise DomainError(_("The current password is not correct."))
     problem = password_problem(new, user.email, user.name)
     if problem:
+        security_event("password_change", result="failure", reason="weak_password", user_id=user.id)
         raise DomainError(problem)
     user.password_hash = passwords.hash_password(new)
     user.session_token = new_session_token()
     db.session.commit()
+    security_event("password_change", result="success", user_id=user.id)
 
 
 def export_data(user: User) -> dict:
@@ -204,8 +232,10 @@ def delete_account(user: User, password: str) -> None:
 
     ok, _upgraded = passwords.verify_password(user.password_hash, password or "")
     if not ok:
+        security_event("account_delete", result="failure", reason="bad_password", user_id=user.id)
         raise DomainError(_("The password is not correct."))
     if user.is_admin and db.session.scalar(select(func.count(User.id)).where(User.role == "admin", User.active.is_(True))) <= 1:
+        security_event("account_delete", result="failure", reason="last_admin", user_id=user.id)
         raise Conflict(_("The last administrator cannot delete the account."))
     for model in (Notification, SavedSearch, ApiToken):
         for row in db.session.scalars(select(model).where(model.user_id == user.id)):
@@ -219,3 +249,4 @@ def delete_account(user: User, password: str) -> None:
     user.session_token = new_session_token()
     user.email_opt_out = []
     db.session.commit()
+    security_event("account_delete", result="success", user_id=user.id)
