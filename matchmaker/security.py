@@ -18,6 +18,8 @@ CSP = "; ".join([
     "frame-ancestors 'none'",
 ])
 PUBLIC_CACHEABLE = ("/static/",)
+# Pages whose URL carries a secret (the mailed password-reset link): never cached, never sent as Referer.
+SECRET_URLS = ("/password/reset/",)
 
 
 def init_app(app: Flask) -> None:
@@ -32,7 +34,9 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        private = current_user.is_authenticated or request.path.startswith(("/admin", "/me", "/interests", "/api"))
+        if request.path.startswith(SECRET_URLS):
+            headers["Referrer-Policy"] = "no-referrer"
+        private = current_user.is_authenticated or request.path.startswith(("/admin", "/me", "/interests", "/api", *SECRET_URLS))
         if private and not request.path.startswith(PUBLIC_CACHEABLE):
             headers["Cache-Control"] = "no-store"
             headers.setdefault("Vary", "Cookie")

@@ -1,4 +1,4 @@
-"""Registration and login forms."""
+"""Registration, login and password-reset forms."""
 
 from __future__ import annotations
 
@@ -19,6 +19,22 @@ class LoginForm(BaseForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
     remember = BooleanField(_l("Keep me logged in on this device"))
+
+
+class ForgotForm(BaseForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)])
+
+
+class ResetForm(BaseForm):
+    """The strength rule is the service's (it knows the account's e-mail and name)."""
+
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(max=128)], render_kw={"autocomplete": "new-password"}
+    )
+    password2 = PasswordField(
+        _l("Repeat the new password"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
 
 
 class RegisterForm(BaseForm):

@@ -1,4 +1,4 @@
-"""Register, log in, log out. Views parse the form and call the accounts service."""
+"""Register, log in, log out, reset a forgotten password. Views parse the form and call a service."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from matchmaker.auth.forms import LoginForm, RegisterForm
+from matchmaker.auth.forms import ForgotForm, LoginForm, RegisterForm, ResetForm
 from matchmaker.extensions import limiter, login_manager
-from matchmaker.services import accounts
+from matchmaker.services import accounts, password_reset
 from matchmaker.services.errors import DomainError
 
 bp = Blueprint("auth", __name__)
@@ -34,11 +34,16 @@ def safe_next(target: str | None, default: str) -> str:
     return target
 
 
-def _start_session(user, remember: bool = False) -> None:
+def _clear_session() -> None:
+    """Forget everything the browser's session holds except the chosen language."""
     lang = session.get("lang")
-    session.clear()  # no pre-login state survives: prevents session fixation
+    session.clear()
     if lang:
         session["lang"] = lang
+
+
+def _start_session(user, remember: bool = False) -> None:
+    _clear_session()  # no pre-login state survives: prevents session fixation
     login_user(user, remember=remember)
     session["since"] = session["seen"] = int(time.time())
 
@@ -52,10 +57,7 @@ def _expire_idle_sessions():
     seen, since = session.get("seen", now), session.get("since", now)
     if now - seen > cfg["SESSION_IDLE_MINUTES"] * 60 or now - since > cfg["SESSION_MAX_HOURS"] * 3600:
         logout_user()
-        lang = session.get("lang")
-        session.clear()
-        if lang:
-            session["lang"] = lang
+        _clear_session()
         flash(_("Your session has ended. Please log in again."), "info")
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
     session["seen"] = now
@@ -117,9 +119,44 @@ def register():
 def logout():
     accounts.end_sessions(current_user._get_current_object())
     logout_user()
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    _clear_session()
     flash(_("You have logged out."), "info")
     return redirect(url_for("main.home"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_auth_limit, methods=["POST"])
+def forgot_password():
+    """One answer whatever the e-mail: whether it has an account is not revealed."""
+    form = ForgotForm()
+    if form.validate_on_submit():
+        password_reset.request_reset(form.email.data)
+        flash(_("If an account with this e-mail exists, we have sent it a link to set a new password. "
+                "The link works for %(minutes)d minutes.", minutes=password_reset.max_age_minutes()), "info")
+        return redirect(url_for("auth.login"), 303)
+    return render_template("auth/forgot.html", form=form), 400 if request.method == "POST" else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_auth_limit, methods=["POST"])
+def reset_password(token: str):
+    """The page behind the mailed link (no-store, no Referer: see matchmaker.security)."""
+    try:
+        password_reset.user_for(token)
+    except DomainError as error:
+        return render_template("auth/reset.html", form=None, problem=str(error)), error.status
+    form = ResetForm()
+    if form.validate_on_submit():
+        try:
+            password_reset.reset_password(token, form.password.data)
+        except password_reset.InvalidLink as error:
+            return render_template("auth/reset.html", form=None, problem=str(error)), error.status
+        except DomainError as error:
+            form.password.errors = list(form.password.errors) + [str(error)]
+        else:
+            logout_user()  # whoever was logged in on this browser: the new password starts afresh
+            _clear_session()
+            flash(_("Your new password is set and every session of the account has ended. "
+                    "Log in with the new password."), "success")
+            return redirect(url_for("auth.login"), 303)
+    return render_template("auth/reset.html", form=form, problem=None), 400 if request.method == "POST" else 200

@@ -13,7 +13,7 @@ import pytest
 
 from matchmaker.extensions import db
 from matchmaker.models import Notification, SavedSearch, User
-from matchmaker.services import interests
+from matchmaker.services import interests, password_reset
 
 from tests.conftest import login
 
@@ -39,6 +39,11 @@ WEB = [
     ("auth.register", "GET", "/register", "bj", ALL_OK),
     ("auth.register", "POST", "/register", "bj", ALL_OK),
     ("auth.logout", "POST", "/logout", "bj", MEMBERS),
+    ("auth.forgot_password", "GET", "/password/forgot", "bj", ALL_OK),
+    ("auth.forgot_password", "POST", "/password/forgot", "bj", ALL_OK),
+    ("auth.reset_password", "GET", "/password/reset/{reset}", "hb", ALL_OK),
+    ("auth.reset_password", "GET", "/password/reset/not-a-link", "hb", ALL_OK),
+    ("auth.reset_password", "POST", "/password/reset/{reset}", "hb", ALL_OK),
     ("postings.browse_list", "GET", "/achievements/", "bj", ALL_OK),
     ("postings.detail", "GET", "/achievements/{ach}", "bj", ALL_OK),
     ("postings.detail", "GET", "/achievements/{draft}", "bj", dict(A=404, I=404, F=404, O=OK, M=OK)),
@@ -99,7 +104,7 @@ CONTACT_MARK = "555 1234"  # the achievement's contact phone (tests.conftest fac
 @pytest.fixture
 def scene(app, make, world):
     """The world plus: a published achievement (bj) and need (hb), an accepted interest, a draft,
-    a pending posting, a notification, a saved search and an API token of hb's."""
+    a pending posting, a notification, a saved search, an API token and a password-reset link of hb's."""
     ids = dict(world)
     ids["hb2_org"] = make.org("firm", "hebei", "保定", name="保定示例机械有限公司")
     ids["hb2"] = make.user(ids["hb2_org"], email="hb2@example.com")
@@ -120,6 +125,7 @@ def scene(app, make, world):
         from matchmaker.services import tokens
 
         ids["token"] = tokens.issue(hb, "inventory")[0].id
+        ids["reset"] = password_reset.make_token(hb)
     ids["org"], ids["user"] = ids["hb2_org"], ids["hb2"]
     return ids
 
