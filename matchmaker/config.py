@@ -52,6 +52,7 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     AUTH_RATE_LIMIT = "10 per minute"  # login, registration and password-reset attempts per client address
+    RESET_MAIL_LIMIT = "3 per hour"  # reset requests per e-mail address (an inbox cannot be flooded)
     PASSWORD_RESET_MAX_AGE = 3600  # seconds a password-reset link works (it also dies once used)
     # The site's address for links in e-mails, e.g. "https://pool.example.com". Unset, links use the
     # request's host, which a client chooses: set it in production (password-reset links go by mail).

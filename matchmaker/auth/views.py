@@ -124,8 +124,14 @@ def logout():
     return redirect(url_for("main.home"))
 
 
+def _reset_mail_key() -> str:
+    """The e-mail a reset is asked for: caps the mails one inbox receives, whatever the client address."""
+    return "reset:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit(_auth_limit, methods=["POST"])
+@limiter.limit(lambda: current_app.config["RESET_MAIL_LIMIT"], key_func=_reset_mail_key, methods=["POST"])
 def forgot_password():
     """One answer whatever the e-mail: whether it has an account is not revealed."""
     form = ForgotForm()

@@ -314,3 +314,22 @@ def test_forms_carry_a_csrf_token_from_a_fresh_browser(make_app, world):
     assert done.status_code == 303 and _hash(app, world["hb"]) != before
     page = client.get("/password/forgot").get_data(as_text=True)
     assert 'name="csrf_token"' in page
+
+
+def test_one_inbox_gets_at_most_the_configured_mails_from_many_addresses(make_app, world, tmp_path):
+    """RESET_MAIL_LIMIT counts per e-mail: rotating client addresses does not flood an inbox."""
+    box = tmp_path / "limited-outbox"
+    app = make_app(RATELIMIT_ENABLED=True, AUTH_RATE_LIMIT="100 per minute", RESET_MAIL_LIMIT="2 per hour",
+                   MAIL_OUTBOX_DIR=str(box))
+    codes = []
+    for n in range(4):
+        client = app.test_client()
+        response = client.post("/password/forgot", data={"email": "hb@example.com"},
+                               environ_base={"REMOTE_ADDR": f"10.0.0.{n + 1}"})
+        codes.append(response.status_code)
+    assert codes == [303, 303, 429, 429]
+    other = app.test_client().post("/password/forgot", data={"email": "bj@example.com"},
+                                   environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert other.status_code == 303  # another address is not affected
+    mails = [BytesParser(policy=policy.default).parsebytes(p.read_bytes()) for p in box.iterdir()]
+    assert sorted(m["To"] for m in mails) == ["bj@example.com", "hb@example.com", "hb@example.com"]
