@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -30,8 +30,12 @@ MESSAGES = {
 def render_error(code: int, detail: str | None = None, incident: str | None = None, plain: bool = False):
     """The error page; ``plain`` renders one that needs no database (no user, no notifications)."""
     title, message = MESSAGES.get(code, MESSAGES[500])
-    template = "errors/plain.html" if plain or code >= 500 else "errors/error.html"
-    return render_template(template, code=code, title=title, message=detail or message, incident=incident), code
+    context = {"code": code, "title": title, "message": detail or message, "incident": incident}
+    if plain or code >= 500:
+        # Straight from the Jinja environment: Flask's render_template runs the context processors,
+        # and Flask-Login's loads the user from the database, the very thing that may be down.
+        return current_app.jinja_env.get_template("errors/plain.html").render(context), code
+    return render_template("errors/error.html", **context), code
 
 
 def init_app(app: Flask) -> None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
-from flask_login import current_user
+from flask import Flask, request, session
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -36,7 +35,12 @@ def init_app(app: Flask) -> None:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if request.path.startswith(SECRET_URLS):
             headers["Referrer-Policy"] = "no-referrer"
-        private = current_user.is_authenticated or request.path.startswith(("/admin", "/me", "/interests", "/api", *SECRET_URLS))
+        # A signed-in session, read from the cookie: asking current_user would load the user from the
+        # database, which may be the very thing that failed (then this hook would turn the app's 503
+        # page into the WSGI server's bare 500).
+        signed_in = bool(session.get("_user_id"))
+        private = signed_in or response.status_code >= 500 or request.path.startswith(
+            ("/admin", "/me", "/interests", "/api", *SECRET_URLS))
         if private and not request.path.startswith(PUBLIC_CACHEABLE):
             headers["Cache-Control"] = "no-store"
             headers.setdefault("Vary", "Cookie")
