@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from matchmaker import cli, errors, i18n, logs, security, templating
 from matchmaker.config import load_config
@@ -24,6 +25,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     load_config(app, config_name, overrides)
+    trust_proxies(app)
     logs.init_app(app)
 
     init_database(app)
@@ -38,6 +40,18 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     cli.init_app(app)
     register_blueprints(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind ``PROXY_FIX_X_FOR`` proxies, take the client's address and scheme from their headers.
+
+    ``request.remote_addr`` then is the address the nearest trusted proxy saw, so the rate limits
+    (keyed on it) and the logs' ``ip`` count clients, not the proxy; without proxies (0) a client's
+    own X-Forwarded-For is ignored. The host is never taken from a header (``PUBLIC_URL`` is for links).
+    """
+    hops = app.config.get("PROXY_FIX_X_FOR", 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
 
 
 def register_blueprints(app: Flask) -> None:

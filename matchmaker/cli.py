@@ -11,7 +11,7 @@ from matchmaker.services.errors import DomainError
 seed_cli = AppGroup("seed", help="Load data into the database.")
 users_cli = AppGroup("users", help="Manage accounts.")
 matching_cli = AppGroup("matching", help="The match index and suggestions.")
-pool_cli = AppGroup("pool", help="Curate the pool: expire, import, export.")
+pool_cli = AppGroup("pool", help="Curate the pool: expire, purge, import, export.")
 
 
 @seed_cli.command("demo")
@@ -95,6 +95,20 @@ def pool_expire() -> None:
 
     report = lifecycle.expire()
     click.echo(f"Owners warned: {report.noticed}; postings archived: {report.archived}.")
+
+
+@pool_cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="Count what would be purged and change nothing.")
+def pool_purge(dry_run: bool) -> None:
+    """Delete postings rejected or archived RETENTION_MONTHS ago (unless a deal needs them) and anonymise
+    accounts without a login for ACCOUNT_RETENTION_MONTHS; the audit log is kept (idempotent; cron-safe)."""
+    from matchmaker.services import retention
+
+    report = retention.purge(dry_run=dry_run)
+    click.echo(("Dry run, nothing changed. " if dry_run else "")
+               + f"Postings purged: {report.postings} (interests: {report.interests}, "
+               f"notifications: {report.notifications}); kept for a deal: {report.kept_for_deals}; "
+               f"accounts anonymised: {report.accounts}.")
 
 
 @click.command("backup")

@@ -1,7 +1,8 @@
 """Configuration classes, read when the app is built (never at import).
 
 Settings come from the environment so an operator changes behaviour without editing code:
-``DATABASE_URL``, ``SECRET_KEY``, ``MATCHMAKER_ENV`` (development | production | testing), ``LOG_JSON``.
+``DATABASE_URL``, ``SECRET_KEY``, ``MATCHMAKER_ENV`` (development | production | testing), ``LOG_JSON``,
+``PROXY_FIX_X_FOR``.
 """
 
 from __future__ import annotations
@@ -49,8 +50,14 @@ class Config:
     POSTING_MAX_AGE_DAYS = 365  # untouched this long: archived by `flask pool expire`
     EXPIRY_NOTICE_DAYS = 14  # owners are warned this long before
     EXPIRY_GRACE_DAYS = 7  # and archived no sooner than this after the warning
+    RETENTION_MONTHS = 24  # rejected or archived this long: deleted by `flask pool purge` (unless a deal)
+    ACCOUNT_RETENTION_MONTHS = 36  # no login this long: the account is anonymised by `flask pool purge`
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # How many reverse proxies in front of the app append to X-Forwarded-For (and X-Forwarded-Proto).
+    # 0: none is trusted, the peer's address is the client's (a client-sent X-Forwarded-For is ignored).
+    # Set it to the real number of hops, or clients can choose their address (rate limits, logs).
+    PROXY_FIX_X_FOR = 0
     AUTH_RATE_LIMIT = "10 per minute"  # login, registration and password-reset attempts per client address
     RESET_MAIL_LIMIT = "3 per hour"  # reset requests per e-mail address (an inbox cannot be flooded)
     PASSWORD_RESET_MAX_AGE = 3600  # seconds a password-reset link works (it also dies once used)
@@ -87,6 +94,17 @@ class TestingConfig(Config):
     ARGON2_PARALLELISM = 1
 
 
+def _count(value: str, name: str) -> int:
+    """A whole number >= 0 from the environment; anything else stops the start-up with the reason."""
+    try:
+        number = int(value.strip())
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise RuntimeError(f"{name} must be a whole number >= 0, not {value!r}")
+    return number
+
+
 CONFIGS = {"development": DevelopmentConfig, "production": ProductionConfig, "testing": TestingConfig}
 
 
@@ -108,6 +126,8 @@ def load_config(app, name: str | None, overrides: dict | None) -> None:
         app.config["LOG_JSON"] = os.environ["LOG_JSON"].strip().lower() not in ("0", "false", "no", "off")
     if os.environ.get("RATELIMIT_STORAGE_URI"):
         app.config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
+    if os.environ.get("PROXY_FIX_X_FOR"):
+        app.config["PROXY_FIX_X_FOR"] = _count(os.environ["PROXY_FIX_X_FOR"], "PROXY_FIX_X_FOR")
     if os.environ.get("PUBLIC_URL"):
         app.config["PUBLIC_URL"] = os.environ["PUBLIC_URL"]
     for key in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_SENDER"):

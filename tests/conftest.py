@@ -61,9 +61,30 @@ def database_url(tmp_path_factory) -> str:
 
 
 def _empty_tables() -> None:
+    """DELETE every row; the audit log's append-only triggers (migration 0006) are stepped around.
+
+    PostgreSQL: TRUNCATE fires no row trigger. SQLite has no TRUNCATE: its triggers are dropped
+    and created again from their own stored SQL, in the same transaction as the DELETE.
+    """
     for table in reversed(db.metadata.sorted_tables):
-        db.session.execute(table.delete())
+        if table.name == "audit_log":
+            _empty_audit_log()
+        else:
+            db.session.execute(table.delete())
     db.session.commit()
+
+
+def _empty_audit_log() -> None:
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("TRUNCATE audit_log"))
+        return
+    triggers = db.session.execute(
+        text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'")).all()
+    for name, _sql in triggers:
+        db.session.execute(text(f'DROP TRIGGER "{name}"'))
+    db.session.execute(text("DELETE FROM audit_log"))
+    for _name, sql in triggers:
+        db.session.connection().exec_driver_sql(sql)
 
 
 @pytest.fixture

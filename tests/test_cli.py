@@ -1,4 +1,4 @@
-"""Command-line tools: the demo seed and the first admin."""
+"""Command-line tools: the demo seed, the first admin and the retention purge."""
 
 from sqlalchemy import func, select
 
@@ -49,3 +49,32 @@ def test_create_admin_prompts_for_password(app, runner):
         assert user.is_admin and user.password_hash.startswith("$argon2id$")
     weak = runner.invoke(args=["users", "create-admin", "--email", "x@example.com", "--name", "x"], input="admin\nadmin\n")
     assert weak.exit_code != 0
+
+
+def test_pool_purge_dry_run_then_purge_then_nothing(app, runner, make):
+    from datetime import datetime
+
+    from matchmaker.models import AuditLog
+
+    org = make.org("university")
+    make.user(org, last_login_at=datetime(2020, 1, 1), email="gone@example.com")
+    kept = make.user(org, email="here@example.com")  # registered today, never logged in: not stale
+    old = make.achievement(org, status="rejected", updated_at=datetime(2020, 1, 1))
+    recent = make.achievement(org, status="rejected")
+    dry = runner.invoke(args=["pool", "purge", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "nothing changed" in dry.output and "Postings purged: 1" in dry.output and "accounts anonymised: 1" in dry.output
+    with app.app_context():
+        assert db.session.get(Achievement, old) is not None
+        assert db.session.scalar(select(User.id).where(User.email == "gone@example.com")) is not None
+    result = runner.invoke(args=["pool", "purge"])
+    assert "Postings purged: 1" in result.output and "accounts anonymised: 1" in result.output
+    with app.app_context():
+        assert db.session.get(Achievement, old) is None and db.session.get(Achievement, recent) is not None
+        assert db.session.scalar(select(User.id).where(User.email == "gone@example.com")) is None
+        assert db.session.get(User, kept).email == "here@example.com"
+        audited = db.session.scalar(select(func.count(AuditLog.id)))
+    again = runner.invoke(args=["pool", "purge"])
+    assert "Postings purged: 0" in again.output and "accounts anonymised: 0" in again.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(AuditLog.id))) == audited == 2

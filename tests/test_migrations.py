@@ -30,6 +30,20 @@ def test_downgrade_to_base_and_back(tmp_path):
         db.engine.dispose()
 
 
+def test_audit_triggers_come_and_go_with_their_revision(tmp_path):
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'a.db'}"})
+    triggers = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log' ORDER BY name"
+    with app.app_context():
+        upgrade()
+        assert db.session.execute(text(triggers)).scalars().all() == ["audit_log_no_delete", "audit_log_no_update"]
+        downgrade(revision="0005")
+        assert db.session.execute(text(triggers)).scalars().all() == []
+        upgrade()
+        assert len(db.session.execute(text(triggers)).scalars().all()) == 2
+        db.session.remove()
+        db.engine.dispose()
+
+
 def test_sqlite_pragmas(app):
     with app.app_context():
         if db.engine.dialect.name != "sqlite":

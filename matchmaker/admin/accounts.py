@@ -1,4 +1,4 @@
-"""Organizations and users: verify, suspend, deactivate, grant or revoke admin."""
+"""Organizations and users: verify, suspend, deactivate, end sessions, grant or revoke admin."""
 
 from __future__ import annotations
 
@@ -72,6 +72,20 @@ def user_active(user_id: int, action: str):
     try:
         admin_accounts.set_active(current_user, user, action == "activate", form.reason.data or "")
         flash(_("Saved."), "success")
+    except DomainError as error:
+        return _done(error, "admin.users")
+    return _done(None, "admin.users")
+
+
+@bp.route("/users/<int:user_id>/end-sessions", methods=["POST"])
+def user_end_sessions(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = ReasonForm()
+    if not form.validate():
+        abort(400)
+    try:
+        admin_accounts.end_sessions(current_user, user, form.reason.data or "")
+        flash(_("Sessions ended: %(name)s must log in again.", name=user.name), "success")
     except DomainError as error:
         return _done(error, "admin.users")
     return _done(None, "admin.users")

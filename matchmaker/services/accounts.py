@@ -21,6 +21,7 @@ from matchmaker.services import passwords
 from matchmaker.services.errors import Conflict, DomainError
 
 CONSENT_VERSION = "2026-11"
+ANONYMOUS_EMAIL_DOMAIN = "@deleted.invalid"  # RFC 2606: never a real mailbox
 COMMON_PASSWORDS = frozenset(
     """12345678 123456789 1234567890 password password1 password123 qwertyui qwerty123 11111111
     88888888 00000000 66666666 12341234 abcd1234 abc12345 iloveyou 1qaz2wsx qwe123456 a1234567
@@ -222,31 +223,48 @@ def export_data(user: User) -> dict:
     }
 
 
-def delete_account(user: User, password: str) -> None:
-    """Remove the person's data: the account is anonymised, their own records deleted.
+def is_last_admin(user: User) -> bool:
+    """True if ``user`` is the only active administrator left (who must not disappear)."""
+    if not (user.is_admin and user.active):
+        return False
+    return (db.session.scalar(select(func.count(User.id)).where(User.role == "admin", User.active.is_(True))) or 0) <= 1
 
-    Conversations their organization took part in keep the messages (the other side relies on
-    them) under an anonymous name; the audit log keeps its pseudonymous ``user#id``.
+
+def anonymise(user: User) -> None:
+    """Strip the person from the account, in the caller's transaction (the caller commits).
+
+    Their notifications, saved searches and API tokens are deleted; the account row stays under
+    an anonymous name so conversations, deals and the audit log (pseudonymous ``user#id``) keep
+    their references. Shared by account deletion and the retention job (``services.retention``).
     """
     from matchmaker.models import ApiToken, Notification, SavedSearch
 
-    ok, _upgraded = passwords.verify_password(user.password_hash, password or "")
-    if not ok:
-        security_event("account_delete", result="failure", reason="bad_password", user_id=user.id)
-        raise DomainError(_("The password is not correct."))
-    if user.is_admin and db.session.scalar(select(func.count(User.id)).where(User.role == "admin", User.active.is_(True))) <= 1:
-        security_event("account_delete", result="failure", reason="last_admin", user_id=user.id)
-        raise Conflict(_("The last administrator cannot delete the account."))
     for model in (Notification, SavedSearch, ApiToken):
         for row in db.session.scalars(select(model).where(model.user_id == user.id)):
             db.session.delete(row)
     user.name = f"已注销用户{user.id}"
-    user.email = f"deleted-{user.id}@deleted.invalid"
+    user.email = f"deleted-{user.id}{ANONYMOUS_EMAIL_DOMAIN}"
     user.phone = ""
     user.role = "member"
     user.active = False
     user.password_hash = passwords.hash_password(new_session_token())
     user.session_token = new_session_token()
     user.email_opt_out = []
+
+
+def delete_account(user: User, password: str) -> None:
+    """Remove the person's data: the account is anonymised, their own records deleted.
+
+    Conversations their organization took part in keep the messages (the other side relies on
+    them) under an anonymous name; the audit log keeps its pseudonymous ``user#id``.
+    """
+    ok, _upgraded = passwords.verify_password(user.password_hash, password or "")
+    if not ok:
+        security_event("account_delete", result="failure", reason="bad_password", user_id=user.id)
+        raise DomainError(_("The password is not correct."))
+    if is_last_admin(user):
+        security_event("account_delete", result="failure", reason="last_admin", user_id=user.id)
+        raise Conflict(_("The last administrator cannot delete the account."))
+    anonymise(user)
     db.session.commit()
     security_event("account_delete", result="success", user_id=user.id)

@@ -1,4 +1,4 @@
-"""Admins manage organizations and accounts: verify, suspend, deactivate, grant or revoke admin."""
+"""Admins manage organizations and accounts: verify, suspend, deactivate, end sessions, grant or revoke admin."""
 
 from __future__ import annotations
 
@@ -58,6 +58,21 @@ def set_active(admin: User, user: User, active: bool, reason: str) -> User:
     user.active = active
     user.session_token = new_session_token()
     audit.record(admin, "activate" if active else "deactivate", user, before, {"active": active}, reason)
+    db.session.commit()
+    return user
+
+
+def end_sessions(admin: User, user: User, reason: str = "") -> User:
+    """Log the user out everywhere (a stolen laptop, a leaked cookie): their next request asks for a login.
+
+    Rotating the session token invalidates every session and remember-me cookie issued before now
+    (``accounts.load_user``); the account itself stays usable with its password.
+    """
+    _require_admin(admin)
+    if user.id == admin.id:
+        raise Conflict(_("You cannot end your own sessions here: log out instead."))
+    user.session_token = new_session_token()
+    audit.record(admin, "end_sessions", user, {}, {}, reason)
     db.session.commit()
     return user
 

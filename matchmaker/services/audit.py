@@ -12,7 +12,7 @@ from matchmaker.models import AuditLog, User
 ACTIONS = (
     "publish", "reject", "request_revision", "unpublish", "edit", "merge", "not_duplicate", "archive",
     "verify", "suspend", "unsuspend", "activate", "deactivate", "role_change", "curate_pair", "contact_reveal",
-    "import",
+    "import", "end_sessions", "purge", "anonymise",
 )
 TARGET_TYPES = ("achievement", "need", "organization", "user", "interest", "file")
 

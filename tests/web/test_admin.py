@@ -112,6 +112,45 @@ def test_deactivate_user_ends_sessions(client, app, world):
         assert db.session.get(User, world["admin"]).active  # not yourself
 
 
+def test_admin_ends_a_users_sessions_with_the_button(make_app, world):
+    """SE-7: the user's next request goes to the login page; the action is audited; CSRF applies."""
+    app = make_app(WTF_CSRF_ENABLED=True)
+    member, admin, other = app.test_client(), app.test_client(), app.test_client()
+    login(member, app, world["tj"])
+    assert member.get("/me/postings").status_code == 200
+    login(admin, app, world["admin"])
+    admin.get("/lang/en")  # English: the strings are the msgids, whatever the catalogue holds
+    page = admin.get("/admin/users").get_data(as_text=True)
+    form = re.search(rf'action="/admin/users/{world["tj"]}/end-sessions".*?name="csrf_token" value="([^"]+)"', page, re.S)
+    assert form is not None and "End sessions" in page
+    assert f'action="/admin/users/{world["admin"]}/end-sessions"' not in page  # not offered for yourself
+    assert admin.post(f"/admin/users/{world['tj']}/end-sessions").status_code == 400  # no CSRF token
+    assert member.get("/me/postings").status_code == 200
+    login(other, app, world["bj"])  # a member cannot do it, even with a valid token of their own
+    own_token = re.search(r'name="csrf_token" value="([^"]+)"', other.get("/me/account").get_data(as_text=True)).group(1)
+    assert other.post(f"/admin/users/{world['tj']}/end-sessions", data={"csrf_token": own_token}).status_code == 403
+    response = admin.post(f"/admin/users/{world['tj']}/end-sessions", data={"csrf_token": form.group(1)},
+                          follow_redirects=True)
+    assert "Sessions ended" in response.get_data(as_text=True)
+    after = member.get("/me/postings")
+    assert after.status_code in (302, 303) and "/login" in after.headers["Location"]
+    with app.app_context():
+        row = db.session.query(AuditLog).one()
+        assert (row.action, row.actor_id, row.target_type, row.target_id) == ("end_sessions", world["admin"], "user", world["tj"])
+        assert db.session.get(User, world["tj"]).active  # logged out, not deactivated
+    assert other.get("/me/postings").status_code == 200  # other users keep their sessions
+
+
+def test_end_sessions_is_for_admins_only(client, app, world):
+    login(client, app, world["bj"])
+    assert client.post(f"/admin/users/{world['tj']}/end-sessions").status_code == 403
+    login(client, app, world["admin"])
+    client.post(f"/admin/users/{world['admin']}/end-sessions")  # not yourself: a message, nothing changes
+    assert client.get("/admin/users").status_code == 200
+    with app.app_context():
+        assert db.session.query(AuditLog).count() == 0
+
+
 def test_role_changes_need_password_and_keep_one_admin(client, app, world):
     login(client, app, world["admin"])
     client.post(f"/admin/users/{world['bj']}/role", data={"role": "admin", "password": "wrong"})
@@ -208,6 +247,27 @@ def test_audit_rows_cannot_be_changed(app, world, make, ctx):
     with pytest.raises(RuntimeError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_audit_table_is_append_only_in_the_database(app, world, ctx):
+    """LG-3: below the ORM too: raw SQL may INSERT, but UPDATE and DELETE are refused by a trigger."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    db.session.execute(text("INSERT INTO audit_log (actor_id, actor_label, action, target_type, target_id, before, after, "
+                            "reason, created_at) VALUES (:actor, 'user#1', 'verify', 'organization', 1, '{}', '{}', "
+                            "'', CURRENT_TIMESTAMP)"), {"actor": world["admin"]})
+    db.session.commit()
+    for statement in ("UPDATE audit_log SET reason = '篡改'", "DELETE FROM audit_log",
+                      f"UPDATE audit_log SET actor_id = NULL WHERE actor_id = {world['admin']}"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            db.session.execute(text(statement))
+        db.session.rollback()
+    with pytest.raises(DBAPIError, match="append-only"):  # a user in the log is anonymised, never deleted
+        db.session.execute(text(f"DELETE FROM users WHERE id = {world['admin']}"))
+    db.session.rollback()
+    row = db.session.query(AuditLog).one()
+    assert (row.reason, row.actor_id, row.action) == ("", world["admin"], "verify")
 
 
 def test_dashboard_numbers_and_csv(client, app, world, make):

@@ -91,6 +91,7 @@ WEB = [
     ("admin.organization_action", "POST", "/admin/organizations/{org}/verify", "bj", ADMIN),
     ("admin.users", "GET", "/admin/users", "bj", ADMIN),
     ("admin.user_active", "POST", "/admin/users/{user}/deactivate", "bj", ADMIN),
+    ("admin.user_end_sessions", "POST", "/admin/users/{user}/end-sessions", "bj", ADMIN),
     ("admin.user_role", "POST", "/admin/users/{user}/role", "bj", ADMIN),
     ("admin.audit_log", "GET", "/admin/audit", "bj", ADMIN),
     ("transfer.index", "GET", "/admin/transfer/", "bj", ADMIN),

@@ -1,5 +1,9 @@
 """Response hardening: headers, private pages not cached, login rate limit, production cookies."""
 
+import logging
+
+import pytest
+
 from matchmaker.app import create_app
 
 from tests.conftest import login
@@ -40,6 +44,48 @@ def test_login_is_rate_limited(make_app, world):
     assert int(limited.headers["Retry-After"]) > 0 and "请求过于频繁" in limited.get_data(as_text=True)
 
 
+def _login_codes(client, addresses: list[str]) -> list[int]:
+    return [client.post("/login", data={"email": "x@example.com", "password": "wrong password"},
+                        headers={"X-Forwarded-For": address}).status_code for address in addresses]
+
+
+def test_behind_a_proxy_each_forwarded_client_has_its_own_budget_and_logged_ip(make_app, world, caplog):
+    """RL-4: PROXY_FIX_X_FOR=1 keys the limit and the logs on the address the proxy appended."""
+    caplog.set_level(logging.INFO, logger="matchmaker.security")
+    app = make_app(RATELIMIT_ENABLED=True, AUTH_RATE_LIMIT="3 per minute", PROXY_FIX_X_FOR=1)
+    client = app.test_client()
+    assert _login_codes(client, ["203.0.113.7"] * 4) == [200, 200, 200, 429]
+    assert _login_codes(client, ["198.51.100.9"] * 3) == [200, 200, 200]  # another client, its own budget
+    # A client's own X-Forwarded-For entry comes first; the proxy appends the real peer, which counts.
+    assert _login_codes(client, ["192.0.2.1, 203.0.113.7"]) == [429]
+    logged = [r.ip for r in caplog.records if getattr(r, "event", None) == "login"]
+    assert logged == ["203.0.113.7"] * 3 + ["198.51.100.9"] * 3
+
+
+def test_without_a_trusted_proxy_a_spoofed_forwarded_for_is_ignored(make_app, world, caplog):
+    caplog.set_level(logging.INFO, logger="matchmaker.security")
+    app = make_app(RATELIMIT_ENABLED=True, AUTH_RATE_LIMIT="3 per minute")
+    assert app.config["PROXY_FIX_X_FOR"] == 0
+    codes = _login_codes(app.test_client(), ["203.0.113.7", "198.51.100.9", "192.0.2.1", "192.0.2.2"])
+    assert codes == [200, 200, 200, 429]  # one peer, one budget, whatever the header says
+    assert {r.ip for r in caplog.records if getattr(r, "event", None) == "login"} == {"127.0.0.1"}
+
+
+def test_proxy_fix_x_for_is_read_from_the_environment(monkeypatch, tmp_path):
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    monkeypatch.setenv("PROXY_FIX_X_FOR", "2")
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url})
+    assert app.config["PROXY_FIX_X_FOR"] == 2 and isinstance(app.wsgi_app, ProxyFix)
+    assert (app.wsgi_app.x_for, app.wsgi_app.x_proto, app.wsgi_app.x_host) == (2, 2, 0)
+    monkeypatch.setenv("PROXY_FIX_X_FOR", "0")
+    assert not isinstance(create_app("testing", {"SQLALCHEMY_DATABASE_URI": url}).wsgi_app, ProxyFix)
+    monkeypatch.setenv("PROXY_FIX_X_FOR", "yes")
+    with pytest.raises(RuntimeError, match="PROXY_FIX_X_FOR"):
+        create_app("testing", {"SQLALCHEMY_DATABASE_URI": url})
+
+
 def test_production_cookie_and_hsts(tmp_path, monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     app = create_app("production", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}"})
@@ -51,8 +97,6 @@ def test_production_cookie_and_hsts(tmp_path, monkeypatch):
 
 
 def test_production_refuses_to_start_without_secret(monkeypatch):
-    import pytest
-
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(RuntimeError):
         create_app("production", {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
