@@ -109,6 +109,7 @@ def main(argv=None) -> int:
     ap.add_argument("--slow-queries", type=int, default=30, help="queries for the brute-force sklearn baseline")
     ap.add_argument("--pairs", type=int, default=10_000, help="needs in the all-pairs run")
     ap.add_argument("--no-baselines", action="store_true")
+    ap.add_argument("--numpy", action="store_true", help="the numpy query path instead of the numba kernel")
     args = ap.parse_args(argv)
     if not (DATA / "achievements.jsonl").exists():
         print(f"SKIP: benchmark data not found at {DATA}")
@@ -121,7 +122,7 @@ def main(argv=None) -> int:
     rss0 = rss_mb()
 
     t, c = time.perf_counter(), time.process_time()
-    m = Matcher().fit(docs)
+    m = Matcher(fast=not args.numpy).fit(docs)
     fit_s, fit_cpu = time.perf_counter() - t, time.process_time() - c
     print(f"fit: {fit_s:.1f}s (CPU {fit_cpu:.1f}s); RSS after fit {rss_mb():.0f} MB (docs alone {rss0:.0f} MB); peak RSS {peak_mb():.0f} MB")
 
@@ -152,6 +153,7 @@ def main(argv=None) -> int:
         t = time.perf_counter()
         m2 = Matcher.load(Path(tmp) / "idx", mmap=True)
         load_s = time.perf_counter() - t
+        m2.fast = m.fast
         loaded = timed(lambda q: m2.query(q, k=10), qs[:500])
         del m2
 
@@ -166,7 +168,9 @@ def main(argv=None) -> int:
     assert batch[:5] == [m.query(q, k=10) for q in pairs[:5]]
 
     print(f"\n## size {len(docs):,}  (ms per query, one need -> top 10, text processing included)\n")
-    print(f"(load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; 'cpu p50' = process CPU ms)\n")
+    path = "numba kernel" if m._kernel() is not None else "numpy (numba not loaded)" if m.fast else "numpy (--numpy)"
+    print(f"(query path: {path}; load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
+          "'cpu p50' = process CPU ms)\n")
     print("| method                             |      n |      min |      p50 |      p99 |       max |  ratio | cpu p50  |")
     print("|------------------------------------|--------|----------|----------|----------|-----------|--------|----------|")
     print(row("Matcher.query", ours))

@@ -1,7 +1,8 @@
 """All-pairs matching (e.g. top suggestions for every open need) split over forked worker processes.
 
-One query takes about a millisecond and is mostly numpy calls that hold the GIL, so threads do not
-help; forked children share the index pages copy-on-write and send back only (id, score) lists.
+One query takes a fraction of a millisecond, much of it Python (segmentation, arguments) that holds
+the GIL, so threads help little even though the compiled kernel releases it; forked children share
+the index pages copy-on-write and send back only (id, score) lists.
 """
 
 from __future__ import annotations

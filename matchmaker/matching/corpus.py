@@ -54,9 +54,11 @@ class Corpus:
 
     def idf_of(self, cols: np.ndarray) -> np.ndarray:
         """idf per column (0 for a bigram dropped by max_df); a term never seen weighs as if seen once."""
-        out = np.full(len(cols), self.unseen_idf(), np.float32)
-        known = cols < len(self.idf)
-        out[known] = self.idf[cols[known]]
+        if not len(self.idf):
+            return np.full(len(cols), self.unseen_idf(), np.float32)
+        out = self.idf.take(cols, mode="clip")
+        if len(cols) and cols.max() >= len(self.idf):  # words added since the base was built
+            out[cols >= len(self.idf)] = self.unseen_idf()
         return out
 
     def unseen_idf(self) -> float:
@@ -81,6 +83,14 @@ class Corpus:
         if row < self.postings.n_base:
             return str(self.sorted_ids[self.pos[row]])
         return self.delta_ids[row - self.postings.n_base]
+
+    def ids_at(self, rows: list[int]) -> list[str]:
+        """``[id_at(r) for r in rows]`` with one numpy lookup for the base rows."""
+        if not rows:
+            return []
+        if max(rows) < self.postings.n_base:
+            return self.sorted_ids[self.pos[rows]].tolist()
+        return [self.id_at(r) for r in rows]
 
     def title_at(self, row: int) -> str | None:
         if row < self.postings.n_base:
@@ -120,8 +130,15 @@ class Corpus:
     def compacted(self, n_cols: int) -> "Corpus":
         """A fresh base with the delta folded in and tombstoned rows gone; idf recomputed."""
         postings, old = self.postings.compacted(n_cols)
+        field = self.table.take("field", old)
+        if len(field) > 1 and (field[1:] < field[:-1]).any():  # keep the base rows grouped by field
+            perm = np.argsort(field, kind="stable")
+            postings, old = postings.permuted(perm), old[perm]
         nb = self.postings.n_base
-        ids = self.sorted_ids[self.pos[old[old < nb]]].tolist() + [self.delta_ids[r - nb] for r in old[old >= nb]]
+        ids = [self.delta_ids[r - nb] if r >= nb else None for r in old.tolist()]
+        base = np.flatnonzero(old < nb)
+        for i, x in zip(base.tolist(), self.sorted_ids[self.pos[old[base]]].tolist()):
+            ids[i] = x
         titles = [self.title_at(int(r)) or "" for r in old]
         c = Corpus.create(self.kind, postings, self.table.reorder(old), ids, titles, self.avgdl)
         c.idf[: len(self.idf)][self.idf == 0] = 0.0  # bigrams dropped by max_df stay dropped

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -11,11 +12,12 @@ from .config import MatchConfig
 from .corpus import Corpus
 from .postings import Postings
 from .rerank import Table, boost, decode, encode, reasons_at, signals
-from .text import bigram_buckets, explainable, is_content_word, raw_words
+from .text import _BIGRAM_CHAR, bigram_buckets, explainable, is_content_word, raw_words
 
 KINDS = ("achievement", "need")
 OTHER = {"achievement": "need", "need": "achievement"}
 EXPLAIN = 8  # shared terms reported per suggestion
+WORD_CACHE = 1 << 18  # words whose vocabulary column is remembered (cleared when full)
 
 
 @dataclass(frozen=True)
@@ -34,10 +36,12 @@ class Suggestion:
 
 
 class Matcher:
-    def __init__(self, config: MatchConfig | None = None):
+    def __init__(self, config: MatchConfig | None = None, fast: bool = True):
         self.config = config or MatchConfig()
+        self.fast = fast  # the numba kernel when it imports; False: the numpy path (same results)
         self._words = np.empty(0, "<U1")  # sorted vocabulary of the base; word column = nb + position
         self._extra: dict[str, int] = {}  # words first seen by add(): column beyond the base ones
+        self._word_cols: tuple = (None, {})  # (the _words it is for, word -> base column or -1)
         self._fields: list[str] = []
         self._field_ids: dict[str, int] = {}
         self._bits = bucket_bits(self.config, 0)  # fixed per index: set by fit, kept by add
@@ -83,6 +87,9 @@ class Matcher:
                 by_kind[k].pop(key, None)
             by_kind[kind][key] = d
         self._fields, self._field_ids, self._extra = [], {}, {}
+        for kind, v in by_kind.items():  # base rows grouped by field: the kernel scores the query's field first
+            fid = {key: self._field_id(d.get("field"), True) for key, d in v.items()}
+            by_kind[kind] = dict(sorted(v.items(), key=lambda kv: fid[kv[0]]))
         self._bits = bits = bucket_bits(self.config, sum(len(v) for v in by_kind.values()))
         vocab = Vocab()
         counted = {k: fit_kind(list(v.values()), self.config, vocab, tick, bits) for k, v in by_kind.items()}
@@ -96,6 +103,7 @@ class Matcher:
             table = Table(Table.build([encode(d, lambda f: self._field_id(f, True)) for d in ds]))
             titles = [str(d.get("title") or "") for d in ds]
             self._kinds[kind] = Corpus.create(kind, postings, table, list(by_kind[kind]), titles, avg, idf)
+        self._kernel()  # compile or load the query kernel now rather than in the first query
         return self
 
     def add(self, doc: dict) -> None:
@@ -162,12 +170,33 @@ class Matcher:
         k = self.config.k1 * (1 - self.config.b + self.config.b * own / np.maximum(avg, 1e-9))
         return uniq, (tf / (tf + k)).astype(np.float32)
 
+    def _code(self, word: str) -> int:
+        """-2: not a content word; -1: a content word outside the base vocabulary; else its column.
+
+        Remembered per word (the base vocabulary only changes with fit and load): a binary search
+        in the sorted vocabulary and the stop-word checks cost more than the rest of a query's text.
+        """
+        cache = self._word_cols
+        if cache[0] is not self._words:  # a new base vocabulary (fit, load)
+            cache = self._word_cols = (self._words, {})
+        c = cache[1].get(word)
+        if c is None:
+            c, n = -1, len(self._words)
+            if not is_content_word(word):
+                c = -2
+            elif n:
+                i = int(np.searchsorted(self._words, word))
+                if i < n and self._words[i] == word:
+                    c = self._nb + i
+            if len(cache[1]) >= WORD_CACHE:
+                cache[1].clear()
+            cache[1][word] = c
+        return c
+
     def _col(self, word: str, create: bool = False) -> int | None:
-        n = len(self._words)
-        if n:
-            i = int(np.searchsorted(self._words, word))
-            if i < n and self._words[i] == word:
-                return self._nb + i
+        c = self._code(word)
+        if c >= 0:
+            return c
         c = self._extra.get(word)
         if c is None and create:
             c = self._extra[word] = self.n_cols
@@ -175,32 +204,37 @@ class Matcher:
 
     # -- querying ----------------------------------------------------------------------------
     def _terms(self, doc: dict) -> tuple[np.ndarray, list[str]]:
-        """Query columns (distinct; word columns first) and the words behind the word columns."""
-        ws, bs = {}, set()
+        """Query columns (distinct, in order of first sight; word columns first) and the words behind the word columns."""
+        ws, kept = {}, []
+        code, extra = self._code, self._extra
         for text, _ in doc_texts(doc, self.config):
-            kept = []
             for word in raw_words(text):
-                if is_content_word(word):
-                    kept.append(word)
-                    if word not in ws:
-                        ws[word] = self._col(word)
-                else:
+                c = code(word)
+                if c == -2:
                     kept.append("\n")
-            bs.update(bigram_buckets("".join(kept), self._bits).tolist())
+                    continue
+                kept.append(word)
+                if word not in ws:
+                    ws[word] = c if c >= 0 else extra.get(word)
+            kept.append("\n")  # texts are bigrammed apart: "\n" is no bigram character
         names = [w for w, c in ws.items() if c is not None]
-        cols = [ws[w] for w in names] + sorted(bs)
-        return np.array(cols, np.int64), names
+        kern = self._kernel()
+        if kern is not None:
+            cp = np.frombuffer("".join(kept).encode("utf-32-le"), np.uint32)
+            bs = kern.bigram_set(cp, _BIGRAM_CHAR, self._bits).tolist()
+        else:
+            bs = list(dict.fromkeys(bigram_buckets("".join(kept), self._bits).tolist()))
+        return np.array([ws[w] for w in names] + bs, np.int64), names
 
     def _weights(self, cols: np.ndarray, n_words: int, corpus: Corpus) -> np.ndarray:
         """idf per query term, each channel scaled to sum to its share: the text score is in [0, 1]."""
-        w = corpus.idf_of(cols).astype(np.float64)
-        sw, sb = w[:n_words].sum(), w[n_words:].sum()
+        w = corpus.idf_of(cols).tolist()
+        sw, sb = sum(w[:n_words]), sum(w[n_words:])
         aw, ab = (1.0 if sw > 0 else 0.0), (self.config.bigram_weight if sb > 0 else 0.0)
         if aw + ab == 0:
-            return w * 0
-        w[:n_words] *= aw / (sw or 1) / (aw + ab)
-        w[n_words:] *= ab / (sb or 1) / (aw + ab)
-        return w
+            return np.zeros(len(w))
+        fw, fb = aw / (sw or 1) / (aw + ab), ab / (sb or 1) / (aw + ab)
+        return np.array([x * fw for x in w[:n_words]] + [x * fb for x in w[n_words:]])
 
     def _rank(self, doc, kind, k, offset=0, exclude=(), structured=True, explain=False, relative=False):
         k, offset = max(int(k), 0), max(int(offset), 0)
@@ -209,41 +243,83 @@ class Matcher:
         if not len(cols) or not k or not corpus.count:
             return []
         weights = self._weights(cols, len(names), corpus)
-        live = weights > 0
-        if not live.all():  # bigrams dropped by max_df: nothing to look up
+        if not weights.all():  # bigrams dropped by max_df: nothing to look up
+            live = weights > 0
             names = [w for w, ok in zip(names, live[: len(names)]) if ok]
             cols, weights = cols[live], weights[live]
-        rows, text = corpus.postings.score(cols, weights)
+        self_score = 0.0
         if relative:  # divide by the score the doc would get against an identical copy of itself
             own_cols, own_vals = self._vector(doc, corpus, create=False)
             at = np.searchsorted(own_cols, cols).clip(0, max(len(own_cols) - 1, 0))
             hit = own_cols[at] == cols if len(own_cols) else np.zeros(len(cols), bool)
             self_score = float(np.sum(weights[hit] * own_vals[at[hit]]))
-            text = np.minimum(text / self_score, 1.0) if self_score > 0 else text
         drop = [r for r in (corpus.row_of(str(x)) for x in exclude) if r is not None]
+        q_kind = _kind(doc, "need")
+        q = encode(doc, self._field_id, q_kind) if structured else None
+        n = offset + k
+        kern = self._kernel() if corpus.postings.n_base else None
+        top = None
+        if kern is not None:  # the best n base rows, best first; the delta's rows are merged below
+            rows, text, total = self._top_base(kern, corpus, cols, weights, drop, q, q_kind, n, self_score)
+            d_rows, d_text = corpus.postings.score_delta(cols, weights) if corpus.postings.rows else (rows[:0], text[:0])
+            if len(d_rows):
+                d_rows, d_text, d_total = self._totals(corpus, d_rows, d_text, self_score, drop, q, q_kind)
+                rows, text = np.concatenate([rows, d_rows]), np.concatenate([text, d_text])
+                total = np.concatenate([total, d_total])
+            else:
+                top = range(offset, len(rows))
+        else:  # numpy: every row sharing a term, then the same selection
+            rows, text = corpus.postings.score(cols, weights)
+            rows, text, total = self._totals(corpus, rows, text, self_score, drop, q, q_kind)
+        if top is None:
+            if 0 < n < len(rows):  # the n best and every row tied with the n-th (ties go to the lower row)
+                cut = total[np.argpartition(-total, n - 1)[:n]].min()
+                top = np.flatnonzero(total >= cut)
+            else:
+                top = np.arange(len(rows))
+            top = top[np.lexsort((rows[top], -total[top]))][offset:n]
+        if not explain:
+            rows_l, total_l = rows.tolist(), total.tolist()
+            return list(zip(corpus.ids_at([rows_l[i] for i in top]), [total_l[i] for i in top]))
+        top = list(top)
+        sigs = signals(self.config, q, q_kind, corpus.table, rows[top]) if structured else []
+        shown = [c for c in range(len(names)) if explainable(names[c])]
+        top_rows = rows[top].tolist()
+        vals = corpus.postings.values(top_rows, cols[shown].tolist()).tolist()
+        out = []
+        for j, i in enumerate(top):
+            contrib = [(weights[c] * v, names[c]) for c, v in zip(shown, vals[j])]
+            shared = [w for v, w in sorted(contrib, key=lambda t: -t[0]) if v > 0][:EXPLAIN]
+            out.append(Suggestion(corpus.id_at(top_rows[j]), float(total[i]), float(text[i]), reasons_at(sigs, j), shared))
+        return out
+
+    def _totals(self, corpus, rows, text, self_score, drop, q, q_kind):
+        """(rows, text, total) for candidate rows in numpy: relative text, excluded rows, boosts."""
+        if self_score > 0:
+            text = np.minimum(text / self_score, 1.0)
         if drop:
             keep = ~np.isin(rows, drop)
             rows, text = rows[keep], text[keep]
-        sigs = []
-        if structured:
-            q_kind = _kind(doc, "need")
-            sigs = signals(self.config, encode(doc, self._field_id, q_kind), q_kind, corpus.table, rows)
-            total = text * (1.0 + boost(self.config, sigs, len(rows)))
-        else:
-            total = text
-        n = min(offset + k, len(rows))
-        top = np.argpartition(-total, n - 1)[:n] if n < len(rows) else np.arange(len(rows))
-        top = top[np.lexsort((rows[top], -total[top]))][offset:]
-        if not explain:
-            return [(corpus.id_at(int(rows[i])), float(total[i])) for i in top]
-        out = []
-        for i in top:
-            r = int(rows[i])
-            contrib = [(weights[j] * corpus.postings.value(r, int(cols[j])), names[j])
-                       for j in range(len(names)) if explainable(names[j])]
-            shared = [w for c, w in sorted(contrib, key=lambda t: -t[0]) if c > 0][:EXPLAIN]
-            out.append(Suggestion(corpus.id_at(r), float(total[i]), float(text[i]), reasons_at(sigs, i), shared))
-        return out
+        if q is None:
+            return rows, text, text
+        sigs = signals(self.config, q, q_kind, corpus.table, rows)
+        return rows, text, text * (1.0 + boost(self.config, sigs, len(rows)))
+
+    def _top_base(self, kern, corpus, cols, weights, drop, q, q_kind, n, self_score):
+        """The best n live base rows (rows, text, total), best first, from the compiled kernel."""
+        p = corpus.postings
+        qi, qf, qp = kern.params(self.config, q, q_kind, n, self_score, corpus.table.field_sorted)
+        acc, touched = kern.scratch(p.n_base)
+        try:
+            return kern.top_base(*p.kernel_arrays(), cols, weights, acc, touched, p.dead_mask,
+                                 np.array(drop, np.int64), *corpus.table.kernel_arrays(), qi, qf, qp)
+        except BaseException:
+            kern.drop_scratch()
+            raise
+
+    def _kernel(self):
+        """The compiled query kernel module, or None (numba missing, or ``fast=False``)."""
+        return _load_kernel() if self.fast else None
 
     def query(self, doc: dict, k: int = 10) -> list[tuple[str, float]]:
         """The best postings of the opposite kind: (id, score), best first (same scores as suggest)."""
@@ -286,7 +362,28 @@ class Matcher:
         """Open a saved index; with ``mmap`` the big arrays are shared read-only memory maps."""
         from .store import load
 
-        return load(cls, path, mmap=mmap)
+        m = load(cls, path, mmap=mmap)
+        m._kernel()  # compile or load the query kernel now rather than in the first query
+        return m
+
+
+_KERNEL: list = []
+
+
+def _load_kernel():
+    """matchmaker.matching.kernel, compiled (or loaded from numba's cache) once; None without numba."""
+    if not _KERNEL:
+        try:
+            from . import kernel
+
+            kernel.warm()
+        except ImportError:  # numba absent: the numpy path
+            kernel = None
+        except Exception:  # numba present but unusable here (compiler, cache): the numpy path too
+            logging.getLogger(__name__).exception("matcher: the numba kernel failed to load; using numpy")
+            kernel = None
+        _KERNEL.append(kernel)
+    return _KERNEL[0]
 
 
 def _kind(doc: dict, default: str | None = None) -> str:

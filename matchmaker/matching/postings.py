@@ -20,6 +20,8 @@ class Postings:
         self.n_cols_base = len(indptr) - 1
         self.dead: set[int] = set()  # base rows removed since the base was built
         self._dead_arr = np.empty(0, np.int64)
+        self.dead_mask = np.zeros(0, np.bool_)  # the same as a mask over the base (empty: none dead)
+        self._kernel_arrays: tuple | None = None
         # Delta: rows n_base, n_base+1, ... held as (cols, vals) pairs; None once removed.
         self.rows: list[tuple[np.ndarray, np.ndarray] | None] = []
         self._delta_csc: tuple | None = None
@@ -56,6 +58,9 @@ class Postings:
         if row < self.n_base:
             self.dead.add(row)
             self._dead_arr = np.fromiter(self.dead, np.int64, len(self.dead))
+            if not len(self.dead_mask):
+                self.dead_mask = np.zeros(self.n_base, np.bool_)
+            self.dead_mask[row] = True
         else:
             self.rows[row - self.n_base] = None
             self._delta_csc = None
@@ -77,6 +82,14 @@ class Postings:
         return self._delta_csc
 
     # -- scoring -----------------------------------------------------------------------------
+    def kernel_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(indptr, indices, data) of the base as read-only plain arrays, for ``kernel.top_base``."""
+        if self._kernel_arrays is None:
+            from .kernel import readonly
+
+            self._kernel_arrays = tuple(readonly(a) for a in (self.indptr, self.indices, self.data))
+        return self._kernel_arrays
+
     def score(self, cols: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(rows, scores) of every live row sharing a term with the query: sum of weight * value."""
         out_rows, out_vals = [], []
@@ -97,6 +110,17 @@ class Postings:
                 out_rows.append(r)
                 out_vals.append(acc[r])
         if self.rows:
+            r, v = self.score_delta(cols, weights)
+            if len(r):
+                out_rows.append(r)
+                out_vals.append(v)
+        if not out_rows:
+            return np.empty(0, np.int64), np.empty(0)
+        return np.concatenate(out_rows), np.concatenate(out_vals)
+
+    def score_delta(self, cols: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``score`` restricted to the live rows added since the base was built."""
+        if self.rows:
             colmap, m = self._delta()
             if m is not None:
                 acc = np.zeros(len(self.rows))
@@ -106,11 +130,25 @@ class Postings:
                         a, b = m.indptr[j], m.indptr[j + 1]
                         acc[m.indices[a:b]] += w * m.data[a:b]
                 r = np.flatnonzero(acc)
-                out_rows.append(r + self.n_base)
-                out_vals.append(acc[r])
-        if not out_rows:
-            return np.empty(0, np.int64), np.empty(0)
-        return np.concatenate(out_rows), np.concatenate(out_vals)
+                return r + self.n_base, acc[r]
+        return np.empty(0, np.int64), np.empty(0)
+
+    def values(self, rows: list[int], cols: list[int]) -> np.ndarray:
+        """``[[value(r, c) for c in cols] for r in rows]`` as float32, one binary search per column."""
+        out = np.zeros((len(rows), len(cols)), np.float32)
+        base = [i for i, r in enumerate(rows) if r < self.n_base]
+        rb = np.array([rows[i] for i in base], np.int64)
+        for j, col in enumerate(cols):
+            if len(rb) and col < self.n_cols_base:
+                a, b = int(self.indptr[col]), int(self.indptr[col + 1])
+                seg = self.indices[a:b]
+                at = np.searchsorted(seg, rb).clip(0, max(b - a - 1, 0))
+                hit = seg[at] == rb if b > a else np.zeros(len(rb), bool)
+                out[np.array(base)[hit], j] = self.data[a + at[hit]]
+            for i, r in enumerate(rows):
+                if r >= self.n_base:
+                    out[i, j] = self.value(r, col)
+        return out
 
     def value(self, row: int, col: int) -> float:
         """One stored value (0.0 if absent): used to explain a suggestion term by term."""
@@ -128,6 +166,15 @@ class Postings:
         return float(r[1][hit[0]]) if len(hit) else 0.0
 
     # -- compaction --------------------------------------------------------------------------
+    def permuted(self, perm: np.ndarray) -> "Postings":
+        """The base with its rows renumbered: new row i is old row ``perm[i]`` (no delta, no dead rows)."""
+        inv = np.empty(self.n_base, np.int32)
+        inv[perm] = np.arange(self.n_base, dtype=np.int32)
+        data, indptr = np.array(self.data), np.array(self.indptr)  # sorted in place: the base may be read-only
+        csc = sp.csc_matrix((data, inv[self.indices], indptr), shape=(self.n_base, self.n_cols_base))
+        csc.has_sorted_indices = False
+        return Postings.from_csc(csc)
+
     def compacted(self, n_cols: int) -> tuple["Postings", np.ndarray]:
         """A new base holding the live rows (base then delta) and the old row number of each.
 

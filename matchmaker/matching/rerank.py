@@ -86,6 +86,24 @@ class Table:
         self.n_base = len(self.base["field"])
         self.delta: list[dict] = []
         self._delta_arr: dict | None = None
+        self._kernel_arrays: tuple | None = None
+        self._field_sorted: bool | None = None
+
+    @property
+    def field_sorted(self) -> bool:
+        """Are the base rows grouped by field (ascending field code)? Fit and compaction make them so."""
+        if self._field_sorted is None:
+            f = self.base["field"]
+            self._field_sorted = bool(len(f) < 2 or (f[1:] >= f[:-1]).all())
+        return self._field_sorted
+
+    def kernel_arrays(self) -> tuple:
+        """The base columns in COLUMNS order as read-only plain arrays, for ``kernel.top_base``."""
+        if self._kernel_arrays is None:
+            from .kernel import readonly
+
+            self._kernel_arrays = tuple(readonly(self.base[k]) for k in COLUMNS)
+        return self._kernel_arrays
 
     @staticmethod
     def build(rows: list[dict]) -> dict[str, np.ndarray]:

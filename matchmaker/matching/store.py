@@ -72,8 +72,8 @@ def load(cls, path, mmap: bool = True):
         raise ValueError(f"unsupported index format {meta.get('format')!r}")
     mode = "r" if mmap else None
 
-    def arr(name):
-        return np.load(path / f"{name}.npy", mmap_mode=mode)
+    def arr(name):  # a plain ndarray view of the map: indexing a np.memmap goes through Python code
+        return np.asarray(np.load(path / f"{name}.npy", mmap_mode=mode))
 
     m = cls(MatchConfig.from_dict(meta["config"]))
     m._bits = int(meta["bits"])

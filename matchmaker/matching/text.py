@@ -86,13 +86,17 @@ def words(text: str | None) -> list[str]:
     return [w for w in raw_words(normalise(text)) if is_content_word(w)]
 
 
-# Code points that may appear in a bigram: CJK ideographs, ascii letters and digits.
+# Code points that may appear in a bigram: CJK ideographs, ascii letters and digits, as a lookup
+# table over the Basic Multilingual Plane (every such code point is in it; the last entry stands
+# for everything above).
+_BIGRAM_CHAR = np.zeros(0x10001, np.bool_)
+_BIGRAM_CHAR[0x3400:0xA000] = _BIGRAM_CHAR[0xF900:0xFB00] = True
+_BIGRAM_CHAR[0x30:0x3A] = _BIGRAM_CHAR[0x61:0x7B] = True
+_BIGRAM_CHAR[[ord(ch) for ch in _STOP_CHARS]] = False
+
+
 def _bigram_mask(cp: np.ndarray) -> np.ndarray:
-    ok = ((cp >= 0x3400) & (cp <= 0x9FFF)) | ((cp >= 0xF900) & (cp <= 0xFAFF))
-    ok |= ((cp >= 0x30) & (cp <= 0x39)) | ((cp >= 0x61) & (cp <= 0x7A))
-    for ch in _STOP_CHARS:
-        ok &= cp != ord(ch)
-    return ok
+    return _BIGRAM_CHAR[np.minimum(cp, 0x10000)]
 
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)

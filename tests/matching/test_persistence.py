@@ -22,7 +22,7 @@ def test_round_trip_gives_identical_rankings(matcher, tmp_path):
     assert loaded.config == matcher.config and len(loaded) == len(matcher)
     assert loaded.get("n1") == matcher.get("n1")
     data = loaded._kinds["achievement"].postings.data
-    assert isinstance(data, np.memmap) and not data.flags.writeable
+    assert isinstance(data.base, np.memmap) and not data.flags.writeable
 
 
 def test_add_and_remove_after_load(matcher, tmp_path):

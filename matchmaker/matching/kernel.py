@@ -1,0 +1,384 @@
+"""The query hot path compiled with numba: score the base postings, re-rank and keep the top n in one pass.
+
+``Matcher`` uses it when numba imports (``matcher._load_kernel``); otherwise, or with
+``Matcher(fast=False)``, it runs the numpy path of ``Postings.score`` + ``rerank.signals``/``boost``,
+which gives the same rows and scores (tests/matching/test_kernel.py compares the two). The kernel,
+for the base (CSC) postings of one kind:
+
+1. adds ``float32(weight) * value`` of the query's postings into a per-thread float64 scratch
+   array the size of the base (the numpy path's ``bincount``: same products, same order, so the
+   same sums), noting each row the first time it is touched. Base rows are grouped by field (fit
+   and compaction number them so), so when the query has a field it first takes only the postings
+   of that field's rows (a binary search per posting list), and the others only if one of them
+   could still enter the top n (their text is at most 1 and they lack the same_field boost);
+2. walks the touched rows once (resetting the scratch as it goes), skipping dead and excluded rows,
+   and pushes ``total = text * (1 + boost)`` into a heap of the best n. ``boost`` is computed exactly
+   like ``rerank.signals`` + ``rerank.boost`` (same comparisons in the same dtypes, summed in the
+   same order), but only for a row whose ``text * (1 + largest possible boost)`` can still enter
+   the heap: most touched rows share one bigram with the query and are dropped after one multiply;
+3. returns the heap best first (higher total, then lower row: the numpy path's ``lexsort``).
+
+Rows added since the base was built (the delta) stay in numpy: they are few until ``compact()``.
+The compiled code is cached next to this file (``__pycache__``) or in ``NUMBA_CACHE_DIR``: the
+first process after a change of this file compiles for a few seconds (in ``fit``/``load``), later
+ones load it in a fraction of a second; where no cache location is writable every process compiles.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import numba
+import numpy as np
+
+from .rerank import _EPOCH, NO_DATE
+from .text import _BIGRAM_CHAR
+
+# Layout of the small parameter arrays (ints, float64 weights, float32 price bounds).
+I_FIELD, I_TRL, I_TRL_NEED, I_MODES, I_PRICE, I_HEBEI, I_DEADLINE, I_TODAY, I_N, I_STRUCT, I_RELATIVE, I_FIELD_SORTED = range(12)
+F_FIELD, F_TRL, F_MODE, F_OVERLAP, F_NEG, F_HEBEI, F_DEADLINE, F_CONST, F_SELF = range(9)
+N_INT, N_FLOAT = 12, 9
+
+
+def _jit(fn):
+    try:
+        return numba.njit(cache=True, nogil=True, boundscheck=False)(fn)
+    except RuntimeError:  # no writable cache location: compile per process
+        return numba.njit(cache=False, nogil=True, boundscheck=False)(fn)
+
+
+@_jit
+def _worse(t1, r1, t2, r2):
+    """Is (total t1, row r1) ranked after (t2, r2)? Higher total first, then lower row."""
+    return t1 < t2 or (t1 == t2 and r1 > r2)
+
+
+@_jit
+def _sift_down(h_tot, h_row, h_txt, size, i):
+    while True:
+        c = 2 * i + 1
+        if c >= size:
+            return
+        if c + 1 < size and _worse(h_tot[c + 1], h_row[c + 1], h_tot[c], h_row[c]):
+            c += 1
+        if not _worse(h_tot[c], h_row[c], h_tot[i], h_row[i]):
+            return
+        h_tot[i], h_tot[c] = h_tot[c], h_tot[i]
+        h_row[i], h_row[c] = h_row[c], h_row[i]
+        h_txt[i], h_txt[c] = h_txt[c], h_txt[i]
+        i = c
+
+
+@_jit
+def _sift_up(h_tot, h_row, h_txt, i):
+    while i > 0:
+        p = (i - 1) // 2
+        if not _worse(h_tot[i], h_row[i], h_tot[p], h_row[p]):
+            return
+        h_tot[i], h_tot[p] = h_tot[p], h_tot[i]
+        h_row[i], h_row[p] = h_row[p], h_row[i]
+        h_txt[i], h_txt[p] = h_txt[p], h_txt[i]
+        i = p
+
+
+@_jit
+def _lower_bound(a, lo, hi, x):
+    """First position in the sorted slice a[lo:hi] whose value is >= x (hi if none)."""
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if a[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@_jit
+def _accumulate(indptr, indices, data, cols, weights, acc, touched, nt, starts, ends):
+    """acc[row] += float32(weight) * value over postings starts[j]:ends[j] of each query column j.
+
+    Rows seen for the first time are appended to ``touched`` (written unconditionally and counted
+    only when new: no unpredictable branch). Returns the new count of touched rows.
+    """
+    for j in range(cols.shape[0]):
+        w = np.float32(weights[j])
+        for p in range(starts[j], ends[j]):
+            r = indices[p]
+            a = acc[r]
+            touched[nt] = r
+            nt += a == 0.0
+            acc[r] = a + np.float64(data[p] * w)
+    return nt
+
+
+@_jit
+def top_base(indptr, indices, data, cols, weights, acc, touched, dead, exclude,
+             t_field, t_trl, t_modes, t_pmin, t_pmax, t_region, t_deadline, qi, qf, qp):
+    """(rows, text, total) of the best ``qi[I_N]`` live base rows, best first (see the module doc)."""
+    n_base = t_field.shape[0]
+    n_cols = indptr.shape[0] - 1
+    n = qi[I_N]
+    structured = qi[I_STRUCT] != 0
+    relative = qi[I_RELATIVE] != 0
+    q_field, q_trl, trl_need, q_modes = qi[I_FIELD], qi[I_TRL], qi[I_TRL_NEED] != 0, qi[I_MODES]
+    has_price, hebei, row_deadline, today = qi[I_PRICE] != 0, qi[I_HEBEI], qi[I_DEADLINE] != 0, qi[I_TODAY]
+    self_score = qf[F_SELF]
+    q_lo, q_hi = qp[0], qp[1]
+    ninf, pinf = np.float32(-np.inf), np.float32(np.inf)
+    # The largest boost a row can earn, with and without same_field (summed in the order of the
+    # real one: an upper bound that holds in floating point too, since rounding is monotone).
+    b_all = 0.0
+    b_other = 0.0
+    if structured:
+        if q_field >= 0:
+            b_all += max(qf[F_FIELD], 0.0)
+        if q_trl > 0:
+            b_all += max(qf[F_TRL], 0.0)
+            b_other += max(qf[F_TRL], 0.0)
+        if q_modes != 0:
+            b_all += max(qf[F_MODE], 0.0)
+            b_other += max(qf[F_MODE], 0.0)
+        if has_price:
+            b_all += max(qf[F_OVERLAP], 0.0)
+            b_other += max(qf[F_OVERLAP], 0.0)
+            b_all += max(qf[F_NEG], 0.0)
+            b_other += max(qf[F_NEG], 0.0)
+        if hebei != 0:
+            b_all += max(qf[F_HEBEI], 0.0)
+            b_other += max(qf[F_HEBEI], 0.0)
+        if row_deadline:
+            b_all += max(qf[F_DEADLINE], 0.0)
+            b_other += max(qf[F_DEADLINE], 0.0)
+        b_all = b_all + qf[F_CONST]
+        b_other = b_other + qf[F_CONST]
+
+    # Posting ranges per query column; the text score of any row is at most the sum of the weights.
+    m = cols.shape[0]
+    lo = np.zeros(m, np.int64)
+    hi = np.zeros(m, np.int64)
+    ub_text = 0.0
+    for j in range(m):
+        c = cols[j]
+        if c < n_cols:
+            lo[j], hi[j] = indptr[c], indptr[c + 1]
+            ub_text += np.float64(np.float32(weights[j]))
+    # Base rows are grouped by field (fit and compaction order them so): first score the rows of
+    # the query's field; the others only if one of them could still enter the top n, which
+    # with a large same_field boost is rare.
+    split = structured and q_field >= 0 and qf[F_FIELD] > 0 and qi[I_FIELD_SORTED] != 0
+    f_lo, f_hi = 0, n_base
+    if split:
+        f_lo = _lower_bound(t_field, 0, n_base, q_field)
+        f_hi = _lower_bound(t_field, f_lo, n_base, q_field + 1)
+    s1, s2 = lo.copy(), hi.copy()
+    if split:
+        for j in range(m):
+            s1[j] = _lower_bound(indices, lo[j], hi[j], f_lo)
+            s2[j] = _lower_bound(indices, s1[j], hi[j], f_hi)
+
+    h_tot = np.empty(max(n, 1), np.float64)
+    h_row = np.empty(max(n, 1), np.int64)
+    h_txt = np.empty(max(n, 1), np.float64)
+    size = 0
+    n_dead = dead.shape[0]
+    for phase in range(2 if split else 1):
+        if phase == 0:
+            nt = _accumulate(indptr, indices, data, cols, weights, acc, touched, 0, s1, s2)
+            ub_factor = 1.0 + b_all
+        else:
+            if size == n and ub_text * (1.0 + b_other) < h_tot[0]:
+                break  # no row outside the field can reach the top n
+            nt = _accumulate(indptr, indices, data, cols, weights, acc, touched, 0, lo, s1)
+            nt = _accumulate(indptr, indices, data, cols, weights, acc, touched, nt, s2, hi)
+            ub_factor = 1.0 + b_other
+        for i in range(nt):
+            r = touched[i]
+            t = acc[r]
+            acc[r] = 0.0
+            if n == 0:
+                continue
+            if relative:
+                t = min(t / self_score, 1.0)
+            if size == n and (t * ub_factor if structured else t) < h_tot[0]:
+                continue
+            if n_dead and dead[r]:
+                continue
+            skip = False
+            for e in range(exclude.shape[0]):
+                if exclude[e] == r:
+                    skip = True
+            if skip:
+                continue
+            total = t
+            if structured:
+                b = 0.0
+                if q_field >= 0:
+                    b += qf[F_FIELD] * (t_field[r] == q_field)
+                if q_trl > 0:
+                    ct = np.int64(t_trl[r])
+                    ok = (ct >= q_trl) if trl_need else (ct > 0 and ct <= q_trl)
+                    b += qf[F_TRL] * (ok and ct > 0)
+                if q_modes != 0:
+                    b += qf[F_MODE] * ((np.int64(t_modes[r]) & q_modes) > 0)
+                if has_price:
+                    cmin, cmax = t_pmin[r], t_pmax[r]
+                    cneg = np.isnan(cmin) and np.isnan(cmax)
+                    c_lo = ninf if np.isnan(cmin) else cmin
+                    c_hi = pinf if np.isnan(cmax) else cmax
+                    b += qf[F_OVERLAP] * ((c_lo <= q_hi) and (q_lo <= c_hi) and not cneg)
+                    b += qf[F_NEG] * cneg
+                if hebei == 1:
+                    g = t_region[r]
+                    b += qf[F_HEBEI] * (g == 1 or g == 2)
+                elif hebei == 2:
+                    b += qf[F_HEBEI] * (t_region[r] == 3)
+                if row_deadline:
+                    d = t_deadline[r]
+                    b += qf[F_DEADLINE] * (d != NO_DATE and d >= today)
+                b = b + qf[F_CONST]
+                total = t * (1.0 + b)
+            if size < n:
+                h_tot[size], h_row[size], h_txt[size] = total, r, t
+                _sift_up(h_tot, h_row, h_txt, size)
+                size += 1
+            elif _worse(h_tot[0], h_row[0], total, r):
+                h_tot[0], h_row[0], h_txt[0] = total, r, t
+                _sift_down(h_tot, h_row, h_txt, size, 0)
+
+    rows = np.empty(size, np.int64)
+    text = np.empty(size, np.float64)
+    tot = np.empty(size, np.float64)
+    for i in range(size - 1, -1, -1):  # pop the worst into the last free slot
+        rows[i], text[i], tot[i] = h_row[0], h_txt[0], h_tot[0]
+        h_tot[0], h_row[0], h_txt[0] = h_tot[i], h_row[i], h_txt[i]
+        _sift_down(h_tot, h_row, h_txt, i, 0)
+    return rows, text, tot
+
+
+@_jit
+def bigram_set(cp, char_ok, bits):
+    """Distinct hashed buckets of the character bigrams of code points ``cp``, in order of first sight.
+
+    The same buckets as ``text.bigram_buckets`` (same mask table, same hash) for a query's text,
+    deduplicated with a small open-addressing set.
+    """
+    n = cp.shape[0]
+    out = np.empty(max(n - 1, 0), np.int64)
+    size = 16
+    while size < 2 * n:
+        size *= 2
+    seen = np.full(size, -1, np.int64)
+    m = 0
+    shift = np.uint64(64 - bits)
+    golden = np.uint64(0x9E3779B97F4A7C15)
+    last = char_ok.shape[0] - 1
+    prev_ok = False
+    for i in range(n):
+        c = np.uint64(cp[i])
+        ok = char_ok[min(c, np.uint64(last))]
+        if ok and prev_ok:
+            b = np.int64(((np.uint64(cp[i - 1]) << np.uint64(21)) | c) * golden >> shift)
+            h = b & (size - 1)
+            while seen[h] != -1 and seen[h] != b:
+                h = (h + 1) & (size - 1)
+            if seen[h] == -1:
+                seen[h] = b
+                out[m] = b
+                m += 1
+        prev_ok = ok
+    return out[:m]
+
+
+_local = threading.local()
+
+
+def scratch(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """This thread's (accumulator, touched rows) of at least n rows; the accumulator is all zeros."""
+    s = getattr(_local, "s", None)
+    if s is None or len(s[0]) < n:
+        s = _local.s = (np.zeros(max(n, 1), np.float64), np.empty(max(n, 1), np.int32))
+    return s
+
+
+def drop_scratch() -> None:
+    """Forget this thread's scratch (after an interrupted call might have left it dirty)."""
+    _local.s = None
+
+
+def readonly(a: np.ndarray) -> np.ndarray:
+    """A plain read-only ndarray view (one compiled signature for fitted and memory-mapped indexes)."""
+    v = np.asarray(a).view(np.ndarray)
+    v.flags.writeable = False
+    return v
+
+
+def warm() -> None:
+    """Compile (or load from the cache) the kernel with the argument types queries use."""
+    if getattr(warm, "done", False):
+        return
+    from .rerank import COLUMNS
+
+    indptr = readonly(np.array([0, 2, 3], np.int64))
+    indices = readonly(np.array([0, 1, 1], np.int32))
+    data = readonly(np.array([0.5, 0.25, 0.5], np.float32))
+    table = [readonly(np.zeros(2, t)) for t, _ in COLUMNS.values()]
+    acc, touched = scratch(2)
+    qi = np.zeros(N_INT, np.int64)
+    qi[I_N], qi[I_STRUCT], qi[I_FIELD] = 1, 1, 0
+    qf = np.zeros(N_FLOAT, np.float64)
+    qf[F_SELF] = 1.0
+    top_base(indptr, indices, data, np.array([0, 1], np.int64), np.array([0.5, 0.5]), acc, touched,
+             np.zeros(0, np.bool_), np.zeros(0, np.int64), *table, qi, qf, np.zeros(2, np.float32))
+    bigram_set(np.frombuffer("电池".encode("utf-32-le"), np.uint32), _BIGRAM_CHAR, 16)
+    warm.done = True
+
+
+def params(cfg, q: dict | None, q_kind: str, n: int, self_score: float = 0.0, field_sorted: bool = False):
+    """The query's part of the kernel's arguments: (ints, float64 weights, float32 price bounds).
+
+    ``q`` is the encoded query row (``rerank.encode``), or None for text-only ranking; a positive
+    ``self_score`` divides the text score and caps it at 1 (``Matcher.similar``). The boosts are
+    those of ``rerank.signals``/``boost``; the ones that are the same for every candidate (a query
+    without a price: price_negotiable; a need's own deadline) are summed into one constant, in
+    the order ``boost`` adds them.
+    """
+    relative = self_score > 0
+    if q is None:
+        qi = [0, 0, 0, 0, 0, 0, 0, 0, n, 0, int(relative), int(field_sorted)]
+        qf = [0.0] * (N_FLOAT - 1) + [self_score if relative else 1.0]
+        return np.array(qi, np.int64), np.array(qf, np.float64), np.array((-np.inf, np.inf), np.float32)
+    w = _weights(cfg)
+    need = q_kind == "need"
+    today = (cfg.today or date.today()).toordinal() - _EPOCH
+    qmin, qmax = float(q["pmin"]), float(q["pmax"])
+    const, has_price, qp = 0.0, 1, (-np.inf, np.inf)
+    if qmin != qmin and qmax != qmax:  # both NaN: the query is negotiable, so is every candidate
+        const += w[F_NEG] * True
+        has_price = 0
+    else:
+        qp = (-np.inf if qmin != qmin else qmin, np.inf if qmax != qmax else qmax)
+    region, deadline = q["region"], q["deadline"]
+    hebei = 1 if need and region == 3 else 2 if not need and region in (1, 2) else 0
+    if need and deadline != NO_DATE:
+        const += w[F_DEADLINE] * bool(deadline >= today)
+    qi = [int(q["field"]), int(q["trl"]), int(need), int(q["modes"]), has_price, hebei, int(not need), today,
+          n, 1, int(relative), int(field_sorted)]
+    qf = [*w, const, self_score if relative else 1.0]
+    return np.array(qi, np.int64), np.array(qf, np.float64), np.array(qp, np.float32)
+
+
+_WEIGHTS: dict = {}
+
+
+def _weights(cfg) -> list[float]:
+    """The boost weights of ``cfg`` in F_* order (the config is frozen: computed once per config)."""
+    key = id(cfg)
+    hit = _WEIGHTS.get(key)
+    if hit is None or hit[0] is not cfg:
+        names = ("same_field", "trl_ok", "mode_match", "price_overlap", "price_negotiable", "to_hebei", "deadline_ok")
+        hit = _WEIGHTS[key] = (cfg, [cfg.boost(r) for r in names])
+        if len(_WEIGHTS) > 64:
+            _WEIGHTS.clear()
+            _WEIGHTS[key] = hit
+    return hit[1]
