@@ -38,6 +38,7 @@ class Corpus:
         self.delta_titles: list[str] = []
         self.where: dict[str, int] = {}  # id -> row, for rows added since the base was built
         self.count = postings.n_base - len(postings.dead)
+        self._field_ranges: dict[int, tuple[int, int]] = {}  # field -> its base rows [lo, hi)
 
     @classmethod
     def create(cls, kind, postings: Postings, table: Table, ids: list[str], titles: list[str], avgdl,
@@ -60,6 +61,32 @@ class Corpus:
         if len(cols) and cols.max() >= len(self.idf):  # words added since the base was built
             out[cols >= len(self.idf)] = self.unseen_idf()
         return out
+
+    def field_idf_of(self, cols: np.ndarray, field: int, prior: float, kernel=None) -> np.ndarray:
+        """idf per column among the base postings of one field, smoothed toward the global idf.
+
+        The global BM25 idf is log(1/q) with q = (df + 0.5) / (n + 1); within the field, q becomes
+        (df_field + prior * q) / (n_field + prior): a field with few postings keeps about the global idf.
+        """
+        idf = self.idf_of(cols).astype(np.float64)
+        p = self.postings
+        if field < 0 or prior <= 0 or not p.n_base:
+            return idf
+        if self.table.field_sorted:  # fit and compaction group the base rows by field
+            lo, hi = self._field_rows(field)
+            df, n = p.df_in_rows(cols, lo, hi, kernel), hi - lo
+        else:  # a base saved before the grouping
+            in_field = self.table.base["field"][: p.n_base] == field
+            df, n = p.df_in_mask(cols, in_field), int(in_field.sum())
+        q = (df + prior * np.exp(-idf)) / (n + prior)
+        return np.where(idf > 0, -np.log(q), 0.0)
+
+    def _field_rows(self, field: int) -> tuple[int, int]:
+        rows = self._field_ranges.get(field)
+        if rows is None:
+            f = self.table.base["field"][: self.postings.n_base]
+            rows = self._field_ranges[field] = (int(np.searchsorted(f, field)), int(np.searchsorted(f, field, "right")))
+        return rows
 
     def unseen_idf(self) -> float:
         n = max(self.postings.n_base, 1)

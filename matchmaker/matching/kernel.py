@@ -306,6 +306,19 @@ def drop_scratch() -> None:
     _local.s = None
 
 
+@_jit
+def df_in_rows(indptr, indices, cols, lo, hi, out):
+    """Per column: how many of its base postings fall in rows [lo, hi) (indices sorted per column)."""
+    n_cols = indptr.shape[0] - 1
+    for j in range(cols.shape[0]):
+        c = cols[j]
+        if c >= n_cols:
+            out[j] = 0
+            continue
+        seg = indices[indptr[c]:indptr[c + 1]]
+        out[j] = np.searchsorted(seg, hi) - np.searchsorted(seg, lo)
+
+
 def readonly(a: np.ndarray) -> np.ndarray:
     """A plain read-only ndarray view (one compiled signature for fitted and memory-mapped indexes)."""
     v = np.asarray(a).view(np.ndarray)
@@ -331,6 +344,7 @@ def warm() -> None:
     top_base(indptr, indices, data, np.array([0, 1], np.int64), np.array([0.5, 0.5]), acc, touched,
              np.zeros(0, np.bool_), np.zeros(0, np.int64), *table, qi, qf, np.zeros(2, np.float32))
     bigram_set(np.frombuffer("电池".encode("utf-32-le"), np.uint32), _BIGRAM_CHAR, 16)
+    df_in_rows(indptr, indices, np.array([0, 5], np.int64), 0, 2, np.zeros(2, np.int64))
     warm.done = True
 
 

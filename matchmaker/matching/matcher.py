@@ -226,9 +226,13 @@ class Matcher:
             bs = list(dict.fromkeys(bigram_buckets("".join(kept), self._bits).tolist()))
         return np.array([ws[w] for w in names] + bs, np.int64), names
 
-    def _weights(self, cols: np.ndarray, n_words: int, corpus: Corpus) -> np.ndarray:
-        """idf per query term, each channel scaled to sum to its share: the text score is in [0, 1]."""
-        w = corpus.idf_of(cols).tolist()
+    def _weights(self, cols: np.ndarray, n_words: int, corpus: Corpus, field: int = -1) -> np.ndarray:
+        """idf per query term (within ``field`` when given), each channel scaled to sum to its share:
+        the text score is in [0, 1]."""
+        if field >= 0 and self.config.field_idf_prior > 0:
+            w = corpus.field_idf_of(cols, field, self.config.field_idf_prior, self._kernel()).tolist()
+        else:
+            w = corpus.idf_of(cols).tolist()
         sw, sb = sum(w[:n_words]), sum(w[n_words:])
         aw, ab = (1.0 if sw > 0 else 0.0), (self.config.bigram_weight if sb > 0 else 0.0)
         if aw + ab == 0:
@@ -242,7 +246,8 @@ class Matcher:
         cols, names = self._terms(doc)
         if not len(cols) or not k or not corpus.count:
             return []
-        weights = self._weights(cols, len(names), corpus)
+        field = self._field_id(doc.get("field")) if structured else -1
+        weights = self._weights(cols, len(names), corpus, field)
         if not weights.all():  # bigrams dropped by max_df: nothing to look up
             live = weights > 0
             names = [w for w, ok in zip(names, live[: len(names)]) if ok]

@@ -90,6 +90,34 @@ class Postings:
             self._kernel_arrays = tuple(readonly(a) for a in (self.indptr, self.indices, self.data))
         return self._kernel_arrays
 
+    def df_in_rows(self, cols: np.ndarray, lo: int, hi: int, kernel=None) -> np.ndarray:
+        """Per column, how many base postings fall in rows [lo, hi): a document frequency within a
+        field when the base rows are grouped by field (two binary searches per posting list)."""
+        out = np.zeros(len(cols), np.int64)
+        if not self.n_base or not len(cols):
+            return out
+        if kernel is not None:
+            indptr, indices, _data = self.kernel_arrays()
+            kernel.df_in_rows(indptr, indices, cols, lo, hi, out)
+            return out
+        for j, c in enumerate(cols.tolist()):
+            if c < self.n_cols_base:
+                seg = self.indices[int(self.indptr[c]) : int(self.indptr[c + 1])]
+                out[j] = int(np.searchsorted(seg, hi)) - int(np.searchsorted(seg, lo))
+        return out
+
+    def df_in_mask(self, cols: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Per column, how many base postings fall in rows where ``rows`` (a bool mask) is set."""
+        out = np.zeros(len(cols), np.int64)
+        inb = np.flatnonzero(cols < self.n_cols_base)
+        if not self.n_base or not len(inb):
+            return out
+        lo, hi = self.indptr[cols[inb]], self.indptr[cols[inb] + 1]
+        if int((hi - lo).sum()):
+            idx = np.concatenate([self.indices[a:b] for a, b in zip(lo.tolist(), hi.tolist())])
+            out[inb] = np.bincount(np.repeat(np.arange(len(inb)), hi - lo), rows[idx], minlength=len(inb))
+        return out
+
     def score(self, cols: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(rows, scores) of every live row sharing a term with the query: sum of weight * value."""
         out_rows, out_vals = [], []

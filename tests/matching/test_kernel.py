@@ -175,3 +175,23 @@ def test_without_numba_the_numpy_path_answers():
             "assert _load_kernel() is None\n"
             "assert [i for i, _ in m.query({'kind': 'need', 'description': '锂离子电池'})] == ['a']\n")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_document_frequency_within_a_field_agrees(seed):
+    """The field idf's counts: compiled binary searches = numpy binary searches = a boolean mask."""
+    _rng, docs = _corpus(seed, n=300)
+    m = Matcher().fit(docs)
+    corpus = m._kinds["achievement"]
+    p = corpus.postings
+    assert corpus.table.field_sorted
+    cols = np.arange(p.n_cols_base + 3, dtype=np.int64)  # every column, and some beyond the base
+    fields = corpus.table.base["field"][: p.n_base]
+    for f in sorted(set(fields.tolist())):
+        lo, hi = corpus._field_rows(f)
+        assert (fields[lo:hi] == f).all() and hi - lo == int((fields == f).sum())
+        compiled = p.df_in_rows(cols, lo, hi, _load_kernel())
+        plain = p.df_in_rows(cols, lo, hi)
+        masked = p.df_in_mask(cols, fields == f)
+        assert compiled.tolist() == plain.tolist() == masked.tolist()
+        assert compiled.sum() > 0

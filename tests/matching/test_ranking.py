@@ -1,9 +1,10 @@
 """Ranking behaviour on small literal Chinese postings."""
 
+import numpy as np
 import pytest
 from conftest import BATTERY, NEED, PACKAGING, STEEL
 
-from matchmaker.matching import Matcher
+from matchmaker.matching import MatchConfig, Matcher
 from matchmaker.matching.text import words
 
 
@@ -156,3 +157,37 @@ def test_similar_is_relative_to_an_identical_copy(matcher):
     assert 0.5 < sim["a1-edit"] <= 1.0
     assert all(0.0 <= s <= 1.0 for s in sim.values())
     assert sim.get("a2", 0.0) < 0.3
+
+
+def _medical_pool():
+    """Ten medicine postings that all say 患者; one also says 骨折, one 糖尿病; one IT posting on 骨折."""
+    docs = [{"id": f"m{i}", "kind": "achievement", "field": "medicine", "title": f"临床研究{i}",
+             "description": f"收治患者{i}例，观察患者术后恢复与护理效果。"} for i in range(8)]
+    docs.append({"id": "fracture", "kind": "achievement", "field": "medicine", "title": "骨折内固定",
+                 "description": "股骨骨折内固定术式比较。"})
+    docs.append({"id": "diabetes", "kind": "achievement", "field": "medicine", "title": "糖尿病管理",
+                 "description": "糖尿病患者的饮食管理与血糖控制，患者依从性显著提高。"})
+    docs += [{"id": f"it{i}", "kind": "achievement", "field": "it", "title": f"软件系统{i}",
+              "description": f"分布式数据库与缓存架构设计{i}。"} for i in range(30)]
+    return docs
+
+
+def test_field_idf_weighs_what_sets_postings_of_the_field_apart():
+    """患者 is rare in the pool but common in medicine: within the field it says little."""
+    need = {"id": "n", "kind": "need", "field": "medicine", "description": "患者骨折后的护理"}
+    m = Matcher().fit(_medical_pool())
+    corpus = m._kinds["achievement"]
+    cols, names = m._terms(need)
+    at = {w: i for i, w in enumerate(names)}
+    field = m._field_id("medicine")
+    local = corpus.field_idf_of(cols, field, m.config.field_idf_prior)
+    overall = corpus.idf_of(cols)
+    assert local[at["患者"]] < overall[at["患者"]] and local[at["骨折"]] > local[at["患者"]]
+    assert np.allclose(corpus.field_idf_of(cols, field, 0.0), overall)  # prior 0: global idf
+    assert np.allclose(corpus.field_idf_of(cols, -1, 100.0), overall)  # no field: global idf
+    # Ranking: the fracture posting first; with global idf only the 患者-heavy ones come closer.
+    with_field = Matcher().fit(_medical_pool()).query(need, k=3)
+    without = Matcher(MatchConfig(field_idf_prior=0)).fit(_medical_pool()).query(need, k=3)
+    assert with_field[0][0] == without[0][0] == "fracture"
+    gap = lambda r: r[0][1] / r[1][1]  # noqa: E731
+    assert gap(with_field) > gap(without)
