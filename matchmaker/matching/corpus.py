@@ -15,6 +15,9 @@ from .postings import Postings
 from .rerank import Table
 
 
+MEMO_MAX = 200_000  # memoised (field, column) idf values per field before the memo starts over
+
+
 def _blob(strings: list[str]) -> tuple[np.ndarray, np.ndarray]:
     enc = [s.encode("utf-8") for s in strings]
     off = np.zeros(len(enc) + 1, np.int64)
@@ -39,6 +42,9 @@ class Corpus:
         self.where: dict[str, int] = {}  # id -> row, for rows added since the base was built
         self.count = postings.n_base - len(postings.dead)
         self._field_ranges: dict[int, tuple[int, int]] = {}  # field -> its base rows [lo, hi)
+        # (field, prior) -> {column: idf within the field}: a pure function of the base, which does
+        # not change until compaction makes a new Corpus (words added since weigh the fixed unseen idf).
+        self._field_idf_memo: dict[tuple[int, float], dict[int, float]] = {}
 
     @classmethod
     def create(cls, kind, postings: Postings, table: Table, ids: list[str], titles: list[str], avgdl,
@@ -74,7 +80,20 @@ class Corpus:
             return idf
         if self.table.field_sorted:  # fit and compaction group the base rows by field
             lo, hi = self._field_rows(field)
-            df, n = p.df_in_rows(cols, lo, hi, kernel), hi - lo
+            if kernel is not None:  # the same formula, compiled, memoised per (field, prior, column)
+                memo = self._field_idf_memo.setdefault((field, prior), {})
+                keys = cols.tolist()
+                known = [memo.get(c) for c in keys]
+                if None not in known:
+                    return np.array(known)
+                out = np.empty(len(cols))
+                indptr, indices, _data = p.kernel_arrays()
+                kernel.field_idf(indptr, indices, cols, idf, lo, hi, float(prior), out)
+                if len(memo) > MEMO_MAX:
+                    memo.clear()
+                memo.update(zip(keys, out.tolist()))
+                return out
+            df, n = p.df_in_rows(cols, lo, hi), hi - lo
         else:  # a base saved before the grouping
             in_field = self.table.base["field"][: p.n_base] == field
             df, n = p.df_in_mask(cols, in_field), int(in_field.sum())

@@ -195,3 +195,6 @@ def test_document_frequency_within_a_field_agrees(seed):
         masked = p.df_in_mask(cols, fields == f)
         assert compiled.tolist() == plain.tolist() == masked.tolist()
         assert compiled.sum() > 0
+        compiled_idf = corpus.field_idf_of(cols, f, 100.0, _load_kernel())
+        again = corpus.field_idf_of(cols, f, 100.0, _load_kernel())  # from the memo
+        assert np.allclose(compiled_idf, corpus.field_idf_of(cols, f, 100.0)) and again.tolist() == compiled_idf.tolist()
