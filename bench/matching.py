@@ -130,9 +130,12 @@ def main(argv=None) -> int:
         ready = _load_kernel() is not None
         print(f"query kernel: {'numba' if ready else 'numpy (numba unavailable)'}, ready in {time.perf_counter() - t:.2f}s")
     t, c = time.perf_counter(), time.process_time()
-    m = Matcher(fast=not args.numpy).fit(docs)
+    m = Matcher(fast=not args.numpy).fit(docs, workers=None)
     fit_s, fit_cpu = time.perf_counter() - t, time.process_time() - c
-    print(f"fit: {fit_s:.1f}s (CPU {fit_cpu:.1f}s); RSS after fit {rss_mb():.0f} MB (docs alone {rss0:.0f} MB); peak RSS {peak_mb():.0f} MB")
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"fit: {fit_s:.1f}s (CPU {fit_cpu:.1f}s of this process; {os.cpu_count()} segmenting processes); "
+          f"RSS after fit {rss_mb():.0f} MB (docs alone {rss0:.0f} MB); peak RSS {peak_mb():.0f} MB, "
+          f"largest forked segmenter {kids:.0f} MB (its pages are mostly shared with this process)")
 
     qs = [needs[i % len(needs)] for i in range(args.queries)]
     for q in qs[:50]:

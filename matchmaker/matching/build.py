@@ -7,6 +7,8 @@ sorted into the vocabulary and term frequencies saturated (BM25) with the corpus
 
 from __future__ import annotations
 
+import multiprocessing as mp
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -104,11 +106,50 @@ def saturate(m: sp.csr_matrix, dlw, dlb, avg: tuple[float, float], cfg: MatchCon
     m.data = (m.data / (m.data + k)).astype(np.float32)
 
 
-def fit_kind(docs: list[dict], cfg: MatchConfig, vocab: Vocab, tick, bits: int) -> tuple[list, tuple[float, float]]:
+_JOB: dict = {}
+
+
+def _count_range(bounds: tuple[int, int]):
+    """In a forked worker: one chunk counted with its own vocabulary, returned with that vocabulary."""
+    docs, cfg, bits = _JOB["job"]
+    local = Vocab()
+    m, w, b = count_chunk(docs[bounds[0] : bounds[1]], cfg, local, bits)
+    return m, w, b, list(local)
+
+
+def _counted_chunks(docs: list[dict], cfg: MatchConfig, vocab: Vocab, bits: int, workers: int):
+    """(csr, dl_words, dl_bigrams) per chunk, in order, on ``vocab``'s provisional word ids.
+
+    With ``workers`` > 1 the chunks are segmented and counted by forked processes (segmentation is
+    most of a fit and holds the GIL), each on a vocabulary of its own that is mapped onto ``vocab``
+    here, in chunk order, so the result is the serial one. Fork from a process whose other threads
+    may hold locks (a web worker) only with ``workers=1``.
+    """
+    ranges = [(s, min(s + CHUNK, len(docs))) for s in range(0, len(docs), CHUNK)]
+    if workers <= 1 or len(ranges) < 2 or "fork" not in mp.get_all_start_methods():
+        for lo, hi in ranges:
+            yield count_chunk(docs[lo:hi], cfg, vocab, bits)
+        return
+    nb = 1 << bits
+    _JOB["job"] = (docs, cfg, bits)
+    try:
+        with mp.get_context("fork").Pool(min(workers, len(ranges))) as pool:
+            for m, w, b, words in pool.imap(_count_range, ranges):
+                gid = np.fromiter(map(vocab.__getitem__, words), np.int64, len(words))
+                idx = m.indices.astype(np.int64)
+                is_word = idx >= nb
+                idx[is_word] = nb + gid[idx[is_word] - nb]
+                m.indices = idx
+                yield m, w, b
+    finally:
+        _JOB.pop("job", None)
+
+
+def fit_kind(docs: list[dict], cfg: MatchConfig, vocab: Vocab, tick, bits: int,
+             workers: int = 1) -> tuple[list, tuple[float, float]]:
     """Count one kind's docs chunk by chunk; returns the chunk matrices (still on provisional ids)."""
     parts, dlw, dlb = [], [], []
-    for s in range(0, len(docs), CHUNK):
-        m, w, b = count_chunk(docs[s : s + CHUNK], cfg, vocab, bits)
+    for m, w, b in _counted_chunks(docs, cfg, vocab, bits, workers):
         parts.append(m)
         dlw.append(w)
         dlb.append(b)

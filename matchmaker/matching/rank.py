@@ -33,7 +33,7 @@ def main(argv=None) -> int:
     ap.add_argument("--top", type=int, default=100)
     ap.add_argument("--limit", type=int, default=None, help="only the first N needs")
     args = ap.parse_args(argv)
-    m = Matcher().fit([achievement_doc(r) for r in read_jsonl(args.achievements)])
+    m = Matcher().fit([achievement_doc(r) for r in read_jsonl(args.achievements)], workers=None)
     needs = read_jsonl(args.needs)[: args.limit]
     out = sys.stdout
     for r in needs:

@@ -84,3 +84,26 @@ def test_compaction_keeps_every_live_row_and_drops_the_dead(matcher):
     assert rows(matcher) == before
     assert "a2" not in matcher and len(matcher) == 4
     assert not matcher._kinds["achievement"].postings.rows and not matcher._kinds["achievement"].postings.dead
+
+
+def test_fit_in_forked_workers_builds_the_same_index(monkeypatch):
+    """Segmenting in two processes (chunks of 7 docs here) gives the serial index, column for column."""
+    import random
+
+    import matchmaker.matching.build as build
+    from conftest import STEEL
+
+    rng = random.Random(5)
+    base = [BATTERY, PACKAGING, STEEL]
+    docs = [dict(rng.choice(base), id=f"x{i}", title=f"{rng.choice(base)['title']}{i}号") for i in range(40)]
+    docs.append(dict(NEED, id="n1"))
+    monkeypatch.setattr(build, "CHUNK", 7)
+    serial = Matcher().fit(docs, workers=1)
+    forked = Matcher().fit(docs, workers=2)
+    assert serial._words.tolist() == forked._words.tolist()
+    for kind in ("achievement", "need"):
+        a, b = serial._kinds[kind].postings, forked._kinds[kind].postings
+        assert np.array_equal(a.indptr, b.indptr) and np.array_equal(a.indices, b.indices)
+        assert np.array_equal(a.data, b.data)
+        assert np.array_equal(serial._kinds[kind].idf, forked._kinds[kind].idf)
+    assert serial.query(NEED, k=20) == forked.query(NEED, k=20)
