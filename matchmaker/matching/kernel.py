@@ -55,6 +55,14 @@ def _worse(t1, r1, t2, r2):
 
 
 @_jit
+def _swap(h_tot, h_row, h_txt, i, j):
+    """Exchange heap entries i and j (total, row and text score move together)."""
+    h_tot[i], h_tot[j] = h_tot[j], h_tot[i]
+    h_row[i], h_row[j] = h_row[j], h_row[i]
+    h_txt[i], h_txt[j] = h_txt[j], h_txt[i]
+
+
+@_jit
 def _sift_down(h_tot, h_row, h_txt, size, i):
     while True:
         c = 2 * i + 1
@@ -64,9 +72,7 @@ def _sift_down(h_tot, h_row, h_txt, size, i):
             c += 1
         if not _worse(h_tot[c], h_row[c], h_tot[i], h_row[i]):
             return
-        h_tot[i], h_tot[c] = h_tot[c], h_tot[i]
-        h_row[i], h_row[c] = h_row[c], h_row[i]
-        h_txt[i], h_txt[c] = h_txt[c], h_txt[i]
+        _swap(h_tot, h_row, h_txt, i, c)
         i = c
 
 
@@ -76,9 +82,7 @@ def _sift_up(h_tot, h_row, h_txt, i):
         p = (i - 1) // 2
         if not _worse(h_tot[i], h_row[i], h_tot[p], h_row[p]):
             return
-        h_tot[i], h_tot[p] = h_tot[p], h_tot[i]
-        h_row[i], h_row[p] = h_row[p], h_row[i]
-        h_txt[i], h_txt[p] = h_txt[p], h_txt[i]
+        _swap(h_tot, h_row, h_txt, i, p)
         i = p
 
 
