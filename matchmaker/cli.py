@@ -60,7 +60,7 @@ def matching_rebuild() -> None:
             bar.update(done - bar.pos)
 
         try:
-            version = match_index.build_index(progress=progress)
+            version = match_index.build_index(progress=progress, workers=None)
         except OSError as error:  # disk full, permissions: the previous index stays current
             raise click.ClickException(f"Rebuild failed, the previous index stays in use: {error}") from error
     click.echo(f"Index {version} built in {time.perf_counter() - started:.1f} s.")

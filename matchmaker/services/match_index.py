@@ -148,8 +148,13 @@ def _max_updated_at() -> datetime:
     return max((s for s in stamps if s is not None), default=datetime.min)
 
 
-def build_index(progress: Callable[[int, int], None] | None = None, only_if_missing: bool = False) -> str:
-    """Fit a new base index from the published postings and make it current; returns its version."""
+def build_index(progress: Callable[[int, int], None] | None = None, only_if_missing: bool = False,
+                workers: int | None = 1) -> str:
+    """Fit a new base index from the published postings and make it current; returns its version.
+
+    ``workers``: processes that segment the text (None: one per core). Only the CLI, a process of its
+    own, forks; a web worker refits in a background thread with 1 (its other threads may hold locks).
+    """
     index_dir = _index_dir()
     with _FileLock(index_dir):
         existing = _pointer(index_dir)
@@ -158,7 +163,7 @@ def build_index(progress: Callable[[int, int], None] | None = None, only_if_miss
         watermark = _max_updated_at()
         docs = list(_published_docs())
         matcher = Matcher()
-        matcher.fit(docs, progress=progress)
+        matcher.fit(docs, progress=progress, workers=workers)
         version = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6}"
         matcher.save(index_dir / version)
         (index_dir / version / "app-meta.json").write_text(
