@@ -80,6 +80,20 @@ def _by_field(rows: list[dict]) -> dict[str, list[dict]]:
     return out
 
 
+def _recombine(rng: random.Random, base: list[dict], fields: dict, i: int, org_ids: dict[str, int], side_keys: list[str]):
+    """The i-th recombined posting's parts: its demo posting, two others of the same field, the
+    organization (60% the demo posting's, else another of the same side), dates, a price factor and keywords."""
+    b = base[i % len(base)]
+    same = [r for r in fields[b["field"]] if r is not b] or [b]
+    others = [rng.choice(same), rng.choice(same)]
+    org_key = b["org"] if rng.random() < 0.6 else rng.choice(side_keys)
+    when = _dates(rng)
+    factor = rng.uniform(0.6, 1.6)
+    keywords = list(dict.fromkeys(b["keywords"][:2] + rng.sample(
+        [k for r in others for k in r["keywords"]] + b["keywords"], k=2)))
+    return b, others, org_ids[org_key], when, factor, keywords
+
+
 def achievement_rows(n: int, org_ids: dict[str, int], supply_keys: list[str], creators: dict[int, int], seed: int) -> list[dict]:
     from matchmaker.demo import data
 
@@ -88,15 +102,7 @@ def achievement_rows(n: int, org_ids: dict[str, int], supply_keys: list[str], cr
     fields = _by_field(base)
     rows = []
     for i in range(n):
-        b = base[i % len(base)]
-        same = [r for r in fields[b["field"]] if r is not b] or [b]
-        others = [rng.choice(same), rng.choice(same)]
-        org_key = b["org"] if rng.random() < 0.6 else rng.choice(supply_keys)
-        org_id = org_ids[org_key]
-        when = _dates(rng)
-        factor = rng.uniform(0.6, 1.6)
-        keywords = list(dict.fromkeys(b["keywords"][:2] + rng.sample(
-            [k for r in others for k in r["keywords"]] + b["keywords"], k=2)))
+        b, others, org_id, when, factor, keywords = _recombine(rng, base, fields, i, org_ids, supply_keys)
         title = rng.choice(QUALIFIERS) + b["title"] + rng.choice(SUFFIXES)
         modes = b["transfer_modes"]
         rows.append(dict(
@@ -123,15 +129,7 @@ def need_rows(n: int, org_ids: dict[str, int], firm_keys: list[str], creators: d
     fields = _by_field(base)
     rows = []
     for i in range(n):
-        b = base[i % len(base)]
-        same = [r for r in fields[b["field"]] if r is not b] or [b]
-        others = [rng.choice(same), rng.choice(same)]
-        org_key = b["org"] if rng.random() < 0.6 else rng.choice(firm_keys)
-        org_id = org_ids[org_key]
-        when = _dates(rng)
-        factor = rng.uniform(0.6, 1.6)
-        keywords = list(dict.fromkeys(b["keywords"][:2] + rng.sample(
-            [k for r in others for k in r["keywords"]] + b["keywords"], k=2)))
+        b, others, org_id, when, factor, keywords = _recombine(rng, base, fields, i, org_ids, firm_keys)
         modes = b["modes"]
         rows.append(dict(
             organization_id=org_id, created_by_id=creators.get(org_id),
