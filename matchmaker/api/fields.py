@@ -171,11 +171,15 @@ INTEREST = named("Interest", Object(properties={
     "need": POSTING_REF, "achievement": POSTING_REF, "initiator": ORGANIZATION, "recipient": ORGANIZATION,
     "message": String(), "decline_reason": String(), "created_at": DATETIME, "updated_at": DATETIME,
     "accepted_at": DATETIME_OR_NULL,
-    "contacts": Object(properties={"need": CONTACT, "achievement": CONTACT}, required=("need", "achievement"),
-                       description="Only once the interest is accepted, and only for its two organizations and admins."),
+    "contacts": Object(properties={"need": CONTACT, "achievement": CONTACT}, required=(),
+                       description="Only once the interest is accepted, and only for its two organizations and admins; "
+                                   "a side that has withdrawn its consent (POST …/contact) is left out."),
+    "contact_withdrawn_at": Object(properties={"need": DATETIME_OR_NULL, "achievement": DATETIME_OR_NULL},
+                                   required=("need", "achievement"),
+                                   description="When each side withdrew its consent to share its contact, or null."),
     "deal": DEAL,
 }, required=("id", "url", "status", "need", "achievement", "initiator", "recipient", "message", "decline_reason",
-             "created_at", "updated_at", "accepted_at", "deal")))
+             "created_at", "updated_at", "accepted_at", "contact_withdrawn_at", "deal")))
 INTERESTS = named("Interests", Object(properties={"items": Array(items=INTEREST), "total": Integer(minimum=0)},
                                       required=("items", "total")))
 
@@ -185,6 +189,9 @@ INTEREST_INPUT = named("InterestInput", Object(properties={
 }, required=("need_id", "achievement_id"), read_only=READ_ONLY))
 DECLINE_INPUT = named("DeclineInput", Object(properties={"reason": rules.text(DeclineForm, "reason")},
                                              required=("reason",)))
+CONSENT_INPUT = named("ContactConsentInput", Object(properties={
+    "consent": String(enum=("withdraw", "share"), description="withdraw: stop showing your side's contact; share: show it again."),
+}, required=("consent",)))
 DEAL_INPUT = named("DealInput", Object(properties={
     "contract_type": _enum(domain.CONTRACT_TYPES),
     "amount_wan": Money(maximum=rules.MONEY_MAX, description="Contract amount in 10,000 yuan."),

@@ -1,4 +1,4 @@
-"""Interests: express one, list mine, read one, accept or decline, record the deal.
+"""Interests: express one, list mine, read one, accept or decline, withdraw contact consent, record the deal.
 
 ``services.interests`` decides; contacts appear only once the interest is accepted, and only for
 its two organizations and admins (as on the conversation page).
@@ -11,7 +11,7 @@ from flask import url_for
 from matchmaker.api import bp, fields, serialize
 from matchmaker.api.forms import validated
 from matchmaker.api.registry import operation
-from matchmaker.interests.forms import DealForm, DeclineForm, ExpressForm
+from matchmaker.interests.forms import ContactConsentForm, DealForm, DeclineForm, ExpressForm
 from matchmaker.services import interests
 
 TAG = "interests"
@@ -47,6 +47,14 @@ def decline(user, interest_id: int, body):
     return serialize.interest(interest, user), 200
 
 
+def contact_consent(user, interest_id: int, body):
+    interest = interests.get_visible(user, interest_id)
+    interests.require_party(user, interest)
+    form = validated(ContactConsentForm, body())
+    interest = interests.set_contact_consent(user, interest, form.consent.data == "share")
+    return serialize.interest(interest, user), 200
+
+
 def deal(user, interest_id: int, body):
     interest = interests.get_visible(user, interest_id)
     interests.require_party(user, interest)
@@ -78,3 +86,6 @@ operation(bp, decline, method="POST", rule=f"{ITEM}/decline", endpoint="interest
 operation(bp, deal, method="POST", rule=f"{ITEM}/deal", endpoint="interest_deal", auth="user", tag=TAG,
           summary=("Record the signed deal", "登记成交"), body=fields.DEAL_INPUT, status=201,
           response=fields.INTEREST, errors=(403, 409))
+operation(bp, contact_consent, method="POST", rule=f"{ITEM}/contact", endpoint="interest_contact", auth="user", tag=TAG,
+          summary=("Withdraw (or give again) your side's consent to share its contact", "撤回（或恢复）本方联系方式的共享授权"),
+          body=fields.CONSENT_INPUT, response=fields.INTEREST, errors=(403, 409))

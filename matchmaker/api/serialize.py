@@ -104,10 +104,13 @@ def interest(item: Interest, viewer: User) -> dict:
         "message": item.message, "decline_reason": item.decline_reason or "",
         "created_at": timestamp(item.created_at), "updated_at": timestamp(item.updated_at),
         "accepted_at": timestamp(item.accepted_at), "deal": None,
+        "contact_withdrawn_at": {side: timestamp(item.contact_withdrawn_at(side)) for side in ("need", "achievement")},
     }
-    # As on the conversation page: contacts once accepted, for the two sides and admins.
+    # As on the conversation page: contacts once accepted, for the two sides and admins, except
+    # a side that has withdrawn its consent.
     if item.contacts_shared and permissions.can_view_interest(viewer, item):
-        out["contacts"] = {"need": contact(item.need), "achievement": contact(item.achievement)}
+        out["contacts"] = {side: contact(posting) for side, posting in (("need", item.need), ("achievement", item.achievement))
+                           if item.shows_contact(side)}
     if item.deal is not None:
         deal = item.deal
         out["deal"] = {"contract_type": deal.contract_type, "amount_wan": money(deal.amount_wan),

@@ -35,6 +35,15 @@ class StatusForm(BaseForm):
         self.status.choices = [c for c in choices("interest_status") if c[0] in ("negotiating", "on_hold", "closed_no_deal")]
 
 
+class ContactConsentForm(BaseForm):
+    """Withdraw or give again one side's consent to show its contact through an interest."""
+
+    consent = SelectField(
+        choices=[("withdraw", ""), ("share", "")], validators=[InputRequired()],
+        validate_choice=True,
+    )
+
+
 class MessageForm(BaseForm):
     body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=2000)])
 

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from matchmaker import permissions
 from matchmaker.auth.views import safe_next
 from matchmaker.forms import error_text
-from matchmaker.interests.forms import DealForm, DeclineForm, ExpressForm, MessageForm, StatusForm
+from matchmaker.interests.forms import ContactConsentForm, DealForm, DeclineForm, ExpressForm, MessageForm, StatusForm
 from matchmaker.services import audit, interests
 from matchmaker.services.errors import DomainError
 
@@ -57,7 +57,8 @@ def detail(interest_id: int):
     except DomainError as error:
         return _refuse(error)
     is_party = current_user.organization_id in interest.party_org_ids()
-    if interest.contacts_shared and not is_party:  # an admin looking at both sides' contacts
+    shown = interest.shows_contact("need") or interest.shows_contact("achievement")
+    if shown and not is_party:  # an admin looking at the sides' contacts
         audit.contact_reveal(current_user, interest, "interest contacts")
     return render_template(
         "interests/detail.html",
@@ -65,6 +66,8 @@ def detail(interest_id: int):
         is_party=is_party,
         is_recipient=current_user.organization_id == interest.recipient_org_id,
         show_contacts=interest.contacts_shared and (is_party or permissions.is_admin(current_user)),
+        my_side=interest.side_of(current_user.organization_id) if is_party else None,
+        consent_form=ContactConsentForm(),
         decline_form=DeclineForm(), status_form=StatusForm(), message_form=MessageForm(), deal_form=DealForm(),
     )
 
@@ -116,6 +119,21 @@ def change_status(interest_id: int):
             raise DomainError(error_text(form))
         interests.move(current_user, interest, form.status.data, form.note.data or "")
         flash(_("Status updated."), "success")
+
+    return _act(interest_id, run)
+
+
+@bp.route("/<int:interest_id>/contact", methods=["POST"])
+def contact_consent(interest_id: int):
+    form = ContactConsentForm()
+
+    def run(interest):
+        if not form.validate():
+            raise DomainError(_("Choose whether to share your contact details or to stop sharing them."))
+        share = form.consent.data == "share"
+        interests.set_contact_consent(current_user, interest, share)
+        flash(_("Your contact details are shown to the other side again.") if share
+              else _("Your contact details are no longer shown to the other side through this interest."), "success")
 
     return _act(interest_id, run)
 

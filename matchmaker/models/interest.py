@@ -45,6 +45,10 @@ class Interest(db.Model):
     # PIPL: contacts are shared only once the recipient accepts; when and by whom is kept.
     accepted_at: Mapped[datetime | None]
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # PIPL art. 15: either side may withdraw its consent later; from then on its posting's contact
+    # is no longer shown through this interest (and may share it again).
+    need_contact_withdrawn_at: Mapped[datetime | None]
+    achievement_contact_withdrawn_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -71,6 +75,21 @@ class Interest(db.Model):
 
     def party_org_ids(self) -> tuple[int, int]:
         return self.initiator_org_id, self.recipient_org_id
+
+    def side_of(self, org_id: int | None) -> str | None:
+        """"need" or "achievement": which posting of the pair ``org_id`` owns (None: neither)."""
+        if org_id is not None and org_id == self.need.organization_id:
+            return "need"
+        if org_id is not None and org_id == self.achievement.organization_id:
+            return "achievement"
+        return None
+
+    def contact_withdrawn_at(self, side: str) -> datetime | None:
+        return self.need_contact_withdrawn_at if side == "need" else self.achievement_contact_withdrawn_at
+
+    def shows_contact(self, side: str) -> bool:
+        """Whether the contact of the ``side`` posting is shared through this interest now."""
+        return self.contacts_shared and self.contact_withdrawn_at(side) is None
 
 
 class InterestEvent(db.Model):

@@ -138,6 +138,27 @@ def move(user: User, interest: Interest, to_status: str, note: str = "") -> Inte
     return interest
 
 
+def set_contact_consent(user: User, interest: Interest, share: bool) -> Interest:
+    """Withdraw (or give again) the consent of ``user``'s side to show its posting's contact.
+
+    PIPL art. 15: consent can be withdrawn at any time; from then on the other side and admins no
+    longer see that contact through this interest (what they noted before cannot be recalled).
+    """
+    require_party(user, interest)
+    if not interest.contacts_shared:
+        raise Conflict(_("Contact details are shared only once the interest is accepted."))
+    side = interest.side_of(user.organization_id)
+    column = f"{side}_contact_withdrawn_at"
+    if (getattr(interest, column) is None) == share:
+        return interest  # already so: a repeated click changes nothing
+    setattr(interest, column, None if share else utcnow())
+    note = (_("%(org)s shares its contact details again.", org=user.organization.name) if share
+            else _("%(org)s withdrew its consent to share its contact details.", org=user.organization.name))
+    _record(interest, user, interest.status, note)
+    db.session.commit()
+    return interest
+
+
 def post_message(user: User, interest: Interest, body: str) -> Message:
     require_party(user, interest)
     if not interest.contacts_shared or interest.status in ("declined", "withdrawn"):
@@ -213,11 +234,16 @@ def open_pairs_for(org_id: int) -> set[tuple[int, int]]:
 
 
 def shares_contacts(org_id: int, posting) -> bool:
-    """True when ``org_id`` has an accepted interest involving ``posting`` (so may see its contact)."""
-    column = Interest.need_id if posting.kind == "need" else Interest.achievement_id
+    """True when ``org_id`` has an accepted interest involving ``posting`` whose owner has not
+    withdrawn its consent there (so ``org_id`` may see the posting's contact)."""
+    if posting.kind == "need":
+        column, withdrawn = Interest.need_id, Interest.need_contact_withdrawn_at
+    else:
+        column, withdrawn = Interest.achievement_id, Interest.achievement_contact_withdrawn_at
     stmt = select(Interest.id).where(
         column == posting.id,
         Interest.accepted_at.is_not(None),
+        withdrawn.is_(None),
         or_(Interest.initiator_org_id == org_id, Interest.recipient_org_id == org_id),
     )
     return db.session.scalar(stmt.limit(1)) is not None

@@ -46,6 +46,7 @@ API = [
     ("api.interest_accept", "POST", f"{V1}/interests/{{interest}}/accept", "bj", PARTY_ACTION),
     ("api.interest_decline", "POST", f"{V1}/interests/{{interest}}/decline", "bj", PARTY_ACTION),
     ("api.interest_deal", "POST", f"{V1}/interests/{{interest}}/deal", "hb", PARTY_ACTION),
+    ("api.interest_contact", "POST", f"{V1}/interests/{{interest}}/contact", "hb", PARTY_ACTION),
     ("api.admin_achievement_reject", "POST", f"{V1}/admin/achievements/{{pending}}/reject", "bj", ADMIN),
     ("api.admin_need_reject", "POST", f"{V1}/admin/needs/{{need}}/reject", "hb", ADMIN),
     ("api.admin_need_publish", "POST", f"{V1}/admin/needs/{{need}}/publish", "hb", ADMIN),

@@ -144,3 +144,23 @@ def test_party_is_checked_before_the_body_is_read(api, pair):
     assert api.post(f"/interests/{interest}/decline", as_="tj", json={}).status_code == 404
     assert api.post(f"/interests/{interest}/deal", as_="admin", json={}).status_code == 403
     assert api.post(f"/interests/{interest}/decline", as_="bj", json={}).status_code == 422
+
+
+def test_contact_consent_withdrawn_and_given_again_through_the_api(api, app, pair):
+    interest = express(api, pair).get_json()["id"]
+    assert api.post(f"/interests/{interest}/contact", as_="hb", json={"consent": "withdraw"}).status_code == 409
+    api.post(f"/interests/{interest}/accept", as_="bj")
+    response = api.post(f"/interests/{interest}/contact", as_="hb", json={"consent": "withdraw"})
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["contact_withdrawn_at"]["need"] and body["contact_withdrawn_at"]["achievement"] is None
+    seen_by_bj = api.get(f"/interests/{interest}", as_="bj")
+    assert "need" not in seen_by_bj.get_json()["contacts"] and NEED_PHONE not in seen_by_bj.get_data(as_text=True)
+    assert seen_by_bj.get_json()["contacts"]["achievement"]["phone"] == ACH_PHONE
+    assert "contact" not in api.get(f"/needs/{pair['need']}", as_="bj").get_json()
+    bad = api.post(f"/interests/{interest}/contact", as_="hb", json={"consent": "later"})
+    assert bad.status_code == 422
+    assert api.post(f"/interests/{interest}/contact", as_="hb", json={"consent": "share"}).status_code == 200
+    assert api.get(f"/interests/{interest}", as_="bj").get_json()["contacts"]["need"]["phone"] == NEED_PHONE
+    with app.app_context():
+        assert db.session.get(Interest, interest).need_contact_withdrawn_at is None

@@ -273,3 +273,69 @@ def test_sixteen_simultaneous_interests_make_one_row(app, world, pair, live_serv
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
+
+
+def test_withdrawn_contact_consent_blocks_future_reveals(client, app, world, pair):
+    """PR-4 (PIPL art. 15): the institution stops sharing; the firm and the admin no longer see its
+    contact (conversation page, posting page), the firm's own contact stays shared, and sharing again works."""
+    login(client, app, world["hb"])
+    _express(client, pair)
+    interest_id = _interest_id(app)
+    login(client, app, world["bj"])
+    client.post(f"/interests/{interest_id}/accept")
+    page = client.get(f"/interests/{interest_id}").get_data(as_text=True)
+    assert "停止共享我的联系方式" in page  # the button is on one's own side only
+    assert page.count('name="consent"') == 1
+
+    response = client.post(f"/interests/{interest_id}/contact", data={"consent": "withdraw"})
+    assert response.status_code == 303
+    page = client.get(f"/interests/{interest_id}").get_data(as_text=True)
+    assert "不再向对方显示" in page and "恢复共享我的联系方式" in page
+    with app.app_context():
+        interest = db.session.get(Interest, interest_id)
+        assert interest.achievement_contact_withdrawn_at is not None and interest.need_contact_withdrawn_at is None
+        assert interest.status == "negotiating"
+        assert "撤回" in interest.events[-1].note and interest.events[-1].actor_id == world["bj"]
+
+    for who in (world["hb"], world["admin"]):
+        login(client, app, who)
+        page = client.get(f"/interests/{interest_id}").get_data(as_text=True)
+        assert "010-5555 1234" not in page and "wang.contact@example.com" not in page
+        assert "撤回了联系方式共享授权" in page
+        assert "0311-5555 6789" in page  # the firm's own consent stands
+    login(client, app, world["hb"])
+    posting = client.get(f"/achievements/{pair['ach']}").get_data(as_text=True)
+    assert "wang.contact@example.com" not in posting
+    # Only the owner's side can give consent again; the other side cannot lift it.
+    assert client.post(f"/interests/{interest_id}/contact", data={"consent": "share"}).status_code == 303
+    with app.app_context():
+        assert db.session.get(Interest, interest_id).achievement_contact_withdrawn_at is not None
+        assert db.session.get(Interest, interest_id).need_contact_withdrawn_at is None
+
+    login(client, app, world["bj"])
+    client.post(f"/interests/{interest_id}/contact", data={"consent": "share"})
+    login(client, app, world["hb"])
+    assert "wang.contact@example.com" in client.get(f"/interests/{interest_id}").get_data(as_text=True)
+    assert "wang.contact@example.com" in client.get(f"/achievements/{pair['ach']}").get_data(as_text=True)
+
+
+def test_contact_consent_refusals_change_nothing(client, app, world, pair):
+    login(client, app, world["hb"])
+    _express(client, pair)
+    interest_id = _interest_id(app)
+    # Before acceptance there is nothing to withdraw.
+    client.post(f"/interests/{interest_id}/contact", data={"consent": "withdraw"})
+    page = client.get(f"/interests/{interest_id}").get_data(as_text=True)
+    assert "对接意向被接受后才会共享联系方式" in page
+    login(client, app, world["bj"])
+    client.post(f"/interests/{interest_id}/accept")
+    client.post(f"/interests/{interest_id}/contact", data={"consent": "maybe"})
+    assert "请选择共享或停止共享" in client.get(f"/interests/{interest_id}").get_data(as_text=True)
+    login(client, app, world["admin"])
+    assert client.post(f"/interests/{interest_id}/contact", data={"consent": "withdraw"}).status_code == 403
+    login(client, app, world["tj"])
+    assert client.post(f"/interests/{interest_id}/contact", data={"consent": "withdraw"}).status_code == 404
+    with app.app_context():
+        interest = db.session.get(Interest, interest_id)
+        assert interest.need_contact_withdrawn_at is None and interest.achievement_contact_withdrawn_at is None
+        assert [e.to_status for e in interest.events] == ["proposed", "negotiating"]

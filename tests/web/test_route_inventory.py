@@ -61,6 +61,7 @@ WEB = [
     ("interests.withdraw", "POST", "/interests/{interest}/withdraw", "hb", PARTY_ACTION),
     ("interests.change_status", "POST", "/interests/{interest}/status", "hb", PARTY_ACTION),
     ("interests.message", "POST", "/interests/{interest}/messages", "hb", PARTY_ACTION),
+    ("interests.contact_consent", "POST", "/interests/{interest}/contact", "hb", PARTY_ACTION),
     ("interests.deal", "POST", "/interests/{interest}/deal", "hb", PARTY_ACTION),
     ("suggestions.mine", "GET", "/me/suggestions", "hb", MEMBERS),
     ("suggestions.feedback", "POST", "/suggestions/feedback", "hb", MEMBERS),
