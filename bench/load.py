@@ -635,6 +635,98 @@ def stage_kill(g: Gunicorn, manifest: dict, sessions: dict, db_path: str, args, 
         report.notes.append(f"Lost acknowledged writes after kill -9: {missing[:10]}")
 
 
+def _percentile(values: list[float], q: float) -> float:
+    return sorted(values)[min(len(values) - 1, int(q * len(values)))] if values else 0.0
+
+
+def stage_login(url: str, tmp: Path, manifest: dict, args, report: Report) -> None:
+    """LD-3: a login flood (argon2id verification per attempt) against 2 workers, first with the
+    limit off (what the CPU can do, and what that does to a reader), then as deployed."""
+    emails = manifest["firm_users"] + manifest["supply_users"]
+    for limited in (False, True):
+        env = app_env(url, tmp, "sqlite")
+        if not limited:
+            env["BENCH_RATELIMIT_OFF"] = "1"
+        g = Gunicorn(env, tmp / f"gunicorn-login-{int(limited)}.log")
+        alone = []
+        for k in range(3):  # what one login costs with nothing else running
+            client = Client(g.port, timeout=30)
+            token = csrf_token(client.get("/login").body)
+            alone.append(client.post("/login", {"csrf_token": token, "email": emails[k], "password": manifest["password"]}).elapsed)
+        results: list[tuple[int, float, float]] = []  # status, latency, finished at
+        failures: dict[str, int] = {}
+        browse: list[tuple[float, float]] = []  # latency, finished at
+        lock = threading.Lock()
+        stop_at = time.monotonic() + args.login_duration
+
+        def flooder(t: int) -> None:
+            n = 0
+            while time.monotonic() < stop_at:
+                n += 1
+                client = Client(g.port, timeout=30)
+                try:
+                    token = csrf_token(client.get("/login").body)
+                    r = client.post("/login", {"csrf_token": token, "email": emails[(t + n) % len(emails)],
+                                               "password": manifest["password"]})
+                    with lock:
+                        results.append((r.status, r.elapsed, time.monotonic()))
+                except (OSError, http.client.HTTPException, RuntimeError) as exc:
+                    with lock:
+                        failures[type(exc).__name__] = failures.get(type(exc).__name__, 0) + 1
+
+        def reader() -> None:
+            while time.monotonic() < stop_at:
+                try:
+                    r = Client(g.port, timeout=30).get("/achievements/")
+                    why = "" if r.status == 200 else f"browse HTTP {r.status}"
+                except (OSError, http.client.HTTPException) as exc:
+                    r, why = None, f"browse {type(exc).__name__}"
+                with lock:
+                    if why:
+                        failures[why] = failures.get(why, 0) + 1
+                    else:
+                        browse.append((r.elapsed, time.monotonic()))
+
+        log(f"login flood {args.login_duration} s, {args.login_connections} clients, rate limit {'on' if limited else 'off'}")
+        threads = [threading.Thread(target=flooder, args=(t,), daemon=True) for t in range(args.login_connections)]
+        threads.append(threading.Thread(target=reader, daemon=True))
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(args.login_duration + 60)
+        g.stop()
+        logs = g.log_counts()
+        ok_logins = [e for st, e, _ in results if st in (302, 303)]
+        limited_n = sum(1 for st, _, _ in results if st == 429)
+        other = sum(1 for st, _, _ in results if st not in (302, 303, 429))
+        all_lat = [e for _, e, _ in results]
+        reads = [e for e, _ in browse]
+        checks = [f"one login alone: {min(alone) * 1000:.0f} ms",
+                  f"signed in {len(ok_logins)} ({len(ok_logins) / args.login_duration:.1f}/s), 429 {limited_n}, "
+                  f"other answers {other}, failures {sum(failures.values())}",
+                  f"successful login p50 {_percentile(ok_logins, 0.5) * 1000:.0f} ms",
+                  f"meanwhile one reader on `/achievements/`: {len(reads)} pages, p50 "
+                  f"{_percentile(reads, 0.5) * 1000:.0f} ms, p99 {_percentile(reads, 0.99) * 1000:.0f} ms",
+                  f"tracebacks in the log: {logs['Traceback']}"]
+        ok = other == 0 and not failures and logs["Traceback"] == 0 and bool(ok_logins)
+        if limited:
+            # The allowance (10 a minute per address and worker with memory://; Redis makes it one count
+            # for all workers, tests/test_multiworker.py) is spent in the first seconds; after that the
+            # flood gets cheap 429s and the reader should not notice it.
+            spent = max(t for st, _, t in results if st in (302, 303)) if ok_logins else stop_at
+            after = [e for e, t in browse if t > spent + 1.0]
+            p99_after = _percentile(after, 0.99) * 1000
+            ok = ok and limited_n > 0 and len(after) >= 20 and p99_after < 150
+            checks.append(f"once the allowance is spent ({stop_at - spent - 1.0:.1f} s): reader {len(after)} pages, "
+                          f"p99 {p99_after:.0f} ms < 150 ms (LD-1): {'yes' if ok else 'NO'}")
+        name = ("Login flood, rate limit as deployed (10/min per address, per worker with memory://)" if limited
+                else "Login flood, rate limit off: argon2id capacity of 2 workers")
+        report.add(Row(name, str(args.login_connections), f"{args.login_duration} s", f"{len(results):,}",
+                       f"{len(results) / args.login_duration:,.1f}", f"{_percentile(all_lat, 0.5) * 1000:.1f}",
+                       f"{_percentile(all_lat, 0.99) * 1000:.1f}",
+                       f"{other} other / {sum(failures.values())} failed", "; ".join(checks), ok))
+
+
 # ---------------------------------------------------------------- PostgreSQL
 
 
@@ -830,8 +922,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg-before", type=float, default=4.0, help="seconds of polling before stopping PostgreSQL")
     parser.add_argument("--pg-down", type=float, default=8.0, help="seconds PostgreSQL stays down")
     parser.add_argument("--pg-recover-max", type=float, default=40.0)
-    parser.add_argument("--stages", default="reads,hup,writes,kill,pg",
-                        help="comma-separated subset of reads,hup,writes,kill,pg (default: all, in that order)")
+    parser.add_argument("--login-duration", type=int, default=15, help="seconds of each login flood")
+    parser.add_argument("--login-connections", type=int, default=8)
+    parser.add_argument("--stages", default="reads,hup,writes,login,kill,pg",
+                        help="comma-separated subset of reads,hup,writes,login,kill,pg (default: all, in that order)")
     parser.add_argument("--skip-pg", action="store_true", help="same as leaving pg out of --stages")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (databases, logs)")
     parser.add_argument("--out", default=str(OUT / "load-latest.md"))
@@ -841,7 +935,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     stages = set(args.stages.split(",")) - ({"pg"} if args.skip_pg else set())
-    unknown = stages - {"reads", "hup", "writes", "kill", "pg"}
+    unknown = stages - {"reads", "hup", "writes", "login", "kill", "pg"}
     if unknown:
         parser.error(f"unknown stages: {', '.join(sorted(unknown))}")
     t_start = time.monotonic()
@@ -852,7 +946,7 @@ def main(argv: list[str] | None = None) -> int:
     g = None
     seed_info = ""
     try:
-        if stages & {"reads", "hup", "writes", "kill"}:
+        if stages & {"reads", "hup", "writes", "login", "kill"}:
             db_path = str(tmp / "load.db")
             url = "sqlite:///" + db_path
             log(f"seeding SQLite ({args.achievements:,} achievements, {args.needs:,} needs) in {tmp}")
@@ -877,6 +971,8 @@ def main(argv: list[str] | None = None) -> int:
                 stage_writes(g, manifest, sessions, db_path, tmp, args, report)
             g.stop()
             g = None
+            if "login" in stages:
+                stage_login(url, tmp, manifest, args, report)
             if "kill" in stages:
                 # A fresh server for the kill test (same secret and database: the sessions stay valid).
                 g = Gunicorn(app_env(url, tmp, "sqlite"), tmp / "gunicorn-kill.log")

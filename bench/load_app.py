@@ -3,7 +3,8 @@
 The development configuration (plain-http cookies, CSRF on, SQLite in WAL mode), with the secret
 and the database from the environment (``SECRET_KEY``, ``DATABASE_URL``) and two settings that
 have no environment variable of their own, so the benchmark writes nothing under ``instance/``:
-``BENCH_MATCHING_INDEX_DIR`` → ``MATCHING_INDEX_DIR`` and ``BENCH_MAIL_OUTBOX_DIR`` → ``MAIL_OUTBOX_DIR``.
+``BENCH_MATCHING_INDEX_DIR`` → ``MATCHING_INDEX_DIR`` and ``BENCH_MAIL_OUTBOX_DIR`` → ``MAIL_OUTBOX_DIR``;
+``BENCH_RATELIMIT_OFF=1`` switches the rate limits off (to measure what logins cost the CPU).
 """
 
 import os
@@ -15,5 +16,8 @@ _OVERRIDES = {
     for env, key in (("BENCH_MATCHING_INDEX_DIR", "MATCHING_INDEX_DIR"), ("BENCH_MAIL_OUTBOX_DIR", "MAIL_OUTBOX_DIR"))
     if os.environ.get(env)
 }
+
+if os.environ.get("BENCH_RATELIMIT_OFF"):  # the login-capacity row of the benchmark only
+    _OVERRIDES["RATELIMIT_ENABLED"] = False
 
 app = create_app("development", _OVERRIDES)
