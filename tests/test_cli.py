@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from matchmaker.extensions import db
-from matchmaker.models import Achievement, Need, Organization, User
+from matchmaker.models import Achievement, Deal, Interest, Need, Notification, Organization, User
 from matchmaker.services import accounts
 from matchmaker.services.seed import DEMO_PASSWORD
 
@@ -78,3 +78,40 @@ def test_pool_purge_dry_run_then_purge_then_nothing(app, runner, make):
     assert "Postings purged: 0" in again.output and "accounts anonymised: 0" in again.output
     with app.app_context():
         assert db.session.scalar(select(func.count(AuditLog.id))) == audited == 2
+
+
+def test_demo_connections_show_every_stage_to_the_demo_desks(app, runner, client):
+    """The demo pool has interests at each stage, with history, messages and deals the pages show."""
+    from matchmaker.demo.connections import CONNECTIONS
+    from tests.conftest import login
+
+    assert runner.invoke(args=["seed", "demo"]).exit_code == 0
+    with app.app_context():
+        rows = db.session.scalars(select(Interest)).all()
+        assert len(rows) == len(CONNECTIONS)
+        statuses = {i.need.title: i.status for i in rows}
+        assert statuses["棒材加热炉煤气单耗高、钢坯烧损大"] == "proposed"
+        assert statuses["球墨铸铁泵体铸件缩松、气孔多，废品率高"] == "on_hold"
+        assert statuses["流转土地中有3000亩轻中度盐碱地，小麦产量低"] == "declined"
+        deals = db.session.scalars(select(Deal)).all()
+        assert len(deals) == 4 and {d.interest.achievement.organization.region for d in deals} == {"beijing", "tianjin"}
+        for interest in rows:
+            assert interest.events[0].to_status == "proposed" and interest.events[-1].to_status == interest.status
+            assert (interest.accepted_at is not None) == (interest.status not in ("proposed", "declined"))
+            assert all(interest.accepted_at <= m.created_at for m in interest.messages)
+        bj, hb = (db.session.scalar(select(User).where(User.email == e)) for e in ("bj-inst@example.com", "hb-firm@example.com"))
+        waiting = {n.event for n in db.session.scalars(select(Notification).where(Notification.user_id == bj.id))}
+        assert waiting == {"interest_received"}
+        assert {n.event for n in db.session.scalars(select(Notification).where(Notification.user_id == hb.id))} == {
+            "interest_received", "new_message"}
+        proposed = next(i.id for i in rows if i.status == "proposed" and i.recipient_org_id == bj.organization_id)
+        signed = next(i.id for i in rows if i.status == "deal_signed" and i.need.organization_id == hb.organization_id)
+        bj_id, hb_id = bj.id, hb.id
+    login(client, app, bj_id)
+    page = client.get(f"/interests/{proposed}").get_data(as_text=True)
+    assert "邯郸峰泉特钢有限公司" in page and "接受" in page and "煤气单耗约1.35GJ/t" in page
+    login(client, app, hb_id)
+    page = client.get(f"/interests/{signed}").get_data(as_text=True)
+    assert "2026130203000187" in page and "钢渣成分化验单" in page and "022-5555" in page
+    assert "已接受：联系方式已向双方共享。" in page
+

@@ -210,3 +210,40 @@ def test_published_needs_have_candidates():
         if any(a["trl"] >= n["min_trl"] and words & set(a["keywords"]) for a in published):
             covered += 1
     assert covered >= 25
+
+
+# ---- connections ----
+
+def test_connections_join_published_postings_in_order():
+    from matchmaker.demo.connections import CONNECTIONS
+
+    by_title = {p["title"]: (kind, p) for kind, p in POSTINGS}
+    pairs = set()
+    for row in CONNECTIONS:
+        need_kind, need = by_title[row["need"]]
+        ach_kind, ach = by_title[row["achievement"]]
+        assert (need_kind, ach_kind) == ("need", "achievement"), row["need"]
+        assert need["status"] == ach["status"] == "published", row["need"]
+        assert ORGS[need["org"]]["region"] == "hebei" and ORGS[ach["org"]]["region"] in ("beijing", "tianjin")
+        assert row["initiator"] in ("need", "achievement") and row["message"]
+        assert (row["need"], row["achievement"]) not in pairs
+        pairs.add((row["need"], row["achievement"]))
+        times = [row["created"]] + [row[k] for k in ("accepted",) if k in row] + [m[1] for m in row.get("messages", ())]
+        times += [m[2] for m in row.get("moves", ())] + ([row["declined"][0]] if "declined" in row else [])
+        assert times == sorted(times) and times[0] > max(need["created"], ach["created"]), row["need"]
+        assert all(t < "2026-11-26" for t in times)
+        assert not row.get("messages") or "accepted" in row  # messages only once accepted
+        if deal := row.get("deal"):
+            assert deal["contract_type"] in domain.CONTRACT_TYPES and float(deal["amount_wan"]) > 0
+            assert deal["signed_on"] <= deal["recorded"][1][:10] and deal["recorded"][1] > times[-1]
+    stages = Counter(_stage(r) for r in CONNECTIONS)
+    assert stages["deal_signed"] >= 3 and stages["proposed"] >= 2 and stages["negotiating"] >= 1
+    assert stages["declined"] == stages["on_hold"] == stages["closed_no_deal"] == 1
+
+
+def _stage(row: dict) -> str:
+    if "deal" in row:
+        return "deal_signed"
+    if row.get("moves"):
+        return row["moves"][-1][0]
+    return "declined" if "declined" in row else "negotiating" if "accepted" in row else "proposed"
