@@ -168,6 +168,7 @@ def post_message(user: User, interest: Interest, body: str) -> Message:
         raise DomainError(_("Write a message of 1 to 2,000 characters."))
     message = Message(interest=interest, sender_id=user.id, sender_org_id=user.organization_id, body=body)
     db.session.add(message)
+    interest.updated_at = utcnow()  # a message is activity: the desks' lists put this conversation first
     other = interest.recipient_org_id if user.organization_id == interest.initiator_org_id else interest.initiator_org_id
     notify(org_members(other), "new_message",
            {"org": user.organization.name, "title": _counterpart_title(interest, other)}, interest_path(interest))

@@ -127,6 +127,7 @@ def _connect(row: dict, need: Need, achievement: Achievement, member: dict[Organ
     for side, when, body in row.get("messages", ()):
         interest.messages.append(Message(sender=member[org[side]], sender_org=org[side], body=body,
                                          created_at=_beijing(when)))
+        interest.updated_at = _beijing(when)
     for to_status, side, when, note in row.get("moves", ()):
         move(to_status, side, _beijing(when), note)
     if deal := row.get("deal"):

@@ -171,3 +171,15 @@ def test_exception_mid_use_case_commits_nothing(world, pair, ctx, monkeypatch):
     db.session.rollback()
     fresh = db.session.get(Interest, interest.id)
     assert fresh.status == "proposed" and fresh.accepted_at is None and len(fresh.events) == 1
+
+
+def test_a_message_puts_its_conversation_first_in_the_desks_lists(world, make, pair, ctx):
+    first = interests.express(_u(world["hb"]), pair["need"], pair["ach"], "")
+    interests.accept(_u(world["bj"]), first)
+    second = interests.express(_u(world["hb"]), make.need(world["hb_org"]), pair["ach"], "")
+    assert [i.id for i in interests.for_organization(world["bj_org"])] == [second.id, first.id]
+    before = first.updated_at
+    interests.post_message(_u(world["bj"]), first, "请问贵司的工况参数？")
+    assert first.updated_at > before
+    for org in (world["bj_org"], world["hb_org"]):
+        assert [i.id for i in interests.for_organization(org)] == [first.id, second.id]
