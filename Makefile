@@ -48,19 +48,11 @@ run: install translations demo          ## set up everything and serve http://$(
 # The e2e tests drive Debian's Chromium (never `playwright install`); CJK text needs a CJK font.
 # Installed only when missing, and only as root (CI); without them the e2e tests skip with a reason.
 e2e-browser:                             ## install chromium and fonts-wqy-microhei for the e2e tests
-	@if command -v chromium >/dev/null 2>&1 && dpkg -s fonts-wqy-microhei >/dev/null 2>&1; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "Installing chromium and fonts-wqy-microhei for the e2e tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-wqy-microhei >/dev/null; \
-	else echo "chromium or fonts-wqy-microhei is missing (install them as root): the e2e tests will be skipped."; fi
+	@.ci/apt-tool.sh --skip "the e2e tests will be skipped" chromium fonts-wqy-microhei
 
 # redis-server backs the rate limits across gunicorn workers (tests/test_multiworker.py); root only.
 redis:                                   ## install redis-server for the multi-worker test when missing
-	@if command -v redis-server >/dev/null 2>&1; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "Installing redis-server for the multi-worker rate-limit test"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null; \
-	else echo "redis-server is missing (install it as root): the multi-worker test will be skipped."; fi
+	@.ci/apt-tool.sh --skip "the multi-worker test will be skipped" redis-server
 
 test: install-dev translations e2e-browser redis  ## run the whole test suite (unit, web and e2e)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
@@ -82,23 +74,15 @@ check-migrations: install               ## upgrade → downgrade base → upgrad
 
 # Load and fault benchmark (bench/README.md, "Load and faults"): gunicorn -w 2 on 127.0.0.1 driven by wrk and a
 # threaded client, SQLite then a throw-away PostgreSQL (.ci/pg.sh); ~3.5 min, table in bench/out/load-latest.md.
-# wrk is installed with apt when missing, only as root (CI); otherwise the target stops and says so.
+# wrk is installed with apt when missing, only as root (CI; .ci/apt-tool.sh); otherwise the target stops and says so.
 .PHONY: bench-load
 bench-load: install translations          ## load and fault benchmark; BENCH_ARGS="--duration 10" for a quick run
-	@if command -v wrk >/dev/null 2>&1; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "Installing wrk for the load benchmark"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null; \
-	else echo "wrk is missing: install it as root (apt-get install --no-install-recommends wrk)."; exit 1; fi
+	@.ci/apt-tool.sh wrk
 	$(BIN)/python bench/load.py $(BENCH_ARGS)
 
 # SQ-4 (optional): sqlmap --level 2 --risk 1 on the browse filters, the API list and a signed-in form post
 # (bench/sqlmap_scan.py, ~2 min); sqlmap is installed with apt when missing, only as root.
 .PHONY: scan-sql
 scan-sql: install translations            ## sqlmap scan of the search and filter endpoints (optional, ~2 min)
-	@if command -v sqlmap >/dev/null 2>&1; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "Installing sqlmap for the scan"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends sqlmap >/dev/null; \
-	else echo "sqlmap is missing: install it as root (apt-get install --no-install-recommends sqlmap)."; exit 1; fi
+	@.ci/apt-tool.sh sqlmap
 	$(BIN)/python bench/sqlmap_scan.py $(SCAN_ARGS)
