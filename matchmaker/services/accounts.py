@@ -202,7 +202,7 @@ def change_password(user: User, current: str, new: str) -> None:
 
 def export_data(user: User) -> dict:
     """Everything the platform holds about this person (PIPL art. 45), as JSON-safe data."""
-    from matchmaker.models import ApiToken, Message, Notification, SavedSearch, SuggestionFeedback
+    from matchmaker.models import ApiToken, InterestEvent, Message, Notification, SavedSearch, SuggestionFeedback
     from matchmaker.services.audit import _plain
 
     def rows(model, column, fields):
@@ -215,6 +215,10 @@ def export_data(user: User) -> dict:
             "email_opt_out")},
         "organization": {f: _plain(getattr(user.organization, f)) for f in ("id", "name", "kind", "region", "city")},
         "messages_sent": rows(Message, Message.sender_id, ("interest_id", "body", "created_at")),
+        # What this person did on interests, consents included: accepting shares the contacts,
+        # withdrawing stops it (PIPL art. 15).
+        "interest_actions": rows(InterestEvent, InterestEvent.actor_id,
+                                 ("interest_id", "from_status", "to_status", "note", "created_at")),
         "notifications": rows(Notification, Notification.user_id, ("event", "params", "link", "created_at", "read_at")),
         "saved_searches": rows(SavedSearch, SavedSearch.user_id, ("kind", "name", "params", "created_at")),
         "suggestion_feedback": rows(SuggestionFeedback, SuggestionFeedback.user_id,

@@ -23,12 +23,21 @@ def test_password_change_requires_current_and_ends_other_sessions(app, world):
         assert accounts.authenticate("bj@example.com", "a fresh long passphrase") is not None
 
 
-def test_download_my_data(client, app, world):
+def test_download_my_data(client, app, world, make):
+    need, ach = make.need(world["hb_org"]), make.achievement(world["bj_org"])
+    with app.app_context():
+        interest = interests.express(db.session.get(User, world["hb"]), need, ach, "")
+        interests.accept(db.session.get(User, world["bj"]), interest)
+        interests.set_contact_consent(db.session.get(User, world["hb"]), interest, share=False)
     login(client, app, world["hb"])
     response = client.get("/me/account/data.json")
     data = json.loads(response.get_data(as_text=True))
     assert data["account"]["email"] == "hb@example.com" and data["organization"]["name"] == "冀东新材料有限公司"
     assert "password_hash" not in json.dumps(data) and "session_token" not in json.dumps(data)
+    # The consent record: the interest it sent and the withdrawal of its contact; not bj's acceptance.
+    actions = [(a["from_status"], a["to_status"]) for a in data["interest_actions"]]
+    assert actions == [("", "proposed"), ("negotiating", "negotiating")]
+    assert "撤回" in data["interest_actions"][-1]["note"]
 
 
 def test_delete_account_anonymises_and_keeps_conversations(client, app, world, make):
