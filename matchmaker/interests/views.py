@@ -67,7 +67,6 @@ def detail(interest_id: int):
         is_recipient=current_user.organization_id == interest.recipient_org_id,
         show_contacts=interest.contacts_shared and (is_party or permissions.is_admin(current_user)),
         my_side=interest.side_of(current_user.organization_id) if is_party else None,
-        consent_form=ContactConsentForm(),
         decline_form=DeclineForm(), status_form=StatusForm(), message_form=MessageForm(), deal_form=DealForm(),
     )
 

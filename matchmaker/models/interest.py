@@ -84,8 +84,13 @@ class Interest(db.Model):
             return "achievement"
         return None
 
+    @staticmethod
+    def withdrawn_column(side: str) -> str:
+        """The column recording when the ``side`` ("need" or "achievement") withdrew its consent."""
+        return {"need": "need_contact_withdrawn_at", "achievement": "achievement_contact_withdrawn_at"}[side]
+
     def contact_withdrawn_at(self, side: str) -> datetime | None:
-        return self.need_contact_withdrawn_at if side == "need" else self.achievement_contact_withdrawn_at
+        return getattr(self, self.withdrawn_column(side))
 
     def shows_contact(self, side: str) -> bool:
         """Whether the contact of the ``side`` posting is shared through this interest now."""

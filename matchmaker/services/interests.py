@@ -148,10 +148,9 @@ def set_contact_consent(user: User, interest: Interest, share: bool) -> Interest
     if not interest.contacts_shared:
         raise Conflict(_("Contact details are shared only once the interest is accepted."))
     side = interest.side_of(user.organization_id)
-    column = f"{side}_contact_withdrawn_at"
-    if (getattr(interest, column) is None) == share:
+    if (interest.contact_withdrawn_at(side) is None) == share:
         return interest  # already so: a repeated click changes nothing
-    setattr(interest, column, None if share else utcnow())
+    setattr(interest, Interest.withdrawn_column(side), None if share else utcnow())
     note = (_("%(org)s shares its contact details again.", org=user.organization.name) if share
             else _("%(org)s withdrew its consent to share its contact details.", org=user.organization.name))
     _record(interest, user, interest.status, note)
@@ -237,10 +236,8 @@ def open_pairs_for(org_id: int) -> set[tuple[int, int]]:
 def shares_contacts(org_id: int, posting) -> bool:
     """True when ``org_id`` has an accepted interest involving ``posting`` whose owner has not
     withdrawn its consent there (so ``org_id`` may see the posting's contact)."""
-    if posting.kind == "need":
-        column, withdrawn = Interest.need_id, Interest.need_contact_withdrawn_at
-    else:
-        column, withdrawn = Interest.achievement_id, Interest.achievement_contact_withdrawn_at
+    column = Interest.need_id if posting.kind == "need" else Interest.achievement_id
+    withdrawn = getattr(Interest, Interest.withdrawn_column(posting.kind))
     stmt = select(Interest.id).where(
         column == posting.id,
         Interest.accepted_at.is_not(None),

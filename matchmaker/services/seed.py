@@ -106,7 +106,8 @@ def _connect(row: dict, need: Need, achievement: Achievement, member: dict[Organ
     created = _beijing(row["created"])
     interest = Interest(
         need=need, achievement=achievement, initiator_org=org[initiator], recipient_org=org[recipient],
-        initiator_user=member[org[initiator]], message=row["message"], status="proposed", created_at=created,
+        initiator_user=member[org[initiator]], message=row["message"], status="proposed",
+        created_at=created, updated_at=created,
     )
     interest.events.append(InterestEvent(actor=member[org[initiator]], to_status="proposed", created_at=created))
 
@@ -115,7 +116,6 @@ def _connect(row: dict, need: Need, achievement: Achievement, member: dict[Organ
                                              to_status=to_status, note=note, created_at=when))
         interest.status, interest.updated_at = to_status, when
 
-    interest.updated_at = created
     if "declined" in row:
         when, reason = row["declined"]
         move("declined", recipient, _beijing(when), reason)
