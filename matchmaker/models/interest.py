@@ -84,6 +84,11 @@ class Interest(db.Model):
             return "achievement"
         return None
 
+    @classmethod
+    def posting_column(cls, kind: str):
+        """``Interest.need_id`` or ``Interest.achievement_id``: where an interest names a posting of ``kind``."""
+        return {"need": cls.need_id, "achievement": cls.achievement_id}[kind]
+
     @staticmethod
     def withdrawn_column(side: str) -> str:
         """The column recording when the ``side`` ("need" or "achievement") withdrew its consent."""

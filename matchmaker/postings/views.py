@@ -90,7 +90,7 @@ def _interests_on(posting):
     """Interests on this posting that the reader's organization takes part in (admins: all)."""
     if not current_user.is_authenticated:
         return []
-    column = Interest.need_id if posting.kind == "need" else Interest.achievement_id
+    column = Interest.posting_column(posting.kind)
     stmt = select(Interest).where(column == posting.id).order_by(Interest.id.desc())
     if not permissions.is_admin(current_user):
         org = current_user.organization_id

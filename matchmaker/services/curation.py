@@ -99,8 +99,8 @@ def merge(admin: User, keep: Posting, drop: Posting, reason: str = "") -> int:
         raise DomainError(_("Choose two different postings of the same kind."))
     if drop.status in ("archived", "transferred", "fulfilled"):
         raise Conflict(_("That posting is already closed."))
-    column = Interest.need_id if keep.kind == "need" else Interest.achievement_id
-    other_column = Interest.achievement_id if keep.kind == "need" else Interest.need_id
+    column = Interest.posting_column(keep.kind)
+    other_column = Interest.posting_column("achievement" if keep.kind == "need" else "need")
     moved = 0
     for interest in db.session.scalars(select(Interest).where(column == drop.id)):
         clash = db.session.scalar(select(Interest.id).where(
@@ -153,7 +153,7 @@ def recommended_pairs() -> list[CuratedPair]:
 
 def close_interests_of(posting: Posting) -> None:
     """When a posting leaves the pool, its unanswered interests are withdrawn (not deleted)."""
-    column = Interest.need_id if posting.kind == "need" else Interest.achievement_id
+    column = Interest.posting_column(posting.kind)
     db.session.execute(update(Interest).where(column == posting.id, Interest.status == "proposed").values(status="withdrawn"))
 
 

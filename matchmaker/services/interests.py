@@ -236,7 +236,7 @@ def open_pairs_for(org_id: int) -> set[tuple[int, int]]:
 def shares_contacts(org_id: int, posting) -> bool:
     """True when ``org_id`` has an accepted interest involving ``posting`` whose owner has not
     withdrawn its consent there (so ``org_id`` may see the posting's contact)."""
-    column = Interest.need_id if posting.kind == "need" else Interest.achievement_id
+    column = Interest.posting_column(posting.kind)
     withdrawn = getattr(Interest, Interest.withdrawn_column(posting.kind))
     stmt = select(Interest.id).where(
         column == posting.id,

@@ -34,7 +34,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select
 
 from matchmaker.extensions import db
-from matchmaker.models import Achievement, Deal, DuplicateVerdict, Interest, Need, Notification, Posting, User
+from matchmaker.models import Achievement, Deal, DuplicateVerdict, Interest, Need, Notification, User
 from matchmaker.models.base import utcnow
 from matchmaker.services import accounts, audit
 from matchmaker.services.links import path_for, posting_path
@@ -72,14 +72,10 @@ def purge(now: datetime | None = None, dry_run: bool = False) -> PurgeReport:
     return report
 
 
-def _interest_column(model: type[Posting]):
-    return Interest.need_id if model is Need else Interest.achievement_id
-
-
 def _purge_postings(cutoff: datetime, report: PurgeReport) -> None:
     reason = _("retention period passed")
     for model in (Achievement, Need):
-        column = _interest_column(model)
+        column = Interest.posting_column(model.kind)
         has_deal = select(Deal.id).join(Interest, Deal.interest_id == Interest.id).where(column == model.id).exists()
         expired = select(model).where(model.status.in_(PURGED_STATUSES), model.updated_at < cutoff)
         report.kept_for_deals += db.session.scalar(
