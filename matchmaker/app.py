@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from matchmaker import cli, errors, i18n, logs, security, templating
 from matchmaker.config import load_config
+from matchmaker.converters import IdConverter
 from matchmaker.database import init_database
 from matchmaker.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -38,6 +39,8 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     errors.init_app(app)
     security.init_app(app)
     cli.init_app(app)
+    # Ids in paths are bounded (a 20-digit id would overflow SQLite: a 500, not a 404).
+    app.url_map.converters["int"] = app.url_map.converters["id"] = IdConverter
     register_blueprints(app)
     return app
 
@@ -61,10 +64,11 @@ def register_blueprints(app: Flask) -> None:
     from matchmaker.auth.views import bp as auth_bp
     from matchmaker.interests.views import bp as interests_bp
     from matchmaker.main.views import bp as main_bp
+    from matchmaker.members.views import bp as members_bp
     from matchmaker.notifications.views import bp as notifications_bp
     from matchmaker.postings.views import bp as postings_bp
     from matchmaker.suggestions.views import bp as suggestions_bp
     from matchmaker.transfer import bp as transfer_bp
 
-    for blueprint in (main_bp, auth_bp, postings_bp, interests_bp, suggestions_bp, notifications_bp, admin_bp, api_bp, transfer_bp, account_bp):
+    for blueprint in (main_bp, auth_bp, postings_bp, interests_bp, suggestions_bp, notifications_bp, admin_bp, api_bp, transfer_bp, account_bp, members_bp):
         app.register_blueprint(blueprint)

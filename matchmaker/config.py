@@ -1,8 +1,8 @@
 """Configuration classes, read when the app is built (never at import).
 
 Settings come from the environment so an operator changes behaviour without editing code:
-``DATABASE_URL``, ``SECRET_KEY``, ``MATCHMAKER_ENV`` (development | production | testing), ``LOG_JSON``,
-``PROXY_FIX_X_FOR``.
+``DATABASE_URL``, ``SECRET_KEY``, ``PUBLIC_URL`` (both required in production), ``MATCHMAKER_ENV``
+(development | production | testing), ``LOG_JSON``, ``PROXY_FIX_X_FOR``.
 """
 
 from __future__ import annotations
@@ -52,6 +52,10 @@ class Config:
     EXPIRY_GRACE_DAYS = 7  # and archived no sooner than this after the warning
     RETENTION_MONTHS = 24  # rejected or archived this long: deleted by `flask pool purge` (unless a deal)
     ACCOUNT_RETENTION_MONTHS = 36  # no login this long: the account is anonymised by `flask pool purge`
+    # Each expression of interest notifies (and mails) the other organization's whole desk: a person
+    # sends at most this many a day, and a pair whose interest was withdrawn or declined rests this long.
+    INTEREST_DAILY_LIMIT = 20
+    INTEREST_PAIR_COOLDOWN_DAYS = 7
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     # How many reverse proxies in front of the app append to X-Forwarded-For (and X-Forwarded-Proto).
@@ -59,10 +63,11 @@ class Config:
     # Set it to the real number of hops, or clients can choose their address (rate limits, logs).
     PROXY_FIX_X_FOR = 0
     AUTH_RATE_LIMIT = "10 per minute"  # login, registration and password-reset attempts per client address
+    AUTH_ACCOUNT_LIMIT = "20 per hour"  # password guesses at one account (page and API together), any address
     RESET_MAIL_LIMIT = "3 per hour"  # reset requests per e-mail address (an inbox cannot be flooded)
     PASSWORD_RESET_MAX_AGE = 3600  # seconds a password-reset link works (it also dies once used)
-    # The site's address for links in e-mails, e.g. "https://pool.example.com". Unset, links use the
-    # request's host, which a client chooses: set it in production (password-reset links go by mail).
+    # The site's address for links in e-mails, e.g. "https://pool.example.com". Required in production;
+    # unset (development, tests), links use the request's host, which a client chooses.
     PUBLIC_URL: str | None = None
     # argon2id parameters (OWASP: m=19 MiB t=2 p=1 minimum; these are argon2-cffi's RFC 9106 low-memory profile).
     ARGON2_TIME_COST = 3
@@ -135,3 +140,7 @@ def load_config(app, name: str | None, overrides: dict | None) -> None:
             app.config[key] = os.environ[key]
     if overrides:
         app.config.update(overrides)
+    if name == "production" and not app.config.get("PUBLIC_URL"):
+        # Mailed links (password reset, e-mail confirmation) would take their host from the request,
+        # which a client chooses (Host: evil.example): refuse to start, as for SECRET_KEY.
+        raise RuntimeError("PUBLIC_URL must be set in production (e.g. https://pool.example.com)")

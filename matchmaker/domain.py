@@ -229,4 +229,8 @@ NOTIFICATION_EVENTS: dict[str, Label] = {
     "pair_recommended": ("平台推荐对接", "Pair recommended by the platform"),
     "posting_expiring": ("发布即将到期归档", "Posting about to be archived"),
     "posting_archived": ("发布已归档", "Posting archived"),
+    "posting_merged": ("重复发布已合并", "Duplicate posting merged"),
+    "join_requested": ("加入机构申请", "Request to join your organization"),
+    "join_approved": ("加入机构申请已批准", "Request to join approved"),
+    "join_refused": ("加入机构申请未获批准", "Request to join refused"),
 }

@@ -12,6 +12,7 @@ from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from matchmaker import domain
+from matchmaker.converters import MAX_ID
 
 # NUL and other C0/C1 controls are never legitimate in the pool's texts (tabs/newlines are).
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
@@ -84,13 +85,21 @@ def valid_credit_code(form, field: Field) -> None:
 
 
 def money_in_range(form, field: Field) -> None:
-    if field.data is not None and not (0 <= field.data <= MONEY_LIMIT):
+    # NaN and Infinity parse as Decimals, and comparing a NaN raises: test finiteness first.
+    if field.data is not None and not (field.data.is_finite() and 0 <= field.data <= MONEY_LIMIT):
         raise ValidationError(_l("Enter an amount between 0 and 1,000,000 (ten-thousand yuan)."))
+
+
+def an_id(form, field: Field) -> None:
+    """A record id from a form: 1 … 2³¹−1 (larger numbers would overflow the database's integer)."""
+    if field.data is not None and not (1 <= field.data <= MAX_ID):
+        raise ValidationError(_l("Not a valid number."))
 
 
 def check_range(low: Field, high: Field) -> bool:
     """Lower bound ≤ upper bound; the error goes on the upper field."""
-    if low.data is not None and high.data is not None and low.data > high.data:
+    finite = all(getattr(v, "is_finite", lambda: True)() for v in (low.data, high.data) if v is not None)
+    if low.data is not None and high.data is not None and finite and low.data > high.data:
         high.errors = list(high.errors) + [str(_l("The maximum must not be below the minimum."))]
         return False
     return True

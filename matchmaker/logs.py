@@ -142,10 +142,28 @@ def _logged_out(_sender, user=None, **_extra) -> None:
     security_event("logout", result="success", user_id=getattr(user, "id", None))
 
 
+# Paths whose last segment is a credential (mailed links): ``/password/reset/<token>``, ``/register/confirm/<token>``.
+_SECRET_PATH = re.compile(r"(/password/reset/|/register/confirm/)[^\s?\"]+")
+
+
+class SecretPathFilter(logging.Filter):
+    """Writes ``…/reset/[redacted]`` instead of the token in access-log lines (werkzeug's dev server)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if _SECRET_PATH.search(message):
+            record.msg, record.args = _SECRET_PATH.sub(r"\1[redacted]", message), ()
+        return True
+
+
+_ACCESS_FILTER = SecretPathFilter()
+
+
 def init_app(app: Flask) -> None:
     from flask_login import user_logged_out
 
     # The logout view, the idle-session expiry and account deletion all call logout_user().
     user_logged_out.connect(_logged_out)  # same function each time: connected once per process
+    logging.getLogger("werkzeug").addFilter(_ACCESS_FILTER)  # one filter object: added once per process
     if app.config.get("LOG_JSON", True):
         install_json_handler(logging.getLogger("matchmaker"), logging.getLogger())

@@ -1,6 +1,8 @@
 """Who may see and do what: the one place that decides, for pages and (later) the API alike.
 
-Ownership is by organization: every member of the posting organization's desk may edit it.
+Ownership is by organization: every member of the posting organization's desk may edit it. A
+person whose request to join is not approved yet has no organization (``organization_id`` None),
+so none of the organization's rights reach them (``None`` equals no organization's id).
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ def can_see_suggestions(user, posting: Posting) -> bool:
 
 def can_post(user: User | None, kind: str) -> bool:
     """Achievements come from the supply side, needs from firms; admins may enter either."""
-    if not _is_user(user):
+    if not _is_user(user) or user.organization is None:  # a pending member belongs to no organization yet
         return False
     if user.is_admin:
         return True

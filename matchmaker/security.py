@@ -17,8 +17,9 @@ CSP = "; ".join([
     "frame-ancestors 'none'",
 ])
 PUBLIC_CACHEABLE = ("/static/",)
-# Pages whose URL carries a secret (the mailed password-reset link): never cached, never sent as Referer.
-SECRET_URLS = ("/password/reset/",)
+# Pages whose URL carries a secret (the mailed password-reset and confirmation links): never cached,
+# never sent as Referer, never written whole to an access log (``logs``).
+SECRET_URLS = ("/password/reset/", "/register/confirm/")
 
 
 def init_app(app: Flask) -> None:

@@ -116,6 +116,31 @@ def make_app(database_url, tmp_path):
 
 
 @pytest.fixture
+def outbox(app, tmp_path):
+    """The mails the app sent during the test, parsed, oldest first (``outbox()`` reads them now)."""
+    from email import policy
+    from email.parser import BytesParser
+
+    folder = tmp_path / "outbox"
+    app.config["MAIL_OUTBOX_DIR"] = str(folder)
+
+    def read() -> list:
+        if not folder.exists():
+            return []
+        return [BytesParser(policy=policy.default).parsebytes(path.read_bytes()) for path in sorted(folder.iterdir())]
+
+    return read
+
+
+def mailed_path(mail, prefix: str) -> str:
+    """The path of the link starting with ``prefix`` in a mail (the test client needs no host)."""
+    import re
+
+    url = re.search(rf"https?://\S+{re.escape(prefix)}\S+", mail.get_content()).group(0)
+    return url[url.index(prefix):]
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 
@@ -149,18 +174,21 @@ class Factory:
             obj_id = obj.id
         return obj_id
 
-    def org(self, kind="university", region="beijing", city="海淀区", name=None, **kw) -> int:
+    def org(self, kind="university", region="beijing", city="海淀区", name=None, verified=True, **kw) -> int:
         n = next(_seq)
         org = Organization(
             name=name or f"测试机构{n}", kind=kind, region=region, city=city,
-            credit_code=make_credit_code(5000 + n), profile="", **kw,
+            credit_code=make_credit_code(5000 + n), profile="", verified=verified, **kw,
         )
         return self._save(org)
 
-    def user(self, org_id: int, role="member", email=None, password=PASSWORD, **kw) -> int:
+    def user(self, org_id: int | None, role="member", email=None, password=PASSWORD, **kw) -> int:
+        from matchmaker.models.base import utcnow
+
         n = next(_seq)
         with self.app.app_context():
             hashed = passwords.hash_password(password)
+        kw.setdefault("email_confirmed_at", utcnow())
         user = User(
             organization_id=org_id, email=email or f"user{n}@example.com", name=f"用户{n}",
             phone="010-5555 0000", role=role, password_hash=hashed, **kw,

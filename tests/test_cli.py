@@ -103,7 +103,7 @@ def test_demo_connections_show_every_stage_to_the_demo_desks(app, runner, client
         waiting = {n.event for n in db.session.scalars(select(Notification).where(Notification.user_id == bj.id))}
         assert waiting == {"interest_received"}
         assert {n.event for n in db.session.scalars(select(Notification).where(Notification.user_id == hb.id))} == {
-            "interest_received", "new_message"}
+            "interest_received", "new_message", "join_requested"}  # and a colleague asks to join the firm
         proposed = next(i.id for i in rows if i.status == "proposed" and i.recipient_org_id == bj.organization_id)
         signed = next(i.id for i in rows if i.status == "deal_signed" and i.need.organization_id == hb.organization_id)
         bj_id, hb_id = bj.id, hb.id
@@ -115,4 +115,6 @@ def test_demo_connections_show_every_stage_to_the_demo_desks(app, runner, client
     page = client.get(f"/interests/{signed}").get_data(as_text=True)
     assert "2026130203000187" in page and "钢渣成分化验单" in page and "022-5555" in page
     assert "已接受：联系方式已向双方共享。" in page
+    page = client.get("/me/organization").get_data(as_text=True)
+    assert "李欣" in page and "设备部新入职的工程师" in page and "/approve" in page  # the demo's request to join
 

@@ -25,7 +25,7 @@ from matchmaker.logs import JsonFormatter, install_json_handler
 from matchmaker.models import User
 from matchmaker.services import tokens
 
-from tests.conftest import PASSWORD, login
+from tests.conftest import mailed_path, PASSWORD, login
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -122,7 +122,7 @@ def test_a_password_typed_as_the_e_mail_is_not_logged(client, world, logged):
     assert line["email"] == "(not an e-mail)" and "hunter2" not in logged.all_text().lower()
 
 
-def test_registration_password_change_and_deletion_are_logged(client, app, world, logged):
+def test_registration_password_change_and_deletion_are_logged(client, app, world, logged, outbox):
     client.post("/register", data=_registration(email="bj@example.com"))  # taken
     client.post("/register", data=_registration())
     with app.app_context():
@@ -130,6 +130,8 @@ def test_registration_password_change_and_deletion_are_logged(client, app, world
     refused, created = logged.events("register")
     assert refused["result"] == "failure" and refused["reason"] == "email_taken" and refused["email"] == "bj@example.com"
     assert created["result"] == "success" and created["user_id"] == new_id and created["ip"] == "127.0.0.1"
+    client.get(mailed_path(outbox()[-1], "/register/confirm/"))  # confirms the address and logs in
+    assert logged.events("email_confirm")[-1]["user_id"] == new_id
 
     form = {"new": "a fresh long passphrase", "repeat": "a fresh long passphrase"}
     client.post("/me/account/password", data={"current": "wrong guess here", **form})
@@ -200,9 +202,10 @@ def test_api_403_and_404_are_logged_with_the_token_owner(client, app, world, mak
 # LG-4 -----------------------------------------------------------------------------------------
 
 
-def test_no_password_cookie_csrf_token_or_phone_in_any_log_output(make_app, world, make, logged_debug, caplog):
+def test_no_password_cookie_csrf_token_or_phone_in_any_log_output(make_app, world, make, logged_debug, caplog,
+                                                                  tmp_path):
     caplog.set_level(logging.INFO, logger="sqlalchemy.engine")  # an operator debugging SQL (alembic.ini says WARN)
-    app = make_app(WTF_CSRF_ENABLED=True)
+    app = make_app(WTF_CSRF_ENABLED=True, MAIL_OUTBOX_DIR=str(tmp_path / "mail"))
     draft = make.achievement(world["bj_org"], status="draft")
     client = app.test_client()
     seen_cookies, seen_csrf = set(), set()
@@ -221,6 +224,12 @@ def test_no_password_cookie_csrf_token_or_phone_in_any_log_output(make_app, worl
 
     phone = "13987654321"
     post("/register", _registration(phone=phone, password="Regist-pass-7731", password2="Regist-pass-7731"), page="/register")
+    from email import policy
+    from email.parser import BytesParser
+
+    (mail,) = [BytesParser(policy=policy.default).parsebytes(p.read_bytes()) for p in (tmp_path / "mail").iterdir()]
+    link = mailed_path(mail, "/register/confirm/")
+    client.get(link)  # confirms and logs in
     post("/logout", {})
     post("/login", {"email": "zhou@example.com", "password": "Wrong-guess-5521"}, page="/login")
     post("/login", {"email": "zhou@example.com", "password": "Regist-pass-7731"}, page="/login")
@@ -234,7 +243,7 @@ def test_no_password_cookie_csrf_token_or_phone_in_any_log_output(make_app, worl
     text = logged_debug.all_text()
     assert "SELECT" in text  # SQL logging was on: its parameters are hidden too
     for secret in ("Regist-pass-7731", "Wrong-guess-5521", "Bad-current-9012", "Newpass-phrase-3344", phone,
-                   *seen_cookies, *seen_csrf):
+                   link.rsplit("/", 1)[1], *seen_cookies, *seen_csrf):
         assert secret not in text, secret
 
 

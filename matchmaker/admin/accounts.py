@@ -9,10 +9,13 @@ from sqlalchemy import or_, select
 
 from matchmaker.admin import bp
 from matchmaker.admin.forms import ReasonForm, RoleForm
+from matchmaker.auth.views import safe_next
+from matchmaker.errors import render_error
 from matchmaker.extensions import db
 from matchmaker.forms import error_text
+from matchmaker.paging import paginate
 from matchmaker.models import Organization, User
-from matchmaker.services import admin_accounts
+from matchmaker.services import admin_accounts, memberships
 from matchmaker.services.errors import DomainError
 
 
@@ -24,18 +27,22 @@ def _search(stmt, *columns):
 
 
 def _done(error: DomainError | None, target: str):
-    """Back to the list, with the refusal as a message (a wrong step-up password is not a 403 page)."""
+    """Back to the list (or the form's same-site ``next``), with the refusal as a message (a wrong
+    step-up password is not a 403 page); a conflict (another admin acted first) is a 409 page."""
     if error is not None:
+        if error.status == 409:
+            return render_error(409, str(error))
         flash(str(error), "error")
-    return redirect(url_for(target), 303)
+    return redirect(safe_next(request.form.get("next"), url_for(target)), 303)
 
 
 @bp.route("/organizations")
 def organizations():
     stmt, q = _search(select(Organization).order_by(Organization.verified, Organization.name),
                       Organization.name, Organization.credit_code)
-    page = db.paginate(stmt, per_page=50, error_out=False)
-    return render_template("admin/organizations.html", page=page, q=q, form=ReasonForm())
+    page = paginate(stmt, per_page=50)
+    return render_template("admin/organizations.html", page=page, q=q, form=ReasonForm(),
+                           requests=memberships.pending())
 
 
 @bp.route("/organizations/<int:org_id>/<any(verify, suspend, unsuspend):action>", methods=["POST"])
@@ -59,7 +66,7 @@ def organization_action(org_id: int, action: str):
 @bp.route("/users")
 def users():
     stmt, q = _search(select(User).order_by(User.id), User.email, User.name)
-    page = db.paginate(stmt, per_page=50, error_out=False)
+    page = paginate(stmt, per_page=50)
     return render_template("admin/users.html", page=page, q=q, form=ReasonForm(), role_form=RoleForm())
 
 

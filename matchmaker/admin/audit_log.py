@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from flask import abort, render_template, request
+from flask import render_template, request
 from sqlalchemy import select
 
 from matchmaker.admin import bp
 from matchmaker.admin.forms import AuditFilterForm
 from matchmaker.extensions import db
 from matchmaker.models import AuditLog, User
+from matchmaker.paging import paginate
 from matchmaker.services import audit
 
 
@@ -32,9 +33,6 @@ def audit_log():
         stmt = stmt.where(AuditLog.created_at >= datetime.combine(form.since.data, time.min))
     if form.until.data:
         stmt = stmt.where(AuditLog.created_at <= datetime.combine(form.until.data, time.max))
-    raw_page = request.args.get("page", "1")
-    if not raw_page.isdigit() or int(raw_page) < 1:
-        abort(400)
-    page = db.paginate(stmt, page=int(raw_page), per_page=50, error_out=False)
+    page = paginate(stmt, per_page=50)
     actors = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({e.actor_id for e in page.items if e.actor_id})))}
     return render_template("admin/audit.html", form=form, page=page, actors=actors)

@@ -2,9 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, IntegerField, PasswordField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from matchmaker.forms import BaseForm
+from matchmaker.forms import BaseForm, an_id
 
 
 class ReviewForm(BaseForm):
@@ -29,7 +29,7 @@ class ReasonForm(BaseForm):
 
 
 class MergeForm(BaseForm):
-    keep = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+    keep = IntegerField(validators=[InputRequired(), an_id])
     reason = TextAreaField(_l("Note"), validators=[Length(max=1000)])
 
 
@@ -40,8 +40,8 @@ class RoleForm(BaseForm):
 
 
 class PairForm(BaseForm):
-    need_id = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
-    achievement_id = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+    need_id = IntegerField(validators=[InputRequired(), an_id])
+    achievement_id = IntegerField(validators=[InputRequired(), an_id])
     decision = HiddenField(validators=[InputRequired()])
     note = StringField(_l("Note"), validators=[Length(max=500)])
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from matchmaker.admin import bp
 from matchmaker.admin.forms import PairForm
+from matchmaker.errors import refusal
 from matchmaker.services import curation
 from matchmaker.services.errors import DomainError
 
@@ -27,8 +28,8 @@ def curate():
         curation.curate_pair(current_user, form.need_id.data, form.achievement_id.data, form.decision.data,
                              form.note.data or "")
     except DomainError as error:
-        if error.status in (403, 404):
-            abort(error.status)
+        if (page := refusal(error)) is not None:
+            return page
         flash(str(error), "error")
     else:
         flash(_("Recommended to both sides.") if form.decision.data == "recommended"

@@ -9,6 +9,7 @@ from flask_login import current_user
 from matchmaker.admin import bp
 from matchmaker.admin.forms import MergeForm, ReasonForm, ReviewForm
 from matchmaker.auth.views import safe_next
+from matchmaker.errors import refusal
 from matchmaker.forms import error_text
 from matchmaker.services import curation, postings
 from matchmaker.services.errors import DomainError
@@ -38,7 +39,7 @@ def review(kind: str, posting_id: int):
         return redirect(back, 303)
     try:
         if form.decision.data == "publish":
-            postings.publish(current_user, posting)
+            postings.publish(current_user, posting, form.reason.data or "")
             flash(_("Published: %(title)s", title=posting.title), "success")
         elif form.decision.data == "unpublish":
             postings.unpublish(current_user, posting, form.reason.data)
@@ -47,8 +48,8 @@ def review(kind: str, posting_id: int):
             postings.reject(current_user, posting, form.reason.data, revise=form.decision.data == "revise")
             flash(_("Sent back to the poster: %(title)s", title=posting.title), "success")
     except DomainError as error:
-        if error.status == 403:
-            abort(403)
+        if (page := refusal(error)) is not None:
+            return page
         flash(str(error), "error")
     return redirect(back, 303)
 
@@ -81,7 +82,7 @@ def resolve_duplicate(kind: str, posting_id: int, other_id: int, action: str):
             moved = curation.merge(current_user, keep, drop, form.reason.data or "")
             flash(_("Merged: the other posting is archived and %(num)d interests moved.", num=moved), "success")
     except DomainError as error:
-        if error.status in (403, 404):
-            abort(error.status)
+        if (page := refusal(error)) is not None:
+            return page
         flash(str(error), "error")
     return redirect(url_for("admin.review_queue"), 303)

@@ -22,7 +22,7 @@ QUEUE = Object(properties={
 
 def review_queue(admin):
     queue = postings.review_queue()
-    return {plural: [serialize.posting(p, admin) for p in queue[kind]]
+    return {plural: [serialize.posting(p, admin, with_contact=False) for p in queue[kind]]
             for kind, plural in (("achievement", "achievements"), ("need", "needs"))}, 200
 
 

@@ -70,9 +70,9 @@ def from_api_error(error: ApiError):
 
 
 def from_domain_error(error: DomainError):
-    """A service's refusal: 403/404/409 as they are; any other rule of the pool is a conflict with
+    """A service's refusal: 403/404/409/429 as they are; any other rule of the pool is a conflict with
     the current state of things (the request itself was well formed: the schema passed it)."""
-    code = {403: "forbidden", 404: "not_found", 409: "conflict"}.get(error.status, "conflict")
+    code = {403: "forbidden", 404: "not_found", 409: "conflict", 429: "rate_limited"}.get(error.status, "conflict")
     return error_response(code, str(error))
 
 

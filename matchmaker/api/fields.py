@@ -8,13 +8,13 @@ from ``matchmaker.domain``. Response schemas list every field the serializers wr
 from __future__ import annotations
 
 from matchmaker import domain
+from matchmaker.converters import MAX_ID
 from matchmaker.api import rules
 from matchmaker.api.schema import Array, Boolean, Date, Free, Integer, Money, Object, Ref, Schema, String, named
 from matchmaker.interests.forms import DealForm, DeclineForm, ExpressForm
 from matchmaker.admin.forms import ReviewForm
 from matchmaker.postings.forms import AchievementForm, NeedForm
 
-MAX_ID = 2**31 - 1  # the id columns are 32-bit integers on PostgreSQL
 
 FORMS = {"achievement": AchievementForm, "need": NeedForm}
 # API name → form (and service) name, where they differ.
@@ -105,10 +105,11 @@ def posting_patch(kind: str) -> Ref:
 DATETIME = String(format="date-time")
 DATETIME_OR_NULL = String(format="date-time", nullable=True)
 URL = String(format="uri", description="The address of the object's page on the site.")
-ORGANIZATION = named("Organization", Object(properties={
+_ORGANIZATION = dict(properties={
     "id": Integer(), "name": String(), "kind": _enum(domain.ORG_KINDS), "region": _enum(domain.REGIONS),
     "city": String(), "verified": Boolean(),
-}, required=("id", "name", "kind", "region", "city", "verified")))
+}, required=("id", "name", "kind", "region", "city", "verified"))
+ORGANIZATION = named("Organization", Object(**_ORGANIZATION))
 CONTACT = named("Contact", Object(properties={"name": String(), "phone": String(), "email": String()},
                                   required=("name", "phone", "email")))
 
@@ -217,7 +218,9 @@ TOKEN = named("Token", Object(properties={
     "token_type": String(enum=("Bearer",)), "expires_at": DATETIME, "prefix": String(),
 }, required=("token", "token_type", "expires_at", "prefix")))
 ME = named("Me", Object(properties={
-    "id": Integer(), "name": String(), "email": String(), "role": _enum(domain.ROLES), "organization": ORGANIZATION,
+    "id": Integer(), "name": String(), "email": String(), "role": _enum(domain.ROLES),
+    "organization": Object(**_ORGANIZATION, nullable=True,
+                           description="null while the account's request to join an organization waits for approval."),
 }, required=("id", "name", "email", "role", "organization")))
 STATS = named("Stats", Free(required=("self_sufficiency",), description=(
     "The admin dashboard's figures, as `matchmaker.services.stats.overview()` returns them.")))

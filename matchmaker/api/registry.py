@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from flask import Blueprint, current_app
-from werkzeug.routing import IntegerConverter
 
 from matchmaker.api import auth, parsing
 from matchmaker.api.errors import json_response
-from matchmaker.api.fields import MAX_ID
+from matchmaker.converters import MAX_ID
 from matchmaker.api.schema import Integer, Schema
+from matchmaker.auth.limits import login_limits
 from matchmaker.extensions import limiter
 
 READ_METHODS = ("GET", "HEAD")
@@ -31,22 +31,6 @@ LIMITS = {
     "API_RATELIMIT_WRITE": "30/minute",
     "API_RATELIMIT_TOKEN": "10/minute",  # per address: the password endpoint
 }
-
-
-class IdConverter(IntegerConverter):
-    """``<id:name>``: 1 … 2³¹−1 (a 32-bit column) in ASCII digits, no leading zero; else 404.
-
-    The range is in the pattern, not only in ``to_python``: Werkzeug answers 405 rather than 404
-    when a path matches the pattern of a rule for another method but fails its conversion.
-    """
-
-    regex = (
-        r"(?:[1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}"
-        r"|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])"
-    )
-
-    def __init__(self, map):
-        super().__init__(map, min=1, max=MAX_ID)
 
 
 @dataclass
@@ -63,6 +47,7 @@ class Operation:
     response: Schema | None = None  # None: no content
     errors: tuple[int, ...] = ()
     description: str = ""
+    password: bool = False  # checks a password: counted in the login page's budget (``auth.limits``)
 
     @property
     def path(self) -> str:
@@ -122,7 +107,9 @@ def operation(bp: Blueprint, view: Callable, **spec: Any) -> Operation:
         return json_response(data, status, headers)
 
     endpoint.__name__ = endpoint.__qualname__ = op.endpoint
-    if op.auth == "none":
+    if op.password:
+        limited = login_limits(endpoint)
+    elif op.auth == "none":
         limited = limiter.limit(_limit("API_RATELIMIT_TOKEN"), scope="api-token", methods=[op.method])(endpoint)
     elif op.method in READ_METHODS:
         limited = limiter.shared_limit(_limit("API_RATELIMIT_READ"), scope="api-read", key_func=auth.rate_key)(endpoint)

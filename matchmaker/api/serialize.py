@@ -14,6 +14,7 @@ from flask import url_for
 from matchmaker import permissions
 from matchmaker.api.fields import RENAMED
 from matchmaker.models import Interest, Organization, Posting, User
+from matchmaker.services import contacts
 
 
 def timestamp(value: datetime | None) -> str | None:
@@ -40,12 +41,9 @@ def posting_url(posting: Posting) -> str:
     return url_for("postings.detail", kind=posting.kind + "s", posting_id=posting.id, _external=True)
 
 
-def contact(posting: Posting) -> dict:
-    return {"name": posting.contact_name, "phone": posting.contact_phone, "email": posting.contact_email}
-
-
-def posting(item: Posting, viewer: User | None, public: bool = False) -> dict:
-    """A posting for ``viewer``; ``public`` (pool lists) leaves out everything personal."""
+def posting(item: Posting, viewer: User | None, public: bool = False, with_contact: bool = True) -> dict:
+    """A posting for ``viewer``; ``public`` (pool lists) leaves out everything personal, and
+    ``with_contact=False`` (the review queue) the contact, read per posting (and audited for admins)."""
     renamed = {form: api for api, form in RENAMED[item.kind].items()}
     out = {
         "id": item.id, "kind": item.kind, "url": posting_url(item), "status": item.status, "title": item.title,
@@ -68,15 +66,16 @@ def posting(item: Posting, viewer: User | None, public: bool = False) -> dict:
     if not public:
         if permissions.is_owner(viewer, item) or permissions.is_admin(viewer):
             out["review_note"] = item.review_note or ""
-        if permissions.can_see_contact(viewer, item):
-            out["contact"] = contact(item)
+        shown = contacts.of_posting(viewer, item) if with_contact else None
+        if shown is not None:
+            out["contact"] = shown
     return out
 
 
 def as_input(item: Posting) -> dict:
     """The posting in the shape of a request body (what a PATCH is merged into)."""
     data = posting(item, None, public=True)
-    data["contact"] = contact(item)
+    data["contact"] = contacts.card(item)
     return data
 
 
@@ -109,8 +108,7 @@ def interest(item: Interest, viewer: User) -> dict:
     # As on the conversation page: contacts once accepted, for the two sides and admins, except
     # a side that has withdrawn its consent.
     if item.contacts_shared and permissions.can_view_interest(viewer, item):
-        out["contacts"] = {side: contact(posting) for side, posting in (("need", item.need), ("achievement", item.achievement))
-                           if item.shows_contact(side)}
+        out["contacts"] = contacts.of_interest(viewer, item)
     if item.deal is not None:
         deal = item.deal
         out["deal"] = {"contract_type": deal.contract_type, "amount_wan": money(deal.amount_wan),
@@ -120,4 +118,4 @@ def interest(item: Interest, viewer: User) -> dict:
 
 def me(user: User) -> dict:
     return {"id": user.id, "name": user.name, "email": user.email, "role": user.role,
-            "organization": organization(user.organization)}
+            "organization": organization(user.organization) if user.organization is not None else None}

@@ -10,7 +10,7 @@ from flask.blueprints import BlueprintSetupState
 
 from matchmaker.api import errors
 from matchmaker.api.messages import tr
-from matchmaker.api.registry import LIMITS, IdConverter
+from matchmaker.api.registry import LIMITS
 
 
 class SessionGuard:
@@ -61,7 +61,6 @@ def no_store(response):
 
 def setup(state: BlueprintSetupState) -> None:
     app: Flask = state.app
-    app.url_map.converters["id"] = IdConverter
     for key, value in LIMITS.items():
         app.config.setdefault(key, value)
     app.config.setdefault("API_TOKEN_LIFETIME_DAYS", 30)

@@ -1,4 +1,5 @@
-"""Register, log in, log out, reset a forgotten password. Views parse the form and call a service."""
+"""Register (and confirm the e-mail), log in, log out, reset a forgotten password. Views parse the form
+and call a service."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from matchmaker.auth.forms import ForgotForm, LoginForm, RegisterForm, ResetForm
 from matchmaker.extensions import limiter, login_manager
-from matchmaker.services import accounts, password_reset
+from matchmaker.auth.limits import login_limits
+from matchmaker.services import accounts, password_reset, registration
 from matchmaker.services.errors import DomainError
 
 bp = Blueprint("auth", __name__)
@@ -28,6 +30,8 @@ def safe_next(target: str | None, default: str) -> str:
     """Only same-site relative paths: ``//evil.example`` and absolute URLs are open redirects."""
     if not target:
         return default
+    if len(target) > 2000 or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return default  # CR/LF would split the Location header
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return default
@@ -70,48 +74,82 @@ def _auth_limit() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_auth_limit, methods=["POST"])
+@login_limits
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data)
+        except accounts.NotConfirmed as error:
+            registration.resend_confirmation(error.user)
+            flash(str(error), "info")
+            return render_template("auth/login.html", form=form), 403
         if user is not None:
             _start_session(user, form.remember.data)
             flash(_("Welcome back, %(name)s.", name=user.name), "success")
-            return redirect(safe_next(request.args.get("next"), url_for("postings.mine")))
+            return redirect(safe_next(request.args.get("next"), landing_page(user)))
         flash(_("The e-mail or password is not correct."), "error")
     return render_template("auth/login.html", form=form), 200 if request.method == "GET" or form.errors == {} else 400
+
+
+def landing_page(user) -> str:
+    """Where a person starts: admins at the review queue, people without an organization at its page."""
+    if user.is_admin:
+        return url_for("admin.review_queue")
+    if user.organization_id is None:
+        return url_for("members.index")
+    return url_for("postings.mine")
 
 
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(_auth_limit, methods=["POST"])
 def register():
+    """Every well-formed registration answers "check your e-mail", whether or not the address has an
+    account (``services.registration``)."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = RegisterForm()
     if form.validate_on_submit():
         new_org = None
         if form.org_mode.data == "new":
-            new_org = accounts.NewOrganization(
+            new_org = registration.NewOrganization(
                 name=form.org_name.data, kind=form.org_kind.data, region=form.org_region.data,
                 city=form.org_city.data, credit_code=form.org_credit_code.data, profile=form.org_profile.data or "",
             )
-        data = accounts.Registration(
+        data = registration.Registration(
             name=form.name.data, email=form.email.data, phone=form.phone.data, password=form.password.data,
             organization=new_org, existing_credit_code=form.existing_credit_code.data or None,
         )
         try:
-            user = accounts.register(data)
+            registration.register(data)
         except DomainError as error:
             flash(str(error), "error")
         else:
-            _start_session(user)
-            flash(_("Your account is ready. You can now post to the pool."), "success")
-            return redirect(url_for("postings.mine"))
+            flash(_("We have sent a link to %(email)s. Open it within 3 days to confirm your address and activate "
+                    "your account.", email=accounts.normalize_email(form.email.data)), "success")
+            return redirect(url_for("auth.login"), 303)
     status = 400 if request.method == "POST" else 200
     return render_template("auth/register.html", form=form), status
+
+
+@bp.route("/register/confirm/<token>")
+def confirm_email(token: str):
+    """The mailed link: confirms the address, then logs the person in (no-store, no Referer)."""
+    try:
+        user = registration.confirm(token)
+    except DomainError as error:
+        return render_template("errors/error.html", code=400, title=_("Link not valid"), message=str(error),
+                               back=None), 400
+    _start_session(user)
+    if user.organization_id is None:
+        flash(_("Your e-mail is confirmed. Your request to join the organization is waiting for a member's approval."),
+              "success")
+    else:
+        flash(_("Your e-mail is confirmed and your account is ready. An administrator will verify your organization "
+                "before its first posting is published."), "success")
+    return redirect(landing_page(user), 303)
 
 
 @bp.route("/logout", methods=["POST"])

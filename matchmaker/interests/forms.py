@@ -6,15 +6,15 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
-from matchmaker.forms import BaseForm, money_in_range
+from matchmaker.forms import BaseForm, an_id, money_in_range
 from matchmaker.templating import choices
 
 
 class ExpressForm(BaseForm):
-    need_id = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
-    achievement_id = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+    need_id = IntegerField(validators=[InputRequired(), an_id])
+    achievement_id = IntegerField(validators=[InputRequired(), an_id])
     message = TextAreaField(
         _l("Message to the other side"),
         validators=[Length(max=2000)],

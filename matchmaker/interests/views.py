@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from matchmaker import permissions
 from matchmaker.auth.views import safe_next
+from matchmaker.errors import refusal
 from matchmaker.forms import error_text
 from matchmaker.interests.forms import ContactConsentForm, DealForm, DeclineForm, ExpressForm, MessageForm, StatusForm
-from matchmaker.services import audit, interests
+from matchmaker.services import contacts, interests
 from matchmaker.services.errors import DomainError
 
 bp = Blueprint("interests", __name__, url_prefix="/interests")
@@ -23,9 +23,11 @@ def _login() -> None:
 
 
 def _refuse(error: DomainError):
-    if error.status in (403, 404):
-        abort(error.status)
-    flash(str(error), "error")
+    """403/404/409/429 as pages (``errors.refusal``); any other refusal as a message (then None)."""
+    page = refusal(error)
+    if page is None:
+        flash(str(error), "error")
+    return page
 
 
 @bp.route("", methods=["POST"])
@@ -38,8 +40,7 @@ def express():
     try:
         interest = interests.express(current_user, form.need_id.data, form.achievement_id.data, form.message.data or "")
     except DomainError as error:
-        _refuse(error)
-        return redirect(back, 303)
+        return _refuse(error) or redirect(back, 303)
     flash(_("Your interest was sent. You will be notified when the other side answers."), "success")
     return redirect(url_for("interests.detail", interest_id=interest.id), 303)
 
@@ -57,15 +58,13 @@ def detail(interest_id: int):
     except DomainError as error:
         return _refuse(error)
     is_party = current_user.organization_id in interest.party_org_ids()
-    shown = interest.shows_contact("need") or interest.shows_contact("achievement")
-    if shown and not is_party:  # an admin looking at the sides' contacts
-        audit.contact_reveal(current_user, interest, "interest contacts")
     return render_template(
         "interests/detail.html",
         interest=interest,
         is_party=is_party,
         is_recipient=current_user.organization_id == interest.recipient_org_id,
-        show_contacts=interest.contacts_shared and (is_party or permissions.is_admin(current_user)),
+        contacts=contacts.of_interest(current_user, interest),
+        show_contacts=interest.contacts_shared,
         my_side=interest.side_of(current_user.organization_id) if is_party else None,
         decline_form=DeclineForm(), status_form=StatusForm(), message_form=MessageForm(), deal_form=DealForm(),
     )
@@ -78,7 +77,9 @@ def _act(interest_id: int, action, recipient_only: bool = False) -> object:
         interests.require_party(current_user, interest, recipient_only)
         action(interest)
     except DomainError as error:
-        _refuse(error)
+        page = _refuse(error)
+        if page is not None:
+            return page
     return redirect(url_for("interests.detail", interest_id=interest_id), 303)
 
 

@@ -41,6 +41,8 @@ class Posting:
     external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     # When the owner was warned that the posting will be archived for age or a passed deadline.
     expiry_notice_at: Mapped[datetime | None]
+    # An archived duplicate: the posting of the same organization it was merged into (never renewed).
+    merged_into_id: Mapped[int | None]
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple:
@@ -99,10 +101,6 @@ class Achievement(Posting, db.Model):
     patent_numbers: Mapped[str] = mapped_column(String(500), default="")
     price_min: Mapped[Decimal | None] = mapped_column(Money)  # 万元; both None = 面议
     price_max: Mapped[Decimal | None] = mapped_column(Money)
-
-    @property
-    def transfer_modes(self) -> list[str]:
-        return self.modes
 
     def __repr__(self) -> str:
         return f"<Achievement {self.id} {self.status} {self.title[:20]}>"

@@ -19,10 +19,17 @@ def new_session_token() -> str:
 
 
 class User(UserMixin, db.Model):
+    """Belongs to one organization once a member of it approved (or registered it); until then to none.
+
+    ``organization_id`` is what every right hangs on (owning postings, being a party to an interest,
+    seeing contacts). A person who asked to join an organization has no ``organization_id`` until a
+    member or an admin approves the request (``JoinRequest``), so they see nothing of it.
+    """
+
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(50))
     phone: Mapped[str] = mapped_column(String(30), default="")
@@ -31,6 +38,8 @@ class User(UserMixin, db.Model):
     # Rotated on logout and password change: a cookie captured earlier no longer loads the user.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     active: Mapped[bool] = mapped_column(default=True)
+    # Set when the person opened the link mailed at registration; until then the account cannot log in.
+    email_confirmed_at: Mapped[datetime | None]
     consent_version: Mapped[str] = mapped_column(String(20), default="")
     consent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -38,7 +47,7 @@ class User(UserMixin, db.Model):
     # Notification events this user does not want by e-mail (in-app notifications always appear).
     email_opt_out: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
 
-    organization: Mapped[Organization] = relationship(back_populates="users")
+    organization: Mapped[Organization | None] = relationship(back_populates="users")
 
     @property
     def is_admin(self) -> bool:
@@ -46,7 +55,7 @@ class User(UserMixin, db.Model):
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
-        return self.active and not self.organization.suspended
+        return self.active and not (self.organization is not None and self.organization.suspended)
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"

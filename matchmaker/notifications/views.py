@@ -13,6 +13,7 @@ from matchmaker import domain
 from matchmaker.auth.views import safe_next
 from matchmaker.extensions import db
 from matchmaker.forms import BaseForm, MultiCheckboxField
+from matchmaker.paging import paginate
 from matchmaker.models import Notification
 from matchmaker.postings.forms import FilterForm
 from matchmaker.services import notify, searches
@@ -42,9 +43,9 @@ def _login() -> None:
 
 @bp.route("/notifications")
 def index():
-    page = db.paginate(
+    page = paginate(
         select(Notification).where(Notification.user_id == current_user.id).order_by(Notification.id.desc()),
-        per_page=30, error_out=False,
+        per_page=30,
     )
     return render_template("notifications/index.html", page=page, render=notify.render)
 

@@ -9,10 +9,12 @@ from sqlalchemy import or_, select
 
 from matchmaker import permissions
 from matchmaker.admin.forms import ReviewForm
+from matchmaker.errors import refusal
+from matchmaker.paging import page_number
 from matchmaker.extensions import db
 from matchmaker.postings.forms import AchievementForm, FilterForm, NeedForm
 from matchmaker.models import Interest
-from matchmaker.services import audit, browse, lifecycle, postings, suggestions
+from matchmaker.services import browse, contacts, lifecycle, postings, suggestions
 from matchmaker.services.errors import DomainError
 
 bp = Blueprint("postings", __name__)
@@ -23,17 +25,11 @@ KIND_URL = "<any(achievements, needs):kind>"
 
 
 def _fail(error: DomainError):
-    """A service refusal: 403/404 as pages, other refusals as a message on the previous page."""
-    if error.status in (403, 404):
-        abort(error.status)
-    flash(str(error), "error")
-
-
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= 100000:
-        abort(400)
-    return int(raw)
+    """A service refusal: 403/404/409/429 as pages (``errors.refusal``), others as a message (then None)."""
+    page = refusal(error)
+    if page is None:
+        flash(str(error), "error")
+    return page
 
 
 @bp.route(f"/{KIND_URL}/")
@@ -44,7 +40,7 @@ def browse_list(kind: str):
     form = FilterForm(request.args)
     page, status = None, 200
     if form.validate():
-        page = browse.browse(singular, form.to_filters(), _page_number(), current_app.config["PER_PAGE"])
+        page = browse.browse(singular, form.to_filters(), page_number(), current_app.config["PER_PAGE"])
     else:
         status = 400
     return render_template("postings/browse.html", kind=singular, kind_url=kind, form=form, page=page), status
@@ -57,14 +53,11 @@ def detail(kind: str, posting_id: int):
     except DomainError as error:
         return _fail(error)
     show_suggestions = permissions.can_see_suggestions(current_user, posting) and posting.is_public
-    show_contact = permissions.can_see_contact(current_user, posting)
-    if show_contact and permissions.is_admin(current_user) and not permissions.is_owner(current_user, posting):
-        audit.contact_reveal(current_user, posting, "posting contact")
     return render_template(
         "postings/detail.html",
         posting=posting,
         kind_url=kind,
-        show_contact=show_contact,
+        contact=contacts.of_posting(current_user, posting),
         can_edit=permissions.can_edit(current_user, posting),
         can_renew=permissions.is_owner(current_user, posting) and posting.status == "archived",
         can_review=permissions.can_review(current_user, posting),
@@ -113,7 +106,8 @@ def create(kind: str):
         try:
             posting = postings.create(current_user, singular, form.to_data(), submit=form.wants_submit)
         except DomainError as error:
-            _fail(error)
+            if (page := _fail(error)) is not None:
+                return page
         else:
             flash(_("Submitted for review.") if form.wants_submit else _("Draft saved."), "success")
             return redirect(url_for("postings.detail", kind=kind, posting_id=posting.id), 303)
@@ -135,7 +129,8 @@ def edit(kind: str, posting_id: int):
         try:
             postings.update(current_user, posting, form.to_data(), submit=form.wants_submit)
         except DomainError as error:
-            _fail(error)
+            if (page := _fail(error)) is not None:
+                return page
         else:
             if was_public:
                 flash(_("Saved. The edited posting goes back to review before it is public again."), "info")
@@ -167,7 +162,8 @@ def change_status(kind: str, posting_id: int, action: str):
             flash(_("Draft deleted."), "success")
             return redirect(url_for("postings.mine"), 303)
     except DomainError as error:
-        _fail(error)
+        if (page := _fail(error)) is not None:
+            return page
     return redirect(url_for("postings.detail", kind=kind, posting_id=posting_id), 303)
 
 

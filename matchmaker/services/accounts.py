@@ -1,4 +1,5 @@
-"""Accounts: registration (with a new or an existing organization), login, logout, admins.
+"""Accounts: login, logout, passwords, the first admin, data download and deletion (registration:
+``services.registration``).
 
 Each outcome (success or refusal) is a ``security_event`` line (RELIABILITY LG-1) with ids and
 the e-mail as typed, never a password; logout is logged from Flask-Login's signal (``logs``).
@@ -6,11 +7,8 @@ the e-mail as typed, never a password; logout is logged from Flask-Login's signa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from matchmaker.extensions import db
 from matchmaker.logs import security_event
@@ -28,26 +26,6 @@ COMMON_PASSWORDS = frozenset(
     woaini1314 aa123456 admin123 administrator passw0rd 123123123 987654321 zxcvbnm1 sunshine
     princess football baseball welcome1 dragon12 monkey12 letmein1 trustno1 starwars""".split()
 )
-
-
-@dataclass
-class NewOrganization:
-    name: str
-    kind: str
-    region: str
-    city: str
-    credit_code: str
-    profile: str = ""
-
-
-@dataclass
-class Registration:
-    name: str
-    email: str
-    phone: str
-    password: str
-    organization: NewOrganization | None = None  # a new organization …
-    existing_credit_code: str | None = None  # … or join one by its credit code
 
 
 def normalize_email(email: str) -> str:
@@ -75,50 +53,14 @@ def password_problem(password: str, email: str = "", name: str = "") -> str | No
     return None
 
 
-def _register_refused(reason: str, email: str) -> None:
-    security_event("register", result="failure", reason=reason, email=typed_email(email))
+class NotConfirmed(DomainError):
+    """The password is right but the e-mail address was never confirmed (``services.registration``)."""
 
+    status = 403
 
-def register(data: Registration) -> User:
-    email = normalize_email(data.email)
-    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        _register_refused("email_taken", email)
-        raise Conflict(_("An account with this e-mail already exists. Log in instead."))
-    if data.organization is not None:
-        org_data = data.organization
-        if db.session.scalar(select(Organization.id).where(Organization.credit_code == org_data.credit_code)):
-            _register_refused("organization_registered", email)
-            raise Conflict(_("This organization is already registered: choose “join an existing organization”."))
-        if db.session.scalar(select(Organization.id).where(Organization.name == org_data.name)):
-            _register_refused("organization_name_taken", email)
-            raise Conflict(_("An organization with this name already exists."))
-        organization = Organization(**vars(org_data))
-        db.session.add(organization)
-    else:
-        organization = db.session.scalar(
-            select(Organization).where(Organization.credit_code == (data.existing_credit_code or ""))
-        )
-        if organization is None:
-            _register_refused("unknown_organization", email)
-            raise DomainError(_("No organization is registered with this credit code."))
-    user = User(
-        organization=organization,
-        email=email,
-        name=data.name,
-        phone=data.phone,
-        password_hash=passwords.hash_password(data.password),
-        consent_version=CONSENT_VERSION,
-        consent_at=utcnow(),
-    )
-    db.session.add(user)
-    try:
-        db.session.commit()
-    except IntegrityError:  # a concurrent registration took the e-mail or the organization
-        db.session.rollback()
-        _register_refused("concurrent_duplicate", email)
-        raise Conflict(_("An account or organization with these details already exists."))
-    security_event("register", result="success", user_id=user.id, email=email, organization_id=user.organization_id)
-    return user
+    def __init__(self, user: User):
+        super().__init__(_("Confirm your e-mail address first: we have sent you the link again."))
+        self.user = user
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -133,6 +75,9 @@ def authenticate(email: str, password: str) -> User | None:
         security_event("login", result="failure", reason="inactive" if ok else "bad_password",
                        email=typed_email(email), user_id=user.id)
         return None
+    if user.email_confirmed_at is None:
+        security_event("login", result="failure", reason="unconfirmed", email=typed_email(email), user_id=user.id)
+        raise NotConfirmed(user)
     if upgraded:
         user.password_hash = upgraded
     user.last_login_at = utcnow()
@@ -142,9 +87,22 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def end_sessions(user: User) -> None:
-    """Rotate the session token: every cookie issued before now stops working."""
+    """Log out here (the browser's logout): every cookie issued before now stops working.
+
+    API tokens are the person's own credentials for scripts and stay valid (see ``revoke_access``).
+    """
     user.session_token = new_session_token()
     db.session.commit()
+
+
+def revoke_access(user: User) -> None:
+    """End every way in that was issued before now, in the caller's transaction: the session token
+    rotates (cookies, remember-me, reset links) and every API token is revoked. Used when the
+    password changes or is reset, and when an admin ends the sessions (a stolen laptop)."""
+    from matchmaker.services import tokens
+
+    user.session_token = new_session_token()
+    tokens.revoke_all(user)
 
 
 def load_user(user_id: str) -> User | None:
@@ -177,7 +135,7 @@ def create_admin(email: str, name: str, password: str, organization_name: str) -
         )
     user = User(
         organization=organization, email=email, name=name, role="admin",
-        password_hash=passwords.hash_password(password),
+        password_hash=passwords.hash_password(password), email_confirmed_at=utcnow(),
     )
     db.session.add(user)
     db.session.commit()
@@ -195,14 +153,15 @@ def change_password(user: User, current: str, new: str) -> None:
         security_event("password_change", result="failure", reason="weak_password", user_id=user.id)
         raise DomainError(problem)
     user.password_hash = passwords.hash_password(new)
-    user.session_token = new_session_token()
+    revoke_access(user)
     db.session.commit()
     security_event("password_change", result="success", user_id=user.id)
 
 
 def export_data(user: User) -> dict:
     """Everything the platform holds about this person (PIPL art. 45), as JSON-safe data."""
-    from matchmaker.models import ApiToken, InterestEvent, Message, Notification, SavedSearch, SuggestionFeedback
+    from matchmaker.models import (ApiToken, InterestEvent, JoinRequest, Message, Notification, SavedSearch,
+                                   SuggestionFeedback)
     from matchmaker.services.audit import _plain
 
     def rows(model, column, fields):
@@ -213,7 +172,10 @@ def export_data(user: User) -> dict:
         "account": {f: _plain(getattr(user, f)) for f in (
             "id", "email", "name", "phone", "role", "consent_version", "consent_at", "created_at", "last_login_at",
             "email_opt_out")},
-        "organization": {f: _plain(getattr(user.organization, f)) for f in ("id", "name", "kind", "region", "city")},
+        "organization": ({f: _plain(getattr(user.organization, f)) for f in ("id", "name", "kind", "region", "city")}
+                         if user.organization is not None else None),
+        "join_requests": rows(JoinRequest, JoinRequest.user_id, ("organization_id", "message", "status", "created_at",
+                                                                   "decided_at", "decision_note")),
         "messages_sent": rows(Message, Message.sender_id, ("interest_id", "body", "created_at")),
         # What this person did on interests, consents included: accepting shares the contacts,
         # withdrawing stops it (PIPL art. 15).

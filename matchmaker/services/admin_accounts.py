@@ -10,7 +10,8 @@ from matchmaker.extensions import db
 from matchmaker.models import Organization, User
 from matchmaker.models.base import utcnow
 from matchmaker.models.user import new_session_token
-from matchmaker.services import audit, passwords
+from matchmaker.services import audit, passwords, transitions
+from matchmaker.services.accounts import revoke_access
 from matchmaker.services.errors import Conflict, DomainError, Forbidden
 
 
@@ -23,9 +24,10 @@ def verify_organization(admin: User, org: Organization, note: str) -> Organizati
     _require_admin(admin)
     if not domain.is_valid_credit_code(org.credit_code):
         raise DomainError(_("The organization's credit code is not valid: it cannot be verified."))
-    before = {"verified": org.verified}
-    org.verified, org.verified_at, org.verification_note = True, utcnow(), note.strip()
-    audit.record(admin, "verify", org, before, {"verified": True}, note)
+    transitions.advance(org, {"verified": False}, {"verified": True, "verified_at": utcnow(),
+                                                   "verification_note": note.strip()},
+                        _("This organization is already verified."))
+    audit.record(admin, "verify", org, {"verified": False}, {"verified": True}, note)
     db.session.commit()
     return org
 
@@ -37,12 +39,14 @@ def set_suspended(admin: User, org: Organization, suspended: bool, reason: str) 
         raise Conflict(_("You cannot suspend your own organization."))
     if suspended and not reason.strip():
         raise DomainError(_("Give a reason."))
-    before = {"suspended": org.suspended}
-    org.suspended = suspended
+    transitions.advance(org, {"suspended": not suspended}, {"suspended": suspended},
+                        _("This organization is already suspended.") if suspended
+                        else _("This organization is not suspended."))
     if suspended:
         for member in org.users:
             member.session_token = new_session_token()
-    audit.record(admin, "suspend" if suspended else "unsuspend", org, before, {"suspended": suspended}, reason)
+    audit.record(admin, "suspend" if suspended else "unsuspend", org, {"suspended": not suspended},
+                 {"suspended": suspended}, reason)
     db.session.commit()
     return org
 
@@ -52,18 +56,20 @@ def set_active(admin: User, user: User, active: bool, reason: str) -> User:
     _require_admin(admin)
     if user.id == admin.id:
         raise Conflict(_("You cannot deactivate your own account."))
-    if not active and user.is_admin and _admin_count() <= 1:
-        raise Conflict(_("The last administrator cannot be deactivated."))
-    before = {"active": user.active}
-    user.active = active
-    user.session_token = new_session_token()
-    audit.record(admin, "activate" if active else "deactivate", user, before, {"active": active}, reason)
+    if not active and user.is_admin:
+        _lock_admins()
+    extra = [] if active or not user.is_admin else [_admins_besides(user.id) > 0]
+    transitions.advance(user, {"active": not active}, {"active": active, "session_token": new_session_token()},
+                        _("The last administrator cannot be deactivated.") if extra
+                        else _("This account was changed a moment ago: reload the page."), where=extra)
+    audit.record(admin, "activate" if active else "deactivate", user, {"active": not active}, {"active": active}, reason)
     db.session.commit()
     return user
 
 
 def end_sessions(admin: User, user: User, reason: str = "") -> User:
-    """Log the user out everywhere (a stolen laptop, a leaked cookie): their next request asks for a login.
+    """Log the user out everywhere (a stolen laptop, a leaked cookie): their next request asks for a login,
+    and their API tokens stop working.
 
     Rotating the session token invalidates every session and remember-me cookie issued before now
     (``accounts.load_user``); the account itself stays usable with its password.
@@ -71,14 +77,27 @@ def end_sessions(admin: User, user: User, reason: str = "") -> User:
     _require_admin(admin)
     if user.id == admin.id:
         raise Conflict(_("You cannot end your own sessions here: log out instead."))
-    user.session_token = new_session_token()
+    revoke_access(user)
     audit.record(admin, "end_sessions", user, {}, {}, reason)
     db.session.commit()
     return user
 
 
-def _admin_count() -> int:
-    return db.session.scalar(select(func.count(User.id)).where(User.role == "admin", User.active.is_(True))) or 0
+def _lock_admins() -> None:
+    """PostgreSQL: lock the active admins' rows, so two admins demoting each other wait in turn and the
+    second sees the first's change (SQLite serialises writers anyway)."""
+    if not _sqlite():
+        db.session.execute(select(User.id).where(User.role == "admin", User.active.is_(True)).with_for_update())
+
+
+def _admins_besides(user_id: int):
+    """SQL: the number of active admins other than ``user_id``, evaluated inside the UPDATE."""
+    return (select(func.count(User.id)).where(User.role == "admin", User.active.is_(True), User.id != user_id)
+            .scalar_subquery())
+
+
+def _sqlite() -> bool:
+    return db.session.get_bind().dialect.name == "sqlite"
 
 
 def set_role(admin: User, user: User, role: str, admin_password: str, reason: str = "") -> User:
@@ -90,12 +109,18 @@ def set_role(admin: User, user: User, role: str, admin_password: str, reason: st
     if not ok:
         raise Forbidden(_("Your password is needed to change roles, and it was not correct."))
     if user.role == role:
-        return user
-    if role != "admin" and user.is_admin and _admin_count() <= 1:
-        raise Conflict(_("The last administrator cannot be demoted."))
-    before = {"role": user.role}
-    user.role = role
-    user.session_token = new_session_token()  # new rights take effect with a fresh login
-    audit.record(admin, "role_change", user, before, {"role": role}, reason)
+        raise Conflict(_("This account already has this role."))
+    if user.organization_id is None:
+        raise Conflict(_("This person belongs to no organization yet."))
+    before = user.role
+    demoting = role != "admin" and user.is_admin
+    if demoting:
+        _lock_admins()
+    extra = [_admins_besides(user.id) > 0] if demoting else []
+    # new rights take effect with a fresh login
+    transitions.advance(user, {"role": user.role}, {"role": role, "session_token": new_session_token()},
+                        _("The last administrator cannot be demoted.") if demoting
+                        else _("This account's role was changed a moment ago: reload the page."), where=extra)
+    audit.record(admin, "role_change", user, {"role": before}, {"role": role}, reason)
     db.session.commit()
     return user

@@ -6,13 +6,14 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from matchmaker.extensions import db
-from matchmaker.models import AuditLog, User
+from matchmaker.models import AuditLog, Organization, User
 
 
 ACTIONS = (
     "publish", "reject", "request_revision", "unpublish", "edit", "merge", "not_duplicate", "archive",
     "verify", "suspend", "unsuspend", "activate", "deactivate", "role_change", "curate_pair", "contact_reveal",
     "import", "end_sessions", "purge", "anonymise",
+    "organization_register", "join_request", "join_approve", "join_refuse", "join_cancel", "member_remove",
 )
 TARGET_TYPES = ("achievement", "need", "organization", "user", "interest", "file")
 
@@ -39,7 +40,7 @@ def record(actor: User | None, action: str, target, before: dict | None = None, 
         actor_id=actor.id if actor else None,
         actor_label=f"user#{actor.id}" if actor else "system",
         action=action,
-        target_type=getattr(target, "kind", None) or type(target).__name__.lower(),
+        target_type=_target_type(target),
         target_id=getattr(target, "id", None),
         before=before or {},
         after=after or {},
@@ -47,6 +48,14 @@ def record(actor: User | None, action: str, target, before: dict | None = None, 
     )
     db.session.add(entry)
     return entry
+
+
+def _target_type(target) -> str:
+    """"achievement" or "need" for a posting (or an import batch of them); else the model's name
+    ("organization", "user", "interest") — an organization's ``kind`` (firm, university) is not one."""
+    if isinstance(target, Organization):
+        return "organization"
+    return getattr(target, "kind", None) or type(target).__name__.lower()
 
 
 def contact_reveal(admin: User, target, what: str) -> None:

@@ -16,7 +16,8 @@ from matchmaker import permissions
 from matchmaker.extensions import db
 from matchmaker.models import Achievement, CuratedPair, DuplicateVerdict, Interest, Need, Posting, User
 from matchmaker.models.interest import OPEN_STATUSES
-from matchmaker.services import audit, matching
+from matchmaker.models.base import utcnow
+from matchmaker.services import audit, matching, transitions
 from matchmaker.services.errors import Conflict, DomainError, Forbidden, NotFound
 from matchmaker.services.links import posting_path
 from matchmaker.services.notify import notify, org_members
@@ -93,12 +94,29 @@ def mark_not_duplicate(admin: User, posting: Posting, other: Posting) -> None:
 
 
 def merge(admin: User, keep: Posting, drop: Posting, reason: str = "") -> int:
-    """Keep one posting, archive the other and move its interests over; returns interests moved."""
+    """Keep one posting, archive the other and move its interests over; returns interests moved.
+
+    Only within one organization: an interest is consent between two organizations about their
+    postings, so moving it onto another organization's posting would show that organization's
+    contact to the other side (and hide the conversation from the side that held it). Postings of
+    two organizations that say the same thing stay two postings (mark them "not a duplicate", or
+    ask one organization to withdraw its copy).
+    """
     _require_admin(admin)
     if keep.kind != drop.kind or keep.id == drop.id:
         raise DomainError(_("Choose two different postings of the same kind."))
+    if keep.organization_id != drop.organization_id:
+        raise Conflict(_("These postings belong to two organizations: they cannot be merged, since their "
+                         "conversations and contacts belong to each organization. Ask one of them to withdraw "
+                         "its copy, or mark the pair as not a duplicate."))
     if drop.status in ("archived", "transferred", "fulfilled"):
         raise Conflict(_("That posting is already closed."))
+    if keep.status not in ("pending", "published", "needs_revision"):
+        raise Conflict(_("The posting to keep must be under review or published."))
+    before = {"status": drop.status}
+    transitions.advance(drop, {"status": drop.status}, {"status": "archived", "merged_into_id": keep.id,
+                                                        "updated_at": utcnow()},
+                        _("That posting was changed a moment ago: reload the page."))
     column = Interest.posting_column(keep.kind)
     other_column = Interest.posting_column("achievement" if keep.kind == "need" else "need")
     moved = 0
@@ -111,13 +129,11 @@ def merge(admin: User, keep: Posting, drop: Posting, reason: str = "") -> int:
             continue
         setattr(interest, column.key, keep.id)
         moved += 1
-    before = {"status": drop.status}
-    drop.status = "archived"
     _verdict(admin, keep.kind, keep.id, drop.id, "merged")
     audit.record(admin, "merge", drop, before, {"status": "archived", "merged_into": keep.id, "interests_moved": moved},
                  reason)
-    notify(org_members(drop.organization_id), "posting_archived",
-           {"title": drop.title, "reason": _("merged with “%(title)s”", title=keep.title)}, posting_path(keep))
+    notify(org_members(drop.organization_id), "posting_merged",
+           {"title": drop.title, "other": keep.title}, posting_path(keep))
     db.session.commit()
     return moved
 

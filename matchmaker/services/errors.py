@@ -19,3 +19,9 @@ class Conflict(DomainError):
     """The action does not fit the object's current state (e.g. submitting a published posting)."""
 
     status = 409
+
+
+class TooMany(DomainError):
+    """A budget is spent (e.g. interests sent today): try again later."""
+
+    status = 429

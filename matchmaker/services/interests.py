@@ -8,11 +8,14 @@ its actor and time; contacts are shared only from acceptance on (recorded as con
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+from sqlalchemy import update as sa_update
 from sqlalchemy.exc import IntegrityError
 
 from matchmaker import domain, permissions
@@ -20,7 +23,8 @@ from matchmaker.extensions import db
 from matchmaker.models import Achievement, Deal, Interest, InterestEvent, Message, Need, User
 from matchmaker.models.base import utcnow
 from matchmaker.models.interest import OPEN_STATUSES
-from matchmaker.services.errors import Conflict, DomainError, Forbidden, NotFound
+from matchmaker.services import transitions
+from matchmaker.services.errors import Conflict, DomainError, Forbidden, NotFound, TooMany
 from matchmaker.services.links import interest_path
 from matchmaker.services.notify import notify, org_members
 
@@ -31,11 +35,19 @@ NEGOTIATION_MOVES = {
 }
 
 
-def _record(interest: Interest, actor: User | None, to_status: str, note: str = "") -> None:
-    interest.events.append(
-        InterestEvent(actor_id=actor.id if actor else None, from_status=interest.status, to_status=to_status, note=note)
-    )
-    interest.status = to_status
+def _change(interest: Interest, actor: User | None, to_status: str, refusal: str, note: str = "",
+            **values) -> None:
+    """Move ``interest`` from the status just read to ``to_status`` (one winner under concurrency), then
+    record the event; the loser gets Conflict(``refusal``) and nothing of the change is written."""
+    from_status = interest.status
+    transitions.advance(interest, {"status": from_status}, {"status": to_status, "updated_at": utcnow(), **values},
+                        refusal)
+    _event(interest, actor, from_status, to_status, note)
+
+
+def _event(interest: Interest, actor: User | None, from_status: str, to_status: str, note: str = "") -> None:
+    db.session.add(InterestEvent(interest_id=interest.id, actor_id=actor.id if actor else None,
+                                 from_status=from_status, to_status=to_status, note=note))
 
 
 def get_visible(user: User, interest_id: int) -> Interest:
@@ -55,14 +67,15 @@ def express(user: User, need_id: int, achievement_id: int, message: str) -> Inte
         raise Forbidden(_("Administrators recommend pairs; they do not express interest themselves."))
     if need.organization_id == achievement.organization_id:
         raise DomainError(_("Both postings belong to your organization."))
-    if user.organization_id == need.organization_id:
+    if user.organization_id is not None and user.organization_id == need.organization_id:
         recipient = achievement.organization_id
-    elif user.organization_id == achievement.organization_id:
+    elif user.organization_id is not None and user.organization_id == achievement.organization_id:
         recipient = need.organization_id
     else:
         raise DomainError(_("Choose one of your organization's published postings to pair with this one."))
     if len(message) > MESSAGE_LIMIT:
         raise DomainError(_("The message is too long."))
+    _check_budget(user, need.id, achievement.id)
     interest = Interest(
         need_id=need.id, achievement_id=achievement.id, initiator_org_id=user.organization_id,
         recipient_org_id=recipient, initiator_user_id=user.id, message=message.strip(), status="proposed",
@@ -81,19 +94,40 @@ def express(user: User, need_id: int, achievement_id: int, message: str) -> Inte
     return interest
 
 
+def _check_budget(user: User, need_id: int, achievement_id: int) -> None:
+    """Each interest notifies and mails a whole desk: a person sends at most ``INTEREST_DAILY_LIMIT``
+    a day, and a pair whose interest was withdrawn or declined rests ``INTEREST_PAIR_COOLDOWN_DAYS``."""
+    config = current_app.config
+    now = utcnow()
+    sent = db.session.scalar(select(func.count(Interest.id)).where(
+        Interest.initiator_user_id == user.id, Interest.created_at > now - timedelta(days=1))) or 0
+    if sent >= config["INTEREST_DAILY_LIMIT"]:
+        raise TooMany(_("You have sent %(num)d expressions of interest in the last 24 hours, the most a person "
+                        "can send a day. Please try again tomorrow.", num=sent))
+    days = config["INTEREST_PAIR_COOLDOWN_DAYS"]
+    ended = db.session.scalar(select(func.max(Interest.updated_at)).where(
+        Interest.need_id == need_id, Interest.achievement_id == achievement_id,
+        Interest.status.in_(("withdrawn", "declined"))))
+    if ended is not None and ended > now - timedelta(days=days):
+        raise TooMany(_("An interest in this pair was withdrawn or declined recently. A new one can be sent from "
+                        "%(date)s.", date=(ended + timedelta(days=days)).date().isoformat()))
+
+
 def require_party(user: User, interest: Interest, recipient_only: bool = False) -> None:
     allowed = (interest.recipient_org_id,) if recipient_only else interest.party_org_ids()
-    if user.organization_id not in allowed:
+    if user.organization_id is None or user.organization_id not in allowed:
         raise Forbidden(_("Only the organizations of this interest can do this."))
+
+
+WAITING = _l("This interest is no longer waiting for a reply.")
 
 
 def accept(user: User, interest: Interest) -> Interest:
     require_party(user, interest, recipient_only=True)
     if interest.status != "proposed":
-        raise Conflict(_("This interest is no longer waiting for a reply."))
-    _record(interest, user, "negotiating", _("Accepted: contact details are shared with both sides."))
-    interest.accepted_at = utcnow()
-    interest.accepted_by_id = user.id
+        raise Conflict(str(WAITING))
+    _change(interest, user, "negotiating", str(WAITING), _("Accepted: contact details are shared with both sides."),
+            accepted_at=utcnow(), accepted_by_id=user.id)
     notify(org_members(interest.initiator_org_id), "interest_accepted",
            {"org": user.organization.name, "title": _counterpart_title(interest, interest.initiator_org_id)},
            interest_path(interest))
@@ -104,11 +138,10 @@ def accept(user: User, interest: Interest) -> Interest:
 def decline(user: User, interest: Interest, reason: str) -> Interest:
     require_party(user, interest, recipient_only=True)
     if interest.status != "proposed":
-        raise Conflict(_("This interest is no longer waiting for a reply."))
+        raise Conflict(str(WAITING))
     if not reason.strip():
         raise DomainError(_("Say briefly why, so the other side can learn from it."))
-    _record(interest, user, "declined", reason.strip())
-    interest.decline_reason = reason.strip()
+    _change(interest, user, "declined", str(WAITING), reason.strip(), decline_reason=reason.strip())
     notify(org_members(interest.initiator_org_id), "interest_declined",
            {"org": user.organization.name, "title": _counterpart_title(interest, interest.initiator_org_id)},
            interest_path(interest))
@@ -117,11 +150,12 @@ def decline(user: User, interest: Interest, reason: str) -> Interest:
 
 
 def withdraw(user: User, interest: Interest) -> Interest:
-    if user.organization_id != interest.initiator_org_id:
+    if user.organization_id is None or user.organization_id != interest.initiator_org_id:
         raise Forbidden(_("Only the side that sent the interest can withdraw it."))
+    refusal = _("Only an interest still waiting for a reply can be withdrawn.")
     if interest.status != "proposed":
-        raise Conflict(_("Only an interest still waiting for a reply can be withdrawn."))
-    _record(interest, user, "withdrawn")
+        raise Conflict(refusal)
+    _change(interest, user, "withdrawn", refusal)
     db.session.commit()
     return interest
 
@@ -131,9 +165,10 @@ def move(user: User, interest: Interest, to_status: str, note: str = "") -> Inte
     require_party(user, interest)
     if to_status == "deal_signed":
         raise DomainError(_("Record the deal to mark it signed."))
+    refusal = _("This change of status is not possible now.")
     if to_status not in NEGOTIATION_MOVES.get(interest.status, set()):
-        raise Conflict(_("This change of status is not possible now."))
-    _record(interest, user, to_status, note.strip())
+        raise Conflict(refusal)
+    _change(interest, user, to_status, refusal, note.strip())
     db.session.commit()
     return interest
 
@@ -141,19 +176,26 @@ def move(user: User, interest: Interest, to_status: str, note: str = "") -> Inte
 def set_contact_consent(user: User, interest: Interest, share: bool) -> Interest:
     """Withdraw (or give again) the consent of ``user``'s side to show its posting's contact.
 
-    PIPL art. 15: consent can be withdrawn at any time; from then on the other side and admins no
-    longer see that contact through this interest (what they noted before cannot be recalled).
+    PIPL art. 15: consent can be withdrawn at any time; from then on the other side no longer sees
+    that contact through this interest (what it noted before cannot be recalled). Asking for what
+    already holds (withdrawing twice) is a Conflict, so of two racing clicks one wins.
     """
     require_party(user, interest)
     if not interest.contacts_shared:
         raise Conflict(_("Contact details are shared only once the interest is accepted."))
     side = interest.side_of(user.organization_id)
-    if (interest.contact_withdrawn_at(side) is None) == share:
-        return interest  # already so: a repeated click changes nothing
-    setattr(interest, Interest.withdrawn_column(side), None if share else utcnow())
+    if side is None:
+        raise Forbidden(_("Only the organizations of this interest can do this."))
+    column = Interest.withdrawn_column(side)
+    withdrawn_at = interest.contact_withdrawn_at(side)
+    if (withdrawn_at is None) == share:
+        raise Conflict(_("Your contact details are already shared through this interest.") if share
+                       else _("Your contact details are already hidden from the other side."))
+    transitions.advance(interest, {column: withdrawn_at}, {column: None if share else utcnow(), "updated_at": utcnow()},
+                        _("The consent was changed a moment ago: reload the page."))
     note = (_("%(org)s shares its contact details again.", org=user.organization.name) if share
             else _("%(org)s withdrew its consent to share its contact details.", org=user.organization.name))
-    _record(interest, user, interest.status, note)
+    _event(interest, user, interest.status, interest.status, note)
     db.session.commit()
     return interest
 
@@ -187,22 +229,31 @@ class DealData:
 
 def record_deal(user: User, interest: Interest, data: DealData) -> Deal:
     require_party(user, interest)
+    refusal = _("A deal can be recorded while the two sides are negotiating.")
     if interest.status not in ("negotiating", "on_hold"):
-        raise Conflict(_("A deal can be recorded while the two sides are negotiating."))
+        raise Conflict(refusal)
     if data.contract_type not in domain.CONTRACT_TYPES:
         raise DomainError(_("Choose a contract type."))
     if data.signed_on > date.today():
         raise DomainError(_("The signing date cannot be in the future."))
+    _change(interest, user, "deal_signed", refusal)
     deal = Deal(
-        interest=interest, contract_type=data.contract_type, amount_wan=data.amount_wan, signed_on=data.signed_on,
-        registration_no=data.registration_no.strip(), recorded_by_id=user.id,
+        interest_id=interest.id, contract_type=data.contract_type, amount_wan=data.amount_wan,
+        signed_on=data.signed_on, registration_no=data.registration_no.strip(), recorded_by_id=user.id,
     )
     db.session.add(deal)
-    _record(interest, user, "deal_signed")
-    if data.mark_achievement_transferred and interest.achievement.status == "published":
-        interest.achievement.status = "transferred"
-    if data.mark_need_fulfilled and interest.need.status == "published":
-        interest.need.status = "fulfilled"
+    try:
+        db.session.flush()  # one deal per interest is also a constraint
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(refusal)
+    for wanted, model, posting_id, closed in (
+        (data.mark_achievement_transferred, Achievement, interest.achievement_id, "transferred"),
+        (data.mark_need_fulfilled, Need, interest.need_id, "fulfilled"),
+    ):
+        if wanted:  # only a posting still published closes (an archived one stays archived)
+            db.session.execute(sa_update(model).where(model.id == posting_id, model.status == "published")
+                               .values(status=closed, updated_at=utcnow()))
     db.session.commit()
     return deal
 

@@ -18,7 +18,7 @@ from matchmaker import permissions
 from matchmaker.extensions import db
 from matchmaker.models import Achievement, Need, Posting, User
 from matchmaker.models.base import utcnow
-from matchmaker.services import audit
+from matchmaker.services import audit, transitions
 from matchmaker.services.curation import close_interests_of
 from matchmaker.services.errors import Conflict, DomainError, Forbidden
 from matchmaker.services.links import posting_path
@@ -82,15 +82,19 @@ def renew(user: User, posting: Posting) -> Posting:
     """The owner confirms a posting is still current: resets its age, or sends an archived one to review."""
     if not permissions.is_owner(user, posting):
         raise Forbidden(_("Only the posting's organization can renew it."))
+    if posting.merged_into_id is not None:
+        raise Conflict(_("This posting was merged into another one as a duplicate: it cannot be renewed."))
     if isinstance(posting, Need) and posting.deadline is not None and posting.deadline < date.today():
         raise DomainError(_("The deadline has passed: edit the posting and set a new deadline."))
+    refusal = _("This posting was changed a moment ago: reload the page.")
     if posting.status == "published":
-        posting.expiry_notice_at = None
-        posting.updated_at = utcnow()
+        # conditional on the version read: of two renewals at once, one renews and one is told
+        transitions.advance(posting, {"status": "published", "updated_at": posting.updated_at},
+                            {"expiry_notice_at": None, "updated_at": utcnow()}, refusal)
     elif posting.status == "archived":
-        posting.status = "pending"
-        posting.submitted_at = utcnow()
-        posting.expiry_notice_at = None
+        transitions.advance(posting, {"status": "archived"},
+                            {"status": "pending", "submitted_at": utcnow(), "expiry_notice_at": None,
+                             "updated_at": utcnow()}, refusal)
     else:
         raise Conflict(_("Only published or archived postings can be renewed."))
     db.session.commit()

@@ -29,6 +29,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "pair_recommended": ("平台向您推荐对接：“{title}” ⇄ “{other}”", "The platform recommends a pair: “{title}” ⇄ “{other}”"),
     "posting_expiring": ("“{title}”将于 {date} 归档，如仍有效请续期", "“{title}” will be archived on {date}; renew it if it is still current"),
     "posting_archived": ("“{title}”已归档：{reason}", "“{title}” was archived: {reason}"),
+    "posting_merged": ("“{title}”与“{other}”重复，已合并归档", "“{title}” duplicated “{other}” and was merged into it"),
+    "join_requested": ("{name}（{email}）申请加入本机构，请核实后批准或拒绝",
+                       "{name} ({email}) asks to join your organization: check and approve or refuse"),
+    "join_approved": ("您加入“{org}”的申请已获批准", "Your request to join “{org}” was approved"),
+    "join_refused": ("您加入“{org}”的申请未获批准", "Your request to join “{org}” was refused"),
 }
 
 

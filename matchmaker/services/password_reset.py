@@ -23,7 +23,7 @@ from matchmaker.extensions import db
 from matchmaker.logs import security_event
 from matchmaker.models import User
 from matchmaker.models.user import new_session_token
-from matchmaker.services import mailer, passwords
+from matchmaker.services import mailer, passwords, tokens
 from matchmaker.services.accounts import normalize_email, password_problem, typed_email
 from matchmaker.services.errors import DomainError
 
@@ -131,6 +131,7 @@ def reset_password(token: str, new_password: str) -> User:
     if changed != 1:
         db.session.rollback()
         raise _invalid("used_concurrently", user.id)  # the same link was used a moment ago
+    tokens.revoke_all(user)  # whoever held the old password may have made API tokens with it
     db.session.commit()
     security_event("password_reset", result="success", user_id=user.id)
     return user

@@ -10,13 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete as sa_delete
 from sqlalchemy import select
 
 from matchmaker import permissions
 from matchmaker.extensions import db
 from matchmaker.models import Achievement, Need, Posting, User
 from matchmaker.models.base import utcnow
-from matchmaker.services import audit
+from matchmaker.services import audit, transitions
 from matchmaker.services.errors import Conflict, DomainError, Forbidden, NotFound
 from matchmaker.services.links import posting_path
 from matchmaker.services.notify import notify, org_members
@@ -57,10 +59,19 @@ def _apply(posting: Posting, kind: str, data: dict[str, Any]) -> None:
             setattr(posting, name, data[name])
 
 
-def _to_pending(posting: Posting) -> None:
-    posting.status = "pending"
-    posting.submitted_at = utcnow()
-    posting.review_note = ""
+def _changes(posting: Posting, data: dict[str, Any]) -> tuple[Posting, dict[str, Any]]:
+    """A detached copy with ``data`` applied, and the columns it sets (for a conditional update)."""
+    probe = MODELS[posting.kind]()
+    _apply(probe, posting.kind, data)
+    columns = ["modes_text" if name == "modes" else name for name in FIELDS[posting.kind] if name in data]
+    return probe, {column: getattr(probe, column) for column in columns}
+
+
+def _pending_values() -> dict[str, Any]:
+    return {"status": "pending", "submitted_at": utcnow(), "review_note": "", "updated_at": utcnow()}
+
+
+CHANGED = _l("This posting was changed a moment ago (reviewed, withdrawn or edited elsewhere). Reload the page and look again.")
 
 
 def create(user: User, kind: str, data: dict[str, Any], submit: bool) -> Posting:
@@ -68,23 +79,30 @@ def create(user: User, kind: str, data: dict[str, Any], submit: bool) -> Posting
     posting = MODELS[kind](organization_id=user.organization_id, created_by_id=user.id, status="draft")
     _apply(posting, kind, data)
     if submit:
-        _to_pending(posting)
+        posting.status, posting.submitted_at, posting.review_note = "pending", utcnow(), ""
     db.session.add(posting)
     db.session.commit()
     return posting
 
 
 def update(user: User, posting: Posting, data: dict[str, Any], submit: bool) -> Posting:
+    """Save an edit; a published posting (or a submitted one) goes to review again.
+
+    Written as one update conditional on the status the editor saw: an edit that crosses an admin's
+    publication never makes unreviewed text public; it is refused (409) and can be saved again.
+    """
     if not permissions.can_edit(user, posting):
         raise Forbidden(_("You cannot edit this posting."))
+    probe, values = _changes(posting, data)
+    fields: tuple[str, ...] = ()
     if permissions.is_admin(user) and not permissions.is_owner(user, posting):
         fields = tuple(n for n in FIELDS[posting.kind] if n in data and data[n] != getattr(posting, n))
-        before = audit.snapshot(posting, fields)
-        _apply(posting, posting.kind, data)
-        audit.record(user, "edit", posting, before, audit.snapshot(posting, fields))
-    _apply(posting, posting.kind, data)
+        before, after = audit.snapshot(posting, fields), audit.snapshot(probe, fields)
     if posting.status == "published" or (submit and posting.status in SUBMITTABLE):
-        _to_pending(posting)
+        values.update(_pending_values())
+    transitions.advance(posting, {"status": posting.status}, {"updated_at": utcnow(), **values}, str(CHANGED))
+    if fields:
+        audit.record(user, "edit", posting, before, after)
     db.session.commit()
     return posting
 
@@ -92,9 +110,10 @@ def update(user: User, posting: Posting, data: dict[str, Any], submit: bool) -> 
 def submit(user: User, posting: Posting) -> Posting:
     if not permissions.can_edit(user, posting):
         raise Forbidden(_("You cannot submit this posting."))
+    refusal = _("Only drafts and postings sent back for revision can be submitted.")
     if posting.status not in SUBMITTABLE:
-        raise Conflict(_("Only drafts and postings sent back for revision can be submitted."))
-    _to_pending(posting)
+        raise Conflict(refusal)
+    transitions.advance(posting, {"status": posting.status}, _pending_values(), refusal)
     db.session.commit()
     return posting
 
@@ -102,9 +121,10 @@ def submit(user: User, posting: Posting) -> Posting:
 def withdraw(user: User, posting: Posting) -> Posting:
     if not permissions.can_edit(user, posting):
         raise Forbidden(_("You cannot withdraw this posting."))
+    refusal = _("This posting is not under review or published.")
     if posting.status not in WITHDRAWABLE:
-        raise Conflict(_("This posting is not under review or published."))
-    posting.status = "draft"
+        raise Conflict(refusal)
+    transitions.advance(posting, {"status": posting.status}, {"status": "draft", "updated_at": utcnow()}, refusal)
     db.session.commit()
     return posting
 
@@ -112,9 +132,14 @@ def withdraw(user: User, posting: Posting) -> Posting:
 def delete_draft(user: User, posting: Posting) -> None:
     if not permissions.can_edit(user, posting):
         raise Forbidden(_("You cannot delete this posting."))
-    if posting.status != "draft":
-        raise Conflict(_("Only drafts can be deleted; withdraw the posting first."))
-    db.session.delete(posting)
+    refusal = _("Only drafts can be deleted; withdraw the posting first.")
+    model = type(posting)
+    if posting.status != "draft" or db.session.execute(
+        sa_delete(model).where(model.id == posting.id, model.status == "draft")
+        .execution_options(synchronize_session=False)
+    ).rowcount != 1:
+        db.session.rollback()
+        raise Conflict(refusal)
     db.session.commit()
 
 
@@ -127,15 +152,19 @@ def _review(admin: User, posting: Posting, allowed: frozenset[str]) -> None:
         raise Conflict(_("This posting is not waiting for review."))
 
 
-def publish(admin: User, posting: Posting) -> Posting:
+def publish(admin: User, posting: Posting, note: str = "") -> Posting:
     """Publish (one commit), then tell both sides of strong suggestions and matching saved searches."""
     from matchmaker.services import searches, suggestions
 
     _review(admin, posting, frozenset({"pending"}))
-    audit.record(admin, "publish", posting, {"status": posting.status}, {"status": "published"})
-    posting.status = "published"
-    posting.published_at = utcnow()
-    posting.review_note = ""
+    if not posting.organization.verified:
+        raise DomainError(_("%(org)s is not verified yet: check it on the organizations page and verify it before "
+                            "publishing its postings.", org=posting.organization.name))
+    now = utcnow()
+    transitions.advance(posting, {"status": "pending"},
+                        {"status": "published", "published_at": now, "review_note": "", "updated_at": now},
+                        _("This posting is not waiting for review."))
+    audit.record(admin, "publish", posting, {"status": "pending"}, {"status": "published"}, note.strip())
     notify(org_members(posting.organization_id), "posting_published", {"title": posting.title}, posting_path(posting))
     db.session.commit()
     # Follow-ups read the pool as it now is (the posting is in the index); a failure here leaves
@@ -151,10 +180,12 @@ def reject(admin: User, posting: Posting, reason: str, revise: bool = False) -> 
     _review(admin, posting, frozenset({"pending"}))
     if not reason.strip():
         raise DomainError(_("Give a reason the poster can act on."))
-    audit.record(admin, "request_revision" if revise else "reject", posting, {"status": posting.status},
-                 {"status": "needs_revision" if revise else "rejected"}, reason.strip())
-    posting.status = "needs_revision" if revise else "rejected"
-    posting.review_note = reason.strip()
+    status = "needs_revision" if revise else "rejected"
+    transitions.advance(posting, {"status": "pending"},
+                        {"status": status, "review_note": reason.strip(), "updated_at": utcnow()},
+                        _("This posting is not waiting for review."))
+    audit.record(admin, "request_revision" if revise else "reject", posting, {"status": "pending"},
+                 {"status": status}, reason.strip())
     notify(org_members(posting.organization_id), "posting_rejected",
            {"title": posting.title, "reason": posting.review_note}, posting_path(posting))
     db.session.commit()
@@ -163,9 +194,9 @@ def reject(admin: User, posting: Posting, reason: str, revise: bool = False) -> 
 
 def unpublish(admin: User, posting: Posting, reason: str) -> Posting:
     _review(admin, posting, frozenset({"published"}))
+    transitions.advance(posting, {"status": "published"}, {**_pending_values(), "review_note": reason.strip()},
+                        _("This posting is not published."))
     audit.record(admin, "unpublish", posting, {"status": "published"}, {"status": "pending"}, reason.strip())
-    _to_pending(posting)
-    posting.review_note = reason.strip()
     db.session.commit()
     return posting
 

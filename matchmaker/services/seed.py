@@ -8,7 +8,9 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from matchmaker.extensions import db
-from matchmaker.models import Achievement, Deal, Interest, InterestEvent, Message, Need, Notification, Organization, User
+from matchmaker.models.base import utcnow
+from matchmaker.models import (Achievement, Deal, Interest, InterestEvent, JoinRequest, Message, Need, Notification,
+                               Organization, User)
 from matchmaker.services import passwords
 from matchmaker.services.links import interest_path
 
@@ -46,7 +48,7 @@ def load_demo() -> dict[str, int]:
     users = [
         User(
             organization=orgs[row["org"]], email=row["email"], name=row["name"], phone=row["phone"],
-            role=row["role"], password_hash=password_hash, consent_version="demo",
+            role=row["role"], password_hash=password_hash, consent_version="demo", email_confirmed_at=utcnow(),
         )
         for row in data.USERS
     ]
@@ -90,6 +92,7 @@ def load_demo() -> dict[str, int]:
     from matchmaker.demo.connections import CONNECTIONS
 
     interests = [_connect(row, by_title[row["need"]], by_title[row["achievement"]], creators) for row in CONNECTIONS]
+    _join_request(orgs["jdgt"], password_hash)
     db.session.commit()
     return {
         "organizations": len(orgs), "users": len(users),
@@ -148,6 +151,21 @@ def _connect(row: dict, need: Need, achievement: Achievement, member: dict[Organ
         other = org["need"] if last.sender_org is org["achievement"] else org["achievement"]
         _notify(other, "new_message", interest, last.sender_org, last.created_at)
     return interest
+
+
+# A colleague of hb-firm@ who asked to join its firm: the member approves or refuses on "我的机构".
+JOINER = {"email": "li.xin@jdgt.example.com", "name": "李欣", "phone": "0315-5555 0457",
+          "message": "我是设备部新入职的工程师，负责高炉除尘改造项目，请批准我加入公司账号。"}
+
+
+def _join_request(org: Organization, password_hash: str) -> None:
+    when = _beijing("2026-11-28T09:15")
+    joiner = User(organization=None, email=JOINER["email"], name=JOINER["name"], phone=JOINER["phone"],
+                  password_hash=password_hash, consent_version="demo", email_confirmed_at=when, created_at=when)
+    db.session.add(JoinRequest(user=joiner, organization=org, message=JOINER["message"], created_at=when))
+    for user in org.users:
+        db.session.add(Notification(user_id=user.id, event="join_requested", created_at=when, link="/me/organization",
+                                    params={"name": joiner.name, "email": joiner.email}))
 
 
 def _notify(to_org: Organization, event: str, interest: Interest, from_org: Organization, when: datetime) -> None:

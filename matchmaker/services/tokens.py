@@ -3,7 +3,7 @@
 Only the SHA-256 of a token is stored, so a copy of the database does not hand out access; the
 owner sees the token once, when it is issued. A token works until it expires or is revoked, and
 only while its user may log in at all (``User.is_active``: an active account of a non-suspended
-organization).
+organization). A password change or reset and an admin's "end sessions" revoke them all.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from matchmaker.extensions import db
 from matchmaker.models import ApiToken, User
@@ -75,6 +75,14 @@ def for_user(user: User) -> list[ApiToken]:
     return list(db.session.scalars(
         select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
     ))
+
+
+def revoke_all(user: User) -> int:
+    """Revoke every live token of ``user`` in the caller's transaction; returns how many."""
+    return db.session.execute(
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow()).execution_options(synchronize_session=False)
+    ).rowcount
 
 
 def revoke(user: User, token_id: int) -> ApiToken:

@@ -19,6 +19,8 @@ from flask_babel import gettext as _
 from matchmaker.services.errors import DomainError
 
 MAX_ROWS = 5000
+MAX_COLUMNS = 60  # the templates have about 25; cells beyond are not read
+MAX_CELL = 20000  # characters in one cell (the longest text field allows 5,000)
 MAX_UNPACKED = 64 * 1024 * 1024
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ZIP_MAGIC = b"PK\x03\x04"
@@ -82,10 +84,14 @@ def _read_csv(data: bytes):
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
     try:
-        return [(n, row) for n, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1)
-                if n <= MAX_ROWS + 100]
+        rows = [(n, row[:MAX_COLUMNS]) for n, row in
+                enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1) if n <= MAX_ROWS + 100]
     except csv.Error as error:
         raise DomainError(_("The CSV file could not be read: %(error)s", error=str(error))) from None
+    for number, cells in rows:
+        if any(len(c) > MAX_CELL for c in cells):
+            raise DomainError(_("Row %(row)d has a cell longer than %(num)d characters.", row=number, num=MAX_CELL))
+    return rows
 
 
 def _cell_text(value) -> str:
@@ -111,12 +117,19 @@ def _read_xlsx(data: bytes):
         raise DomainError(_("The XLSX workbook could not be read.")) from None
     try:
         sheet = book.worksheets[0]
+        # The declared <dimension> (A1:XFD1048576 costs 16,384 empty cells a row) is not trusted.
+        sheet.reset_dimensions()
         rows = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
+        for number, values in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), 1):
             if number > MAX_ROWS + 100:
                 break
-            rows.append((number, [_cell_text(v) for v in values]))
+            cells = [_cell_text(v) for v in values[:MAX_COLUMNS]]
+            if any(len(c) > MAX_CELL for c in cells):
+                raise DomainError(_("Row %(row)d has a cell longer than %(num)d characters.", row=number, num=MAX_CELL))
+            rows.append((number, cells))
         return rows
+    except DomainError:
+        raise
     except Exception:
         raise DomainError(_("The XLSX workbook could not be read.")) from None
     finally:

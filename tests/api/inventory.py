@@ -1,7 +1,8 @@
 """The API's entries for the route inventory (tests/web/test_route_inventory.py), in its format.
 
 (endpoint, method, url, owner, expected per role): A anonymous, I another institution, F another
-firm, O the owner, M an admin; "ok" = allowed (2xx, or 400/409/413/415/422 when the empty body of
+firm, O the owner, M an admin (P a pending member of the owner's organization, J an approved one:
+see tests/web/test_route_inventory.py); "ok" = allowed (2xx, or 400/409/413/415/422 when the empty body of
 the inventory is refused on its merits), "login" = 401. The inventory sends ``{}`` to every write
 and runs the entries in this order in one world per role, so the entries that change state come
 last, each after every entry it would disturb.
@@ -35,8 +36,8 @@ API = [
     ("api.admin_stats", "GET", f"{V1}/admin/stats", "bj", ADMIN),
     # Writes whose empty body is refused (or that change nothing).
     ("api.token_create", "POST", f"{V1}/auth/token", "hb", ALL_OK),
-    ("api.achievement_create", "POST", f"{V1}/achievements", "bj", dict(A=LOGIN, I=OK, F=403, O=OK, M=OK)),
-    ("api.need_create", "POST", f"{V1}/needs", "hb", dict(A=LOGIN, I=403, F=OK, O=OK, M=OK)),
+    ("api.achievement_create", "POST", f"{V1}/achievements", "bj", dict(A=LOGIN, I=OK, F=403, O=OK, M=OK, P=403)),
+    ("api.need_create", "POST", f"{V1}/needs", "hb", dict(A=LOGIN, I=403, F=OK, O=OK, M=OK, P=403)),
     ("api.achievement_update", "PATCH", f"{V1}/achievements/{{ach}}", "bj", EDIT_PUBLISHED),
     ("api.achievement_update", "PATCH", f"{V1}/achievements/{{draft}}", "bj", OWN_PRIVATE),
     ("api.need_update", "PATCH", f"{V1}/needs/{{need}}", "hb", EDIT_PUBLISHED),

@@ -70,7 +70,8 @@ def test_english_messages_on_request(client):
 
 
 def test_rate_limits_answer_429_with_retry_after(make_app, world):
-    app = make_app(RATELIMIT_ENABLED=True, API_RATELIMIT_TOKEN="2/minute", API_RATELIMIT_READ="3/minute",
+    # The token endpoint checks a password: it counts in the login budget (AUTH_RATE_LIMIT, shared with /login).
+    app = make_app(RATELIMIT_ENABLED=True, AUTH_RATE_LIMIT="2/minute", API_RATELIMIT_READ="3/minute",
                    API_RATELIMIT_WRITE="2/minute")
     client = app.test_client()
     tokens = [client.post("/api/v1/auth/token", json={"email": "hb@example.com", "password": PASSWORD}) for _ in range(3)]

@@ -75,6 +75,7 @@ def e2e_app():
     app = create_app("testing", {
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp / "e2e.db"),
         "MATCHING_INDEX_DIR": str(tmp / "index"),
+        "MAIL_OUTBOX_DIR": str(tmp / "outbox"),  # the confirmation link of a registration is read from here
         "WTF_CSRF_ENABLED": True,  # the testing config turns it off; a real browser sends the token
     })
     with app.app_context():

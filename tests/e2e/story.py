@@ -105,6 +105,20 @@ class Story:
         assert rows[0] == ["section", "key", "measure", "value"]
         return {(r[0], r[1], r[2]): r[3] for r in rows[1:]}
 
+    def mailed_link(self, to: str, prefix: str) -> str:
+        """The path of the newest link starting with ``prefix`` mailed to ``to`` (the outbox's .eml files)."""
+        from email import policy
+        from email.parser import BytesParser
+        from pathlib import Path
+
+        folder = Path(self.app.config["MAIL_OUTBOX_DIR"])
+        for path in sorted(folder.iterdir(), reverse=True):
+            mail = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+            found = re.search(rf"https?://\S+?({re.escape(prefix)}\S+)", mail.get_content())
+            if mail["To"] == to and found:
+                return found.group(1)
+        raise AssertionError(f"no mail to {to} with {prefix}")
+
     @staticmethod
     def deals_total(figures) -> int:
         return sum(int(v) for (section, _key, measure), v in figures.items() if section == "funnel_by_month" and measure == "deals")
@@ -123,6 +137,14 @@ class Story:
         expect(card.locator(".checklist")).to_be_visible()
         if shot:
             shoot(admin, "2-admin-review", shot)
+        verify = card.locator("form.verify-org")
+        if verify.count():  # a new organization: the admin checks it before its first posting goes public
+            verify.get_by_role("textbox").fill("已在国家企业信用信息公示系统核对信用代码，并电话核实。")
+            verify.get_by_role("button", name="认证该机构").click()
+            expect(admin.page.locator(".flashes")).to_contain_text("已认证")
+            admin.check()
+            card = admin.page.locator("article.review-item").filter(has=admin.page.get_by_role("heading", name=title))
+            expect(card.locator("form.verify-org")).to_have_count(0)
         card.get_by_label("给发布方的理由或意见").fill("资料齐全，予以发布。")
         card.get_by_role("button", name="发布", exact=True).click()
         expect(admin.page.locator(".flashes")).to_contain_text(f"已发布：{title}")
@@ -152,7 +174,10 @@ class Story:
             page.locator("#consent").check()
             shoot(inst, "1-institution", "register")
             page.get_by_role("button", name="创建账号").click()
-            expect(page.locator(".flashes")).to_contain_text("账号已开通")
+            expect(page.locator(".flashes")).to_contain_text(f"我们已向 {OFFICER['email']} 发送链接")
+            inst.check()
+            inst.visit(self.mailed_link(OFFICER["email"], "/register/confirm/"))  # the officer opens the e-mail
+            expect(page.locator(".flashes")).to_contain_text("邮箱已确认")
             inst.check()
             expect(page.get_by_role("heading", level=1)).to_have_text("我的发布")
 

@@ -4,11 +4,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import update
 
 from matchmaker.extensions import db
 from matchmaker.models import Achievement, Interest, Need, Notification, User
+from matchmaker.models.base import utcnow
 from matchmaker.services import interests
-from matchmaker.services.errors import Conflict, DomainError, Forbidden, NotFound
+from matchmaker.services.errors import Conflict, DomainError, Forbidden, NotFound, TooMany
 
 
 def _u(user_id):
@@ -92,8 +94,34 @@ def test_decline_needs_reason_and_allows_a_new_interest_later(world, pair, ctx):
     assert interest.status == "declined" and interest.decline_reason == "成果已独家许可给其他企业"
     assert not interests.shares_contacts(world["hb_org"], db.session.get(Achievement, pair["ach"]))
     assert _events(world["hb"], "interest_declined") == 1
+    with pytest.raises(TooMany):  # the pair rests a while after a decline (RL-6)
+        interests.express(_u(world["hb"]), pair["need"], pair["ach"], "再问一次")
+    db.session.execute(update(Interest).where(Interest.id == interest.id)
+                       .values(updated_at=utcnow() - timedelta(days=8)))
+    db.session.commit()
     again = interests.express(_u(world["hb"]), pair["need"], pair["ach"], "条件有变化，再次联系")
     assert again.id != interest.id
+
+
+def test_express_withdraw_loops_are_stopped(world, pair, ctx, app, make):
+    """20 express-then-withdraw loops in 2 s sent 20 notifications and e-mails to the other side."""
+    for _round in range(5):
+        try:
+            interest = interests.express(_u(world["hb"]), pair["need"], pair["ach"], "")
+        except TooMany:
+            continue
+        interests.withdraw(_u(world["hb"]), interest)
+    assert db.session.query(Interest).count() == 1
+    assert _events(world["bj"], "interest_received") == 1
+    # A person's daily budget holds across pairs too.
+    app.config["INTEREST_DAILY_LIMIT"] = 3
+    others = [make.achievement(world["tj_org"], title=f"成果{n}") for n in range(3)]
+    interests.express(_u(world["hb"]), pair["need"], others[0], "")
+    interests.express(_u(world["hb"]), pair["need"], others[1], "")
+    with pytest.raises(TooMany) as refused:
+        interests.express(_u(world["hb"]), pair["need"], others[2], "")
+    assert "24 小时" in str(refused.value)
+    assert db.session.query(Interest).count() == 3
 
 
 def test_withdraw_only_by_initiator_while_proposed(world, pair, ctx):

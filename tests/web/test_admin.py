@@ -69,7 +69,45 @@ def test_merge_archives_one_and_moves_interests(client, app, world, make):
         assert db.session.query(Interest).one().need_id == keep
         row = db.session.query(AuditLog).filter_by(action="merge").one()
         assert row.target_id == drop and row.after["merged_into"] == keep and row.reason == "同一需求重复发布"
-        assert db.session.query(Notification).filter_by(user_id=world["hb"], event="posting_archived").count() == 1
+        assert db.session.query(Notification).filter_by(user_id=world["hb"], event="posting_merged").count() == 1
+        assert db.session.get(Need, drop).merged_into_id == keep
+    # Within one organization every party keeps its rights: both sides still see the conversation.
+    interest_id = _one_interest(app)
+    for user in ("hb", "bj"):
+        side = app.test_client()
+        login(side, app, world[user])
+        assert side.get(f"/interests/{interest_id}").status_code == 200
+    # The archived copy cannot be renewed back into the pool (it would bring the duplicate back).
+    owner = app.test_client()
+    login(owner, app, world["hb"])
+    assert owner.post(f"/needs/{drop}/renew").status_code == 409
+    with app.app_context():
+        assert db.session.get(Need, drop).status == "archived"
+
+
+def _one_interest(app) -> int:
+    with app.app_context():
+        return db.session.query(Interest).one().id
+
+
+def test_merge_across_organizations_is_refused(client, app, world, make):
+    """Firm 2's need had an accepted interest; merging it into firm 3's copy handed the conversation
+    and firm 3's contact to the wrong side. Such a merge is refused and changes nothing."""
+    other = make.org("firm", "hebei", "邯郸", name="邯郸另一家钢铁企业")
+    mine = make.need(world["hb_org"], title="高炉煤气余压发电效率提升")
+    theirs = make.need(other, title="高炉煤气余压发电效率提升（另一企业）")
+    ach = make.achievement(world["bj_org"])
+    with app.app_context():
+        interest = interest_service.express(db.session.get(User, world["hb"]), mine, ach, "")
+        interest_service.accept(db.session.get(User, world["bj"]), interest)
+        interest_id = interest.id
+    login(client, app, world["admin"])
+    response = client.post(f"/admin/duplicates/need/{theirs}/{mine}/merge", data={"keep": theirs, "reason": "重复"})
+    assert response.status_code == 409 and "分属两个机构" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Need, mine).status == "published" and db.session.get(Need, mine).merged_into_id is None
+        assert db.session.get(Interest, interest_id).need_id == mine
+        assert db.session.query(AuditLog).filter_by(action="merge").count() == 0
 
 
 def test_not_a_duplicate_clears_the_flag(client, app, world, make):
@@ -82,6 +120,9 @@ def test_not_a_duplicate_clears_the_flag(client, app, world, make):
 
 
 def test_verify_suspend_and_sessions_end(client, app, world):
+    with app.app_context():
+        db.session.get(Organization, world["hb_org"]).verified = False
+        db.session.commit()
     login(client, app, world["admin"])
     client.post(f"/admin/organizations/{world['hb_org']}/verify", data={"reason": "营业执照已核验"})
     with app.app_context():

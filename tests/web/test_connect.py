@@ -85,8 +85,8 @@ def test_refusals_through_the_pages(client, app, world, pair, make):
     login(client, app, world["hb"])
     _express(client, pair)
     again = _express(client, pair)
-    assert again.status_code in (302, 303)
-    assert "已有一个进行中的对接意向" in client.get(again.headers["Location"]).get_data(as_text=True)
+    assert again.status_code == 409  # the database's unique index decided; the page says why
+    assert "已有一个进行中的对接意向" in again.get_data(as_text=True)
     with app.app_context():
         assert db.session.query(Interest).count() == 1
     assert client.post("/interests", data={"need_id": "abc", "achievement_id": pair["ach"]}).status_code in (302, 303)
@@ -264,7 +264,7 @@ def test_sixteen_simultaneous_interests_make_one_row(app, world, pair, live_serv
         t.start()
     for t in threads:
         t.join(60)
-    assert len(statuses) == 16 and all(s in (302, 303) for s in statuses), statuses
+    assert len(statuses) == 16 and sorted(statuses) == [303] + [409] * 15, statuses
     with app.app_context():
         assert db.session.query(Interest).count() == 1
         assert db.session.query(Notification).filter_by(event="interest_received").count() == 1
@@ -306,8 +306,8 @@ def test_withdrawn_contact_consent_blocks_future_reveals(client, app, world, pai
     login(client, app, world["hb"])
     posting = client.get(f"/achievements/{pair['ach']}").get_data(as_text=True)
     assert "wang.contact@example.com" not in posting
-    # Only the owner's side can give consent again; the other side cannot lift it.
-    assert client.post(f"/interests/{interest_id}/contact", data={"consent": "share"}).status_code == 303
+    # Only the owner's side can give consent again; the other side cannot lift it (its own side is shared).
+    assert client.post(f"/interests/{interest_id}/contact", data={"consent": "share"}).status_code == 409
     with app.app_context():
         assert db.session.get(Interest, interest_id).achievement_contact_withdrawn_at is not None
         assert db.session.get(Interest, interest_id).need_contact_withdrawn_at is None
@@ -324,9 +324,8 @@ def test_contact_consent_refusals_change_nothing(client, app, world, pair):
     _express(client, pair)
     interest_id = _interest_id(app)
     # Before acceptance there is nothing to withdraw.
-    client.post(f"/interests/{interest_id}/contact", data={"consent": "withdraw"})
-    page = client.get(f"/interests/{interest_id}").get_data(as_text=True)
-    assert "对接意向被接受后才会共享联系方式" in page
+    refused = client.post(f"/interests/{interest_id}/contact", data={"consent": "withdraw"})
+    assert refused.status_code == 409 and "对接意向被接受后才会共享联系方式" in refused.get_data(as_text=True)
     login(client, app, world["bj"])
     client.post(f"/interests/{interest_id}/accept")
     client.post(f"/interests/{interest_id}/contact", data={"consent": "maybe"})

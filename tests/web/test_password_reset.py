@@ -16,29 +16,14 @@ from matchmaker.extensions import db
 from matchmaker.models import Organization, User
 from matchmaker.services import password_reset, passwords
 
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, login, mailed_path
 
 NEW_PASSWORD = "purple elephant sings"
 EN = {"Accept-Language": "en"}
 
 
-@pytest.fixture
-def outbox(app, tmp_path):
-    folder = tmp_path / "outbox"
-    app.config["MAIL_OUTBOX_DIR"] = str(folder)
-
-    def read() -> list:
-        if not folder.exists():
-            return []
-        return [BytesParser(policy=policy.default).parsebytes(path.read_bytes()) for path in sorted(folder.iterdir())]
-
-    return read
-
-
 def _link(mail) -> str:
-    """The path of the reset link in a mail (the test client needs no host)."""
-    url = re.search(r"https?://\S+/password/reset/\S+", mail.get_content()).group(0)
-    return url[url.index("/password/reset/"):]
+    return mailed_path(mail, "/password/reset/")
 
 
 def _hash(app, user_id: int) -> str:

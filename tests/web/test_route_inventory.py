@@ -1,7 +1,10 @@
 """Every route of the app, with the expected answer for each role: a new route without an entry fails.
 
 Roles: A anonymous, I a member of another institution, F a member of another firm, O the owner
-(of the posting, the interest, the notification...), M an administrator. Expected: "ok" (the
+(of the posting, the interest, the notification...), M an administrator; and two membership states
+of the owner's organization: P a person whose request to join it is pending (by default answered
+like the outsider of the same side, I or F: a credit code is no proof of membership), J a person
+whose request a member approved (by default answered like O). Expected: "ok" (the
 action is allowed: 2xx, or a redirect that is not to the login page, or 400/409/422 when the
 empty test body is refused on its merits), "login" (sent to log in; 401 for the API), 403, 404.
 Each (route, role) runs on a fresh world, so state-changing POSTs cannot affect one another.
@@ -12,8 +15,8 @@ from __future__ import annotations
 import pytest
 
 from matchmaker.extensions import db
-from matchmaker.models import Notification, SavedSearch, User
-from matchmaker.services import interests, password_reset
+from matchmaker.models import Notification, Organization, SavedSearch, User
+from matchmaker.services import interests, memberships, password_reset
 
 from tests.conftest import login
 
@@ -22,6 +25,7 @@ ALL_OK = dict(A=OK, I=OK, F=OK, O=OK, M=OK)
 MEMBERS = dict(A=LOGIN, I=OK, F=OK, O=OK, M=OK)
 ADMIN = dict(A=LOGIN, I=403, F=403, O=403, M=OK)
 OWNER_ONLY = dict(A=LOGIN, I=404, F=404, O=OK, M=404)
+PERSONAL = dict(OWNER_ONLY, J=404)  # the person's own (a notification, a token): not even a colleague's
 EDIT_PUBLISHED = dict(A=LOGIN, I=403, F=403, O=OK, M=OK)
 PRIVATE_POSTING = dict(A=LOGIN, I=404, F=404, O=OK, M=OK)
 PARTIES = dict(A=LOGIN, I=404, F=404, O=OK, M=OK)
@@ -47,8 +51,8 @@ WEB = [
     ("postings.browse_list", "GET", "/achievements/", "bj", ALL_OK),
     ("postings.detail", "GET", "/achievements/{ach}", "bj", ALL_OK),
     ("postings.detail", "GET", "/achievements/{draft}", "bj", dict(A=404, I=404, F=404, O=OK, M=OK)),
-    ("postings.create", "GET", "/achievements/new", "bj", dict(A=LOGIN, I=OK, F=403, O=OK, M=OK)),
-    ("postings.create", "POST", "/needs/new", "hb", dict(A=LOGIN, I=403, F=OK, O=OK, M=OK)),
+    ("postings.create", "GET", "/achievements/new", "bj", dict(A=LOGIN, I=OK, F=403, O=OK, M=OK, P=403)),
+    ("postings.create", "POST", "/needs/new", "hb", dict(A=LOGIN, I=403, F=OK, O=OK, M=OK, P=403)),
     ("postings.edit", "GET", "/achievements/{ach}/edit", "bj", EDIT_PUBLISHED),
     ("postings.edit", "POST", "/achievements/{draft}/edit", "bj", PRIVATE_POSTING),
     ("postings.change_status", "POST", "/achievements/{ach}/withdraw", "bj", EDIT_PUBLISHED),
@@ -66,19 +70,26 @@ WEB = [
     ("suggestions.mine", "GET", "/me/suggestions", "hb", MEMBERS),
     ("suggestions.feedback", "POST", "/suggestions/feedback", "hb", MEMBERS),
     ("notifications.index", "GET", "/me/notifications", "hb", MEMBERS),
-    ("notifications.open_one", "POST", "/me/notifications/{note}/open", "hb", OWNER_ONLY),
+    ("notifications.open_one", "POST", "/me/notifications/{note}/open", "hb", PERSONAL),
     ("notifications.read_all", "POST", "/me/notifications/read-all", "hb", MEMBERS),
     ("notifications.settings", "GET", "/me/settings/notifications", "hb", MEMBERS),
     ("notifications.settings", "POST", "/me/settings/notifications", "hb", MEMBERS),
     ("notifications.save_search", "POST", "/me/searches/achievements?q=钢", "hb", MEMBERS),
-    ("notifications.delete_search", "POST", "/me/searches/{search}/delete", "hb", OWNER_ONLY),
+    ("notifications.delete_search", "POST", "/me/searches/{search}/delete", "hb", PERSONAL),
     ("account.index", "GET", "/me/account", "hb", MEMBERS),
     ("account.download", "GET", "/me/account/data.json", "hb", MEMBERS),
     ("account.change_password", "POST", "/me/account/password", "hb", MEMBERS),
     ("account.delete", "POST", "/me/account/delete", "hb", MEMBERS),
+    ("auth.confirm_email", "GET", "/register/confirm/not-a-link", "hb", ALL_OK),
+    ("members.index", "GET", "/me/organization", "hb", MEMBERS),
+    ("members.join", "POST", "/me/organization/join", "hb", MEMBERS),
+    ("members.decide", "POST", "/me/organization/requests/{joinreq}/approve", "hb", dict(OWNER_ONLY, M=OK)),
+    ("members.cancel", "POST", "/me/organization/requests/{joinreq}/cancel", "hb",
+     dict(A=LOGIN, I=404, F=404, O=404, M=404, P=OK, J=404)),
+    ("members.remove", "POST", "/me/organization/members/{colleague}/remove", "hb", dict(OWNER_ONLY, M=OK)),
     ("api_tokens.index", "GET", "/me/tokens", "hb", MEMBERS),
     ("api_tokens.index", "POST", "/me/tokens", "hb", MEMBERS),
-    ("api_tokens.revoke", "POST", "/me/tokens/{token}/revoke", "hb", OWNER_ONLY),
+    ("api_tokens.revoke", "POST", "/me/tokens/{token}/revoke", "hb", PERSONAL),
     ("admin.home", "GET", "/admin/", "bj", ADMIN),
     ("admin.dashboard", "GET", "/admin/dashboard", "bj", ADMIN),
     ("admin.dashboard_csv", "GET", "/admin/dashboard.csv", "bj", ADMIN),
@@ -129,11 +140,33 @@ def scene(app, make, world):
         ids["token"] = tokens.issue(hb, "inventory")[0].id
         ids["reset"] = password_reset.make_token(hb)
     ids["org"], ids["user"] = ids["hb2_org"], ids["hb2"]
+    ids["colleague"] = make.user(world["hb_org"], email="colleague@example.com")
+    for side in ("hb", "bj"):
+        ids[f"{side}_pending"] = make.user(None, email=f"pending-{side}@example.com")
+        ids[f"{side}_joined"] = make.user(None, email=f"joined-{side}@example.com")
+        with app.app_context():
+            org = db.session.get(Organization, world[f"{side}_org"])
+            request = memberships.ask(db.session.get(User, ids[f"{side}_pending"]), org)
+            approved = memberships.ask(db.session.get(User, ids[f"{side}_joined"]), org)
+            db.session.commit()
+            memberships.decide(db.session.get(User, world[side]), approved.id, True)
+            if side == "hb":
+                ids["joinreq"] = request.id
     return ids
 
 
+OUTSIDER = {"bj": "I", "hb": "F"}  # the role outside the owner's organization, on the owner's side
+
+
 def _actor(role: str, owner: str, ids: dict) -> int | None:
-    return {"A": None, "I": ids["tj"], "F": ids["hb2"], "O": ids[owner], "M": ids["admin"]}[role]
+    return {"A": None, "I": ids["tj"], "F": ids["hb2"], "O": ids[owner], "M": ids["admin"],
+            "P": ids[f"{owner}_pending"], "J": ids[f"{owner}_joined"]}[role]
+
+
+def _expected(expected: dict, role: str, owner: str):
+    if role in expected:
+        return expected[role]
+    return expected[OUTSIDER[owner]] if role == "P" else expected["O"]
 
 
 def _category(response) -> object:
@@ -174,11 +207,13 @@ def _check(app, scene, method, url, owner, expected, role):
     response = client.open(url.format(**scene), method=method, data={})
     body = response.get_data(as_text=True)
     response.close()  # static files are streamed from an open file
-    assert _category(response) == expected[role], (role, response.status_code, response.headers.get("Location"))
-    if method == "GET" and response.status_code == 200 and role in "AIF":
+    assert _category(response) == _expected(expected, role, owner), (role, response.status_code,
+                                                                     response.headers.get("Location"))
+    if method == "GET" and response.status_code == 200 and role in "AIFP":
         assert CONTACT_MARK not in body, (role, "a contact detail leaked")
 
 
+ROLES = "AIFOMPJ"
 READS = [entry for entry in WEB if entry[1] == "GET"]
 WRITES = [entry for entry in WEB if entry[1] != "GET"]
 
@@ -186,17 +221,17 @@ WRITES = [entry for entry in WEB if entry[1] != "GET"]
 @pytest.mark.parametrize("endpoint, method, url, owner, expected", READS, ids=[f"GET {e[2]}" for e in READS])
 def test_page_answers_by_role(app, scene, endpoint, method, url, owner, expected):
     """Reads change nothing, so the five roles share one world."""
-    for role in "AIFOM":
+    for role in ROLES:
         _check(app, scene, method, url, owner, expected, role)
 
 
-@pytest.mark.parametrize("role", "AIFOM")
+@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("endpoint, method, url, owner, expected", WRITES, ids=[f"{e[1]} {e[2]}" for e in WRITES])
 def test_action_answers_by_role(app, scene, endpoint, method, url, owner, expected, role):
     _check(app, scene, method, url, owner, expected, role)
 
 
-@pytest.mark.parametrize("role", "AIFOM")
+@pytest.mark.parametrize("role", ROLES)
 def test_api_routes_answer_by_role(app, scene, role):
     from matchmaker.services import tokens
 
@@ -208,6 +243,7 @@ def test_api_routes_answer_by_role(app, scene, role):
                 headers["Authorization"] = "Bearer " + tokens.issue(db.session.get(User, actor), "inventory")[1]
         client = app.test_client()
         response = client.open(url.format(**scene), method=method, headers=headers, json={} if method != "GET" else None)
-        assert _category(response) == expected[role], (endpoint, role, response.status_code, response.get_data(as_text=True)[:200])
-        if method == "GET" and response.status_code == 200 and role in "AIF":
+        assert _category(response) == _expected(expected, role, owner), (
+            endpoint, role, response.status_code, response.get_data(as_text=True)[:200])
+        if method == "GET" and response.status_code == 200 and role in "AIFP":
             assert CONTACT_MARK not in response.get_data(as_text=True), (endpoint, "a contact detail leaked")

@@ -88,7 +88,8 @@ def test_proxy_fix_x_for_is_read_from_the_environment(monkeypatch, tmp_path):
 
 def test_production_cookie_and_hsts(tmp_path, monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
-    app = create_app("production", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}"})
+    app = create_app("production", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}",
+                                    "PUBLIC_URL": "https://pool.example.com"})
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax" and app.config["SESSION_COOKIE_NAME"] == "__Host-session"
     assert app.config["REMEMBER_COOKIE_SECURE"] and app.config["MAX_CONTENT_LENGTH"] == 1024 * 1024
