@@ -26,7 +26,7 @@ CITIES: dict[str, dict[str, str]] = {
     },
     "tianjin": {
         "和平区": "Heping", "河东区": "Hedong", "河西区": "Hexi", "南开区": "Nankai",
-        "河北区": "Hebei District", "红桥区": "Hongqiao", "东丽区": "Dongli", "西青区": "Xiqing",
+        "河北区": "Hebei District (Tianjin)", "红桥区": "Hongqiao", "东丽区": "Dongli", "西青区": "Xiqing",
         "津南区": "Jinnan", "北辰区": "Beichen", "武清区": "Wuqing", "宝坻区": "Baodi",
         "滨海新区": "Binhai New Area", "宁河区": "Ninghe", "静海区": "Jinghai", "蓟州区": "Jizhou",
     },
@@ -101,6 +101,18 @@ TRL: dict[int, Label] = {
     7: ("实际环境验证", "Demonstration in the real environment"),
     8: ("定型/小批量", "System qualified / small batch"),
     9: ("产业化", "Industrialised"),
+}
+# One line per level for people who do not live with the scale (an SME engineer choosing a minimum).
+TRL_HELP: dict[int, Label] = {
+    1: ("发现并报告了基本科学原理", "Basic scientific principles observed and reported"),
+    2: ("提出了技术概念和应用设想", "A technology concept and its application formulated"),
+    3: ("关键功能经分析或实验得到验证", "Key functions proven by analysis or experiment"),
+    4: ("部件或原理样机在实验室环境中验证", "Components or a breadboard validated in the laboratory"),
+    5: ("部件或样品在模拟使用环境中验证", "Components or samples validated in a simulated environment"),
+    6: ("工程样机或中试产品在相关环境中演示", "Engineering prototype or pilot product shown in a relevant environment"),
+    7: ("样机在实际使用环境中运行验证", "Prototype running in the real operating environment"),
+    8: ("产品定型，完成小批量试生产与鉴定", "Product finalised; small-batch production qualified"),
+    9: ("在实际应用中稳定批量生产或运行", "In stable volume production or operation"),
 }
 TRL_PHASE: dict[int, Label] = {
     1: ("研发阶段", "R&D"), 2: ("研发阶段", "R&D"), 3: ("研发阶段", "R&D"),
@@ -217,6 +229,39 @@ MATCH_REASONS: dict[str, Label] = {
     "to_hebei": ("京津成果→河北需求", "Beijing/Tianjin → Hebei"),
     "deadline_ok": ("需求仍在有效期", "Need still open"),
 }
+# The audit log in words (its rows keep the codes).
+AUDIT_ACTIONS: dict[str, Label] = {
+    "publish": ("发布", "Published"), "reject": ("驳回", "Rejected"), "request_revision": ("退回修改", "Sent back for revision"),
+    "unpublish": ("撤回审核", "Taken back into review"), "edit": ("编辑内容", "Edited"), "merge": ("合并重复", "Merged a duplicate"),
+    "not_duplicate": ("标记为不重复", "Marked not a duplicate"), "archive": ("归档", "Archived"),
+    "verify": ("认证机构", "Verified the organization"), "suspend": ("暂停机构", "Suspended the organization"),
+    "unsuspend": ("恢复机构", "Restored the organization"), "activate": ("启用账号", "Reactivated the account"),
+    "deactivate": ("停用账号", "Deactivated the account"), "role_change": ("更改角色", "Changed the role"),
+    "curate_pair": ("推荐或排除配对", "Recommended or dismissed a pair"),
+    "contact_reveal": ("查看联系方式", "Looked at contact details"), "import": ("批量导入", "Imported a file"),
+    "end_sessions": ("结束全部会话", "Ended every session"), "purge": ("按保留期限删除", "Deleted by retention"),
+    "anonymise": ("匿名化账号", "Anonymised the account"), "organization_register": ("注册机构", "Registered the organization"),
+    "join_request": ("申请加入机构", "Asked to join"), "join_approve": ("批准加入", "Approved a request to join"),
+    "join_refuse": ("拒绝加入", "Refused a request to join"), "join_cancel": ("撤销加入申请", "Cancelled a request to join"),
+    "member_remove": ("移出成员", "Removed a member"),
+}
+DECISIONS: dict[str, Label] = {
+    "recommended": ("推荐给双方", "recommended"), "dismissed": ("不再推荐", "dismissed"), "pending": ("待处理", "pending"),
+    "approved": ("已批准", "approved"), "refused": ("已拒绝", "refused"), "cancelled": ("已撤销", "cancelled"),
+}
+AUDIT_TARGETS: dict[str, Label] = {
+    "achievement": ("科技成果", "Achievement"), "need": ("技术需求", "Need"), "organization": ("机构", "Organization"),
+    "user": ("用户", "User"), "interest": ("对接意向", "Interest"), "file": ("文件", "File"),
+}
+AUDIT_FIELDS: dict[str, Label] = {
+    "status": ("状态", "status"), "verified": ("已认证", "verified"), "suspended": ("已暂停", "suspended"),
+    "active": ("启用", "active"), "role": ("角色", "role"), "merged_into": ("合并到", "merged into"),
+    "interests_moved": ("迁移的对接意向", "interests moved"), "decision": ("决定", "decision"),
+    "achievement_id": ("科技成果", "achievement"), "other_id": ("另一条", "the other"), "shown": ("查看", "shown"),
+    "user_id": ("用户", "user"), "request": ("申请", "request"), "request_id": ("申请编号", "request"),
+    "title": ("标题", "title"), "field": ("领域", "field"), "keywords": ("关键词", "keywords"),
+}
+
 NOTIFICATION_EVENTS: dict[str, Label] = {
     "strong_suggestion": ("新的强匹配推荐", "New strong suggestion"),
     "interest_received": ("收到对接意向", "Interest received"),

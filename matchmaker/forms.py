@@ -50,7 +50,16 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class KeywordsField(StringField):
-    """1–5 keywords typed as one line, separated by 、 , ； or spaces; stored as a list."""
+    """1–5 keywords typed as one line, separated by 、 , ； or spaces; stored as a list.
+
+    Required (marked with an asterisk) unless ``optional`` is set, as a draft's form does.
+    """
+
+    optional = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.flags.required = True
 
     def process_formdata(self, valuelist):
         raw = valuelist[0] if valuelist else ""
@@ -64,6 +73,8 @@ class KeywordsField(StringField):
 
     def pre_validate(self, form):
         if not self.data:
+            if self.optional:
+                return
             raise ValidationError(_l("Give 1 to 5 keywords."))
         if len(self.data) > 5:
             raise ValidationError(_l("Give at most 5 keywords."))
@@ -71,6 +82,11 @@ class KeywordsField(StringField):
             raise ValidationError(_l("Each keyword has at most 20 characters."))
         if len(set(self.data)) != len(self.data):
             raise ValidationError(_l("A keyword is repeated."))
+
+
+def int_or_none(value):
+    """``coerce`` of a select whose first choice is an empty "please choose"."""
+    return None if value in ("", None) else int(value)
 
 
 def valid_credit_code(form, field: Field) -> None:

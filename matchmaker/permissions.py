@@ -25,8 +25,9 @@ def is_owner(user, posting: Posting) -> bool:
 
 
 def can_view(user, posting: Posting) -> bool:
-    """Published postings are public; anything else only to its organization and admins."""
-    return posting.is_public or is_owner(user, posting) or is_admin(user)
+    """Published postings are public, and so stay those closed by a deal (transferred, fulfilled);
+    anything else only to its organization and admins."""
+    return posting.is_public or posting.is_closed_public or is_owner(user, posting) or is_admin(user)
 
 
 def can_edit(user, posting: Posting) -> bool:

@@ -41,17 +41,27 @@ def choices(table: str) -> list[tuple[str, str]]:
 
 
 def money_range(low: Decimal | None, high: Decimal | None) -> str:
-    """"50–120 万元", "≥ 50 万元", or 面议 when neither end is given."""
+    """"50–120 万元" (English: "¥0.5–1.2 million"), "≥ 50 万元", or 面议 when neither end is given."""
     if low is None and high is None:
         return gettext("Negotiable")
-    fmt = lambda v: f"{Decimal(v).normalize():f}"  # noqa: E731
-    if low is not None and high is not None:
-        text = fmt(low) if low == high else f"{fmt(low)}–{fmt(high)}"
-    elif low is not None:
-        text = f"≥ {fmt(low)}"
+    if current_lang() == "en":
+        millions = max(v for v in (low, high) if v is not None) >= 100  # 100 万元 = ¥1 million
+        fmt = (lambda v: f"{(Decimal(v) / 100).normalize():f}") if millions else (lambda v: f"{int(Decimal(v) * 10_000):,}")
+        prefix, unit = "¥", " million" if millions else ""
     else:
-        text = f"≤ {fmt(high)}"
-    return gettext("%(amount)s ten-thousand yuan", amount=text)
+        fmt, prefix, unit = (lambda v: f"{Decimal(v).normalize():f}"), "", " 万元"
+    if low is not None and high is not None:
+        text = prefix + (fmt(low) if low == high else f"{fmt(low)}–{fmt(high)}")
+    elif low is not None:
+        text = f"≥ {prefix}{fmt(low)}"
+    else:
+        text = f"≤ {prefix}{fmt(high)}"
+    return text + unit
+
+
+def join_vocab(codes, table: str) -> str:
+    """Labels of several codes: 许可、合作实施 in Chinese, "Licence, Joint implementation" in English."""
+    return (", " if current_lang() == "en" else "、").join(vocab(code, table) for code in codes or ())
 
 
 def page_url(page: int) -> str:
@@ -91,10 +101,14 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         vocab=vocab,
         trl=lambda level: domain.trl_label(level, current_lang()),
+        trl_help=lambda level: domain.label(domain.TRL_HELP, level, current_lang()),
         city=lambda city: domain.city_label(city, current_lang()),
         money=lambda pair: money_range(*pair),
-        date=lambda d: format_date(d, "medium") if d else "",
-        datetime=lambda d: format_datetime(d, "short") if d else "",
+        vocab_list=join_vocab,
+        # ISO dates in both languages (not the US 12/2/26); times in Beijing time (BABEL_DEFAULT_TIMEZONE).
+        date=lambda d: format_date(d, "yyyy-MM-dd") if d else "",
+        datetime=lambda d: format_datetime(d, "yyyy-MM-dd HH:mm") if d else "",
+        month=lambda d: format_date(d, "yyyy-MM") if d else "",
     )
     app.jinja_env.filters["highlight"] = highlight
     app.jinja_env.globals.update(

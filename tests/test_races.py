@@ -238,7 +238,7 @@ def test_merges_racing(app, live, make, world):
     keep = make.need(world["hb_org"], title="焦炉煤气制氢提纯")
     drop = make.need(world["hb_org"], title="焦炉煤气制氢提纯（重复）")
     admin = cookie(app, world["admin"])
-    form = {"keep": keep, "reason": "重复发布"}
+    form = {"keep": keep, "reason": "重复发布", "confirm": "y"}
     one_winner(race([page_post(live, admin, f"/admin/duplicates/need/{keep}/{drop}/merge", form) for _ in range(N)]),
                303)
     assert _status(app, Need, drop) == "archived" and _audits(app, "merge") == 1

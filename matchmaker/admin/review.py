@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from matchmaker.admin import bp
+from matchmaker.admin import compare as comparison
 from matchmaker.admin.forms import MergeForm, ReasonForm, ReviewForm
 from matchmaker.auth.views import safe_next
 from matchmaker.errors import refusal
@@ -60,7 +61,8 @@ def compare(kind: str, posting_id: int, other_id: int):
         first, second = curation.find_posting(kind, posting_id), curation.find_posting(kind, other_id)
     except DomainError:
         abort(404)
-    return render_template("admin/compare.html", first=first, second=second, kind=kind,
+    return render_template("admin/compare.html", first=first, second=second, kind=kind, rows=comparison.rows(first, second),
+                           same_org=first.organization_id == second.organization_id,
                            merge_form=MergeForm(), reason_form=ReasonForm())
 
 
@@ -77,7 +79,8 @@ def resolve_duplicate(kind: str, posting_id: int, other_id: int, action: str):
         else:
             form = MergeForm()
             if not form.validate() or form.keep.data not in (first.id, second.id):
-                abort(400)
+                flash(error_text(form) or _("Choose the posting to keep."), "error")
+                return redirect(url_for("admin.compare", kind=kind, posting_id=posting_id, other_id=other_id), 303)
             keep, drop = (first, second) if form.keep.data == first.id else (second, first)
             moved = curation.merge(current_user, keep, drop, form.reason.data or "")
             flash(_("Merged: the other posting is archived and %(num)d interests moved.", num=moved), "success")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
+from wtforms.widgets import PasswordInput
 
 from matchmaker import domain
 from matchmaker.i18n import current_lang
@@ -41,9 +42,13 @@ class RegisterForm(BaseForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=50)])
     email = EmailField(_l("E-mail (your login)"), validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)])
     phone = StringField(_l("Phone"), validators=[DataRequired(), PHONE])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
+    # Kept in the form when another field has an error (typing a long passphrase twice again is what
+    # made people give up); the page is no-store and never cached.
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)],
+                             widget=PasswordInput(hide_value=False), render_kw={"autocomplete": "new-password"})
     password2 = PasswordField(
-        _l("Repeat the password"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))]
+        _l("Repeat the password"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        widget=PasswordInput(hide_value=False), render_kw={"autocomplete": "new-password"},
     )
     org_mode = RadioField(
         _l("Organization"),

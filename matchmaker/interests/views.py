@@ -57,7 +57,14 @@ def detail(interest_id: int):
         interest = interests.get_visible(current_user, interest_id)
     except DomainError as error:
         return _refuse(error)
+    return _page(interest)
+
+
+def _page(interest, status: int = 200, **bound):
+    """The conversation page; a form that failed (``bound``) keeps what was typed and shows its errors."""
     is_party = current_user.organization_id in interest.party_org_ids()
+    forms = {"decline_form": DeclineForm(formdata=None), "status_form": StatusForm(formdata=None),
+             "message_form": MessageForm(formdata=None), "deal_form": DealForm(formdata=None), **bound}
     return render_template(
         "interests/detail.html",
         interest=interest,
@@ -66,8 +73,8 @@ def detail(interest_id: int):
         contacts=contacts.of_interest(current_user, interest),
         show_contacts=interest.contacts_shared,
         my_side=interest.side_of(current_user.organization_id) if is_party else None,
-        decline_form=DeclineForm(), status_form=StatusForm(), message_form=MessageForm(), deal_form=DealForm(),
-    )
+        **forms,
+    ), status
 
 
 def _act(interest_id: int, action, recipient_only: bool = False) -> object:
@@ -83,6 +90,25 @@ def _act(interest_id: int, action, recipient_only: bool = False) -> object:
     return redirect(url_for("interests.detail", interest_id=interest_id), 303)
 
 
+def _with_form(interest_id: int, form, name: str, action, done: str, recipient_only: bool = False):
+    """Like ``_act`` for a form: when its input (or the service) refuses it, the page comes back (400)
+    with the form as typed and the error at its field, instead of a banner over an emptied form."""
+    try:
+        interest = interests.get_visible(current_user, interest_id)
+        interests.require_party(current_user, interest, recipient_only)
+        if not form.validate():
+            return _page(interest, 400, **{name: form})
+        action(interest)
+    except DomainError as error:
+        page = refusal(error)
+        if page is not None:
+            return page
+        form.form_errors.append(str(error))
+        return _page(interests.get_visible(current_user, interest_id), 400, **{name: form})
+    flash(done, "success")
+    return redirect(url_for("interests.detail", interest_id=interest_id), 303)
+
+
 @bp.route("/<int:interest_id>/accept", methods=["POST"])
 def accept(interest_id: int):
     def run(interest):
@@ -95,14 +121,9 @@ def accept(interest_id: int):
 @bp.route("/<int:interest_id>/decline", methods=["POST"])
 def decline(interest_id: int):
     form = DeclineForm()
-
-    def run(interest):
-        if not form.validate():
-            raise DomainError(_("Say briefly why, so the other side can learn from it."))
-        interests.decline(current_user, interest, form.reason.data)
-        flash(_("Declined."), "success")
-
-    return _act(interest_id, run, recipient_only=True)
+    return _with_form(interest_id, form, "decline_form",
+                      lambda interest: interests.decline(current_user, interest, form.reason.data), _("Declined."),
+                      recipient_only=True)
 
 
 @bp.route("/<int:interest_id>/withdraw", methods=["POST"])
@@ -113,14 +134,9 @@ def withdraw(interest_id: int):
 @bp.route("/<int:interest_id>/status", methods=["POST"])
 def change_status(interest_id: int):
     form = StatusForm()
-
-    def run(interest):
-        if not form.validate():
-            raise DomainError(error_text(form))
-        interests.move(current_user, interest, form.status.data, form.note.data or "")
-        flash(_("Status updated."), "success")
-
-    return _act(interest_id, run)
+    return _with_form(interest_id, form, "status_form",
+                      lambda interest: interests.move(current_user, interest, form.status.data, form.note.data or ""),
+                      _("Status updated."))
 
 
 @bp.route("/<int:interest_id>/contact", methods=["POST"])
@@ -141,13 +157,9 @@ def contact_consent(interest_id: int):
 @bp.route("/<int:interest_id>/messages", methods=["POST"])
 def message(interest_id: int):
     form = MessageForm()
-
-    def run(interest):
-        if not form.validate():
-            raise DomainError(_("Write a message of 1 to 2,000 characters."))
-        interests.post_message(current_user, interest, form.body.data)
-
-    return _act(interest_id, run)
+    return _with_form(interest_id, form, "message_form",
+                      lambda interest: interests.post_message(current_user, interest, form.body.data),
+                      _("Message sent."))
 
 
 @bp.route("/<int:interest_id>/deal", methods=["POST"])
@@ -155,14 +167,11 @@ def deal(interest_id: int):
     form = DealForm()
 
     def run(interest):
-        if not form.validate():
-            raise DomainError(error_text(form))
         interests.record_deal(current_user, interest, interests.DealData(
             contract_type=form.contract_type.data, amount_wan=form.amount_wan.data, signed_on=form.signed_on.data,
             registration_no=form.registration_no.data or "",
             mark_achievement_transferred=form.mark_achievement_transferred.data,
             mark_need_fulfilled=form.mark_need_fulfilled.data,
         ))
-        flash(_("Deal recorded. Congratulations!"), "success")
 
-    return _act(interest_id, run)
+    return _with_form(interest_id, form, "deal_form", run, _("Deal recorded. Congratulations!"))

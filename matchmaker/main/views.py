@@ -8,7 +8,7 @@ from sqlalchemy import text
 from matchmaker.auth.views import safe_next
 from matchmaker.extensions import db
 from matchmaker.i18n import EN, ZH
-from matchmaker.services import browse
+from matchmaker.services import browse, deals
 
 bp = Blueprint("main", __name__)
 
@@ -20,6 +20,7 @@ def home():
         counts=browse.counts_by_region(),
         achievements=browse.latest("achievement"),
         needs=browse.latest("need"),
+        cases=deals.recent_cases(),
     )
 
 

@@ -14,6 +14,9 @@ from matchmaker.models.organization import Organization
 from matchmaker.models.user import User
 
 PUBLIC_STATUS = "published"
+# After a deal an achievement may be marked transferred and a need fulfilled: they leave the pool (no
+# new interests, not listed) but their pages stay public with a badge, so shared links keep working.
+CLOSED_PUBLIC = ("transferred", "fulfilled")
 Money = Numeric(12, 2)
 
 
@@ -79,7 +82,13 @@ class Posting:
 
     @property
     def is_public(self) -> bool:
+        """In the pool: listed, searchable, open to interests."""
         return self.status == PUBLIC_STATUS
+
+    @property
+    def is_closed_public(self) -> bool:
+        """Transferred or fulfilled after a deal: no longer in the pool, its page still public."""
+        return self.status in CLOSED_PUBLIC
 
     @property
     def region(self) -> str:
@@ -96,7 +105,7 @@ class Achievement(Posting, db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     advantages: Mapped[str] = mapped_column(Text, default="")
     applications: Mapped[str] = mapped_column(Text, default="")
-    trl: Mapped[int] = mapped_column(index=True)
+    trl: Mapped[int | None] = mapped_column(index=True)  # None only in a draft (required to submit)
     ip_type: Mapped[str] = mapped_column(String(20), default="none")
     patent_numbers: Mapped[str] = mapped_column(String(500), default="")
     price_min: Mapped[Decimal | None] = mapped_column(Money)  # 万元; both None = 面议
@@ -115,7 +124,7 @@ class Need(Posting, db.Model):
     problem: Mapped[str] = mapped_column(Text, default="")  # 主要问题
     key_points: Mapped[str] = mapped_column(Text, default="")  # 技术关键
     goals: Mapped[str] = mapped_column(Text, default="")  # 预期目标
-    min_trl: Mapped[int] = mapped_column(default=1)
+    min_trl: Mapped[int | None]  # None only in a draft (required to submit)
     budget_min: Mapped[Decimal | None] = mapped_column(Money)  # 万元; both None = 面议
     budget_max: Mapped[Decimal | None] = mapped_column(Money)
     deadline: Mapped[date | None]

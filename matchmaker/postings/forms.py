@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from matchmaker import domain
 from matchmaker.auth.forms import PHONE
-from matchmaker.forms import BaseForm, KeywordsField, MultiCheckboxField, check_range, money_in_range
+from matchmaker.forms import BaseForm, KeywordsField, MultiCheckboxField, check_range, int_or_none, money_in_range
 from matchmaker.i18n import current_lang
 from matchmaker.services.browse import Filters
 from matchmaker.templating import choices
@@ -23,15 +23,23 @@ def _trl_choices():
     return [(level, domain.trl_label(level, lang)) for level in domain.TRL]
 
 
+def _please_choose():
+    return ("", _l("Please choose"))
+
+
 def _money(label):
     return DecimalField(label, places=2, validators=[Optional(), money_in_range])
 
 
 class PostingForm(BaseForm):
-    """Fields both kinds share; subclasses add their own and list them in ``DATA_FIELDS``."""
+    """Fields both kinds share; subclasses add their own and list them in ``DATA_FIELDS``.
+
+    "Save draft" needs only a title (what is given is still checked: lengths, choices, amounts);
+    "Submit for review" needs every required field (``services.postings`` checks again on submit).
+    """
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    field = SelectField(_l("Field"), validators=[InputRequired()])
+    field = SelectField(_l("Field"), validators=[DataRequired(message=_l("Choose a field."))])
     keywords = KeywordsField(_l("Keywords (1–5, separated by 、 or commas)"))
     modes = MultiCheckboxField(_l("Transfer modes"), validators=[DataRequired(message=_l("Choose at least one."))])
     contact_name = StringField(_l("Contact person"), validators=[DataRequired(), Length(max=50)])
@@ -44,11 +52,29 @@ class PostingForm(BaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.field.choices = choices("field")
+        self.field.choices = [_please_choose()] + choices("field")
         self.modes.choices = choices("mode")
 
+    def validate(self, extra_validators=None) -> bool:
+        if not self.wants_submit:
+            self._only_title_required()
+        return super().validate(extra_validators)
+
+    def _only_title_required(self) -> None:
+        for field in self:
+            if field.name in ("title", "csrf_token") or field.type == "SubmitField":
+                continue
+            kept = [v for v in field.validators if not isinstance(v, (DataRequired, InputRequired))]
+            field.validators = [Optional()] + kept if kept != list(field.validators) else kept
+        self.keywords.optional = True
+
     def to_data(self) -> dict:
-        return {name: getattr(self, name).data for name in self.DATA_FIELDS}
+        """The posting's values; a text left empty (a draft) is "", an unchosen maturity None."""
+        data = {name: getattr(self, name).data for name in self.DATA_FIELDS}
+        for name, field in ((name, getattr(self, name)) for name in self.DATA_FIELDS):
+            if data[name] is None and isinstance(field, StringField) or (name == "field" and not data[name]):
+                data[name] = ""
+        return data
 
     @property
     def wants_submit(self) -> bool:
@@ -60,7 +86,8 @@ class AchievementForm(PostingForm):
     description = TextAreaField(_l("Description"), validators=[DataRequired(), Length(max=LONG)])
     advantages = TextAreaField(_l("Technical advantages and innovation"), validators=[DataRequired(), Length(max=LONG)])
     applications = TextAreaField(_l("Application scenarios"), validators=[Optional(), Length(max=LONG)])
-    trl = SelectField(_l("Maturity (TRL)"), coerce=int, validators=[InputRequired()])
+    trl = SelectField(_l("Maturity (TRL)"), coerce=int_or_none,
+                      validators=[InputRequired(message=_l("Choose a maturity level."))])
     ip_type = SelectField(_l("Intellectual property"), validators=[InputRequired()])
     patent_numbers = StringField(_l("Patent or registration numbers"), validators=[Optional(), Length(max=500)])
     price_min = _money(_l("Price from (ten-thousand yuan)"))
@@ -73,7 +100,7 @@ class AchievementForm(PostingForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.trl.choices = _trl_choices()
+        self.trl.choices = [_please_choose()] + _trl_choices()
         self.ip_type.choices = choices("ip")
 
     def validate(self, extra_validators=None) -> bool:
@@ -85,7 +112,8 @@ class NeedForm(PostingForm):
     problem = TextAreaField(_l("Main problem"), validators=[DataRequired(), Length(max=LONG)])
     key_points = TextAreaField(_l("Key technical points"), validators=[DataRequired(), Length(max=LONG)])
     goals = TextAreaField(_l("Expected goals"), validators=[DataRequired(), Length(max=LONG)])
-    min_trl = SelectField(_l("Lowest acceptable maturity (TRL)"), coerce=int, validators=[InputRequired()])
+    min_trl = SelectField(_l("Lowest acceptable maturity (TRL)"), coerce=int_or_none,
+                          validators=[InputRequired(message=_l("Choose a maturity level."))])
     budget_min = _money(_l("Budget from (ten-thousand yuan)"))
     budget_max = _money(_l("Budget up to (ten-thousand yuan)"))
     deadline = DateField(_l("Deadline"), validators=[Optional()])
@@ -94,7 +122,7 @@ class NeedForm(PostingForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.min_trl.choices = _trl_choices()
+        self.min_trl.choices = [_please_choose()] + _trl_choices()
         self.modes.label.text = _l("Cooperation modes wanted")
 
     def validate_deadline(self, field):

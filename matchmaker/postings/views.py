@@ -14,7 +14,7 @@ from matchmaker.paging import page_number
 from matchmaker.extensions import db
 from matchmaker.postings.forms import AchievementForm, FilterForm, NeedForm
 from matchmaker.models import Interest
-from matchmaker.services import browse, contacts, lifecycle, postings, suggestions
+from matchmaker.services import browse, contacts, deals, lifecycle, postings, suggestions
 from matchmaker.services.errors import DomainError
 
 bp = Blueprint("postings", __name__)
@@ -43,7 +43,10 @@ def browse_list(kind: str):
         page = browse.browse(singular, form.to_filters(), page_number(), current_app.config["PER_PAGE"])
     else:
         status = 400
-    return render_template("postings/browse.html", kind=singular, kind_url=kind, form=form, page=page), status
+    other = "need" if singular == "achievement" else "achievement"
+    return render_template("postings/browse.html", kind=singular, kind_url=kind, form=form, page=page,
+                           can_post_here=permissions.can_post(current_user, singular),
+                           can_post_other=permissions.can_post(current_user, other)), status
 
 
 @bp.route(f"/{KIND_URL}/<int:posting_id>")
@@ -58,12 +61,16 @@ def detail(kind: str, posting_id: int):
         posting=posting,
         kind_url=kind,
         contact=contacts.of_posting(current_user, posting),
+        deal_count=deals.count_for(posting),
         can_edit=permissions.can_edit(current_user, posting),
-        can_renew=permissions.is_owner(current_user, posting) and posting.status == "archived",
+        can_renew=permissions.is_owner(current_user, posting) and posting.status == "archived"
+        and posting.merged_into_id is None,
         can_review=permissions.can_review(current_user, posting),
         review_form=ReviewForm(),
         suggestion_rows=suggestions.for_posting(current_user, posting) if show_suggestions else None,
         my_counterparts=_my_counterparts(posting),
+        can_pair=not permissions.is_owner(current_user, posting) and permissions.can_post(
+            current_user, "need" if posting.kind == "achievement" else "achievement") and not permissions.is_admin(current_user),
         interests=_interests_on(posting),
     )
 

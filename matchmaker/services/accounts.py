@@ -18,7 +18,7 @@ from matchmaker.models.user import new_session_token
 from matchmaker.services import passwords
 from matchmaker.services.errors import Conflict, DomainError
 
-CONSENT_VERSION = "2026-11"
+CONSENT_VERSION = "2026-12"  # the privacy notice on /about#privacy
 ANONYMOUS_EMAIL_DOMAIN = "@deleted.invalid"  # RFC 2606: never a real mailbox
 COMMON_PASSWORDS = frozenset(
     """12345678 123456789 1234567890 password password1 password123 qwertyui qwerty123 11111111

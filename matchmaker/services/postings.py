@@ -34,6 +34,21 @@ FIELDS = {
     "need": COMMON_FIELDS + ("problem", "key_points", "goals", "min_trl", "budget_min", "budget_max", "deadline"),
 }
 
+# What a posting needs before it goes to review (a draft needs only its title).
+REQUIRED = {
+    "achievement": (("title", _l("Title")), ("summary", _l("Summary (one or two sentences)")),
+                    ("description", _l("Description")), ("advantages", _l("Technical advantages and innovation")),
+                    ("field", _l("Field")), ("keywords", _l("Keywords (1–5, separated by 、 or commas)")),
+                    ("trl", _l("Maturity (TRL)")), ("modes", _l("Transfer modes")),
+                    ("contact_name", _l("Contact person")), ("contact_phone", _l("Contact phone")),
+                    ("contact_email", _l("Contact e-mail"))),
+    "need": (("title", _l("Title")), ("problem", _l("Main problem")), ("key_points", _l("Key technical points")),
+             ("goals", _l("Expected goals")), ("field", _l("Field")),
+             ("keywords", _l("Keywords (1–5, separated by 、 or commas)")),
+             ("min_trl", _l("Lowest acceptable maturity (TRL)")), ("modes", _l("Cooperation modes wanted")),
+             ("contact_name", _l("Contact person")), ("contact_phone", _l("Contact phone")),
+             ("contact_email", _l("Contact e-mail"))),
+}
 SUBMITTABLE = frozenset({"draft", "needs_revision", "rejected"})
 WITHDRAWABLE = frozenset({"pending", "needs_revision", "published"})
 
@@ -67,6 +82,21 @@ def _changes(posting: Posting, data: dict[str, Any]) -> tuple[Posting, dict[str,
     return probe, {column: getattr(probe, column) for column in columns}
 
 
+def missing(posting: Posting) -> list[str]:
+    """The labels of what ``posting`` still lacks before review (empty when complete)."""
+    return [str(label) for name, label in REQUIRED[posting.kind] if getattr(posting, name) in (None, "", [])]
+
+
+def _require_complete(posting: Posting) -> None:
+    gaps = missing(posting)
+    if gaps:
+        raise DomainError(_("Complete these before submitting for review: %(fields)s.", fields="、".join(gaps)))
+
+
+def _columns(posting: Posting) -> list[str]:
+    return [c.key for c in type(posting).__table__.columns if c.key not in ("id",)]
+
+
 def _pending_values() -> dict[str, Any]:
     return {"status": "pending", "submitted_at": utcnow(), "review_note": "", "updated_at": utcnow()}
 
@@ -79,6 +109,7 @@ def create(user: User, kind: str, data: dict[str, Any], submit: bool) -> Posting
     posting = MODELS[kind](organization_id=user.organization_id, created_by_id=user.id, status="draft")
     _apply(posting, kind, data)
     if submit:
+        _require_complete(posting)
         posting.status, posting.submitted_at, posting.review_note = "pending", utcnow(), ""
     db.session.add(posting)
     db.session.commit()
@@ -99,6 +130,8 @@ def update(user: User, posting: Posting, data: dict[str, Any], submit: bool) -> 
         fields = tuple(n for n in FIELDS[posting.kind] if n in data and data[n] != getattr(posting, n))
         before, after = audit.snapshot(posting, fields), audit.snapshot(probe, fields)
     if posting.status == "published" or (submit and posting.status in SUBMITTABLE):
+        merged = MODELS[posting.kind](**{**{c: getattr(posting, c) for c in _columns(posting)}, **values})
+        _require_complete(merged)
         values.update(_pending_values())
     transitions.advance(posting, {"status": posting.status}, {"updated_at": utcnow(), **values}, str(CHANGED))
     if fields:
@@ -113,6 +146,7 @@ def submit(user: User, posting: Posting) -> Posting:
     refusal = _("Only drafts and postings sent back for revision can be submitted.")
     if posting.status not in SUBMITTABLE:
         raise Conflict(refusal)
+    _require_complete(posting)
     transitions.advance(posting, {"status": posting.status}, _pending_values(), refusal)
     db.session.commit()
     return posting

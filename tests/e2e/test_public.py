@@ -69,7 +69,8 @@ def test_5_anonymous_visitor_searches_with_filters_and_sees_no_contacts(story):
     visitor.check()
     expect(page.get_by_role("heading", level=1)).to_have_text(STEEL_SLAG)
     expect(page.locator("section.contact")).to_contain_text("对接意向被接受后")
-    expect(page.locator(".express-box, section.suggestions")).to_have_count(0)
+    expect(page.locator("section.suggestions, .express-box form")).to_have_count(0)  # no form, no suggestions
+    expect(page.locator(".express-box.cta")).to_contain_text("登录或注册后即可表达对接意向")  # but the way in
     assert_absent(page, secrets)
     shoot(visitor, "5-visitor", "achievement-detail")
 
@@ -113,6 +114,17 @@ def test_keyboard_skip_link_and_main_navigation(story):
         assert page.evaluate("document.activeElement.closest('main') !== null"), "Tab after the skip link left <main>"
 
         visitor.visit("/")
+        if viewport:  # on a phone the menu is folded behind its button, which the keyboard opens
+            expect(page.locator("nav.main-nav")).to_be_hidden()
+            for _ in range(4):
+                page.keyboard.press("Tab")
+                if page.evaluate("document.activeElement.classList.contains('menu-toggle')"):
+                    break
+            else:
+                pytest.fail("four Tabs did not reach the menu button")
+            page.keyboard.press("Enter")
+            expect(page.locator(".menu-toggle")).to_have_attribute("aria-expanded", "true")
+            expect(page.locator("nav.main-nav")).to_be_visible()
         for _ in range(6):
             page.keyboard.press("Tab")
             if page.evaluate("document.activeElement.closest('nav.main-nav') !== null"):

@@ -62,8 +62,17 @@ def test_merge_archives_one_and_moves_interests(client, app, world, make):
     with app.app_context():
         interest_service.express(db.session.get(User, world["bj"]), drop, ach, "")
     login(client, app, world["admin"])
-    assert "焦炉煤气制氢提纯（重复）" in client.get(f"/admin/duplicates/need/{keep}/{drop}").get_data(as_text=True)
-    client.post(f"/admin/duplicates/need/{keep}/{drop}/merge", data={"keep": keep, "reason": "同一需求重复发布"})
+    page = client.get(f"/admin/duplicates/need/{keep}/{drop}").get_data(as_text=True)
+    assert "焦炉煤气制氢提纯<mark>（重复）</mark>" in page  # the difference is marked, section by section
+    assert "主要问题" in page and "可接受的最低成熟度" in page and "预算" in page and "截止日期" in page
+    # Without the confirmation nothing happens.
+    unconfirmed = client.post(f"/admin/duplicates/need/{keep}/{drop}/merge", data={"keep": keep, "reason": "重复"},
+                              follow_redirects=True)
+    assert "请勾选确认合并" in unconfirmed.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Need, drop).status == "published"
+    client.post(f"/admin/duplicates/need/{keep}/{drop}/merge",
+                data={"keep": keep, "reason": "同一需求重复发布", "confirm": "y"})
     with app.app_context():
         assert db.session.get(Need, drop).status == "archived"
         assert db.session.query(Interest).one().need_id == keep
@@ -102,7 +111,10 @@ def test_merge_across_organizations_is_refused(client, app, world, make):
         interest_service.accept(db.session.get(User, world["bj"]), interest)
         interest_id = interest.id
     login(client, app, world["admin"])
-    response = client.post(f"/admin/duplicates/need/{theirs}/{mine}/merge", data={"keep": theirs, "reason": "重复"})
+    page = client.get(f"/admin/duplicates/need/{theirs}/{mine}").get_data(as_text=True)
+    assert "分属两个机构" in page and "/merge" not in page  # the page offers no merge
+    response = client.post(f"/admin/duplicates/need/{theirs}/{mine}/merge",
+                           data={"keep": theirs, "reason": "重复", "confirm": "y"})
     assert response.status_code == 409 and "分属两个机构" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Need, mine).status == "published" and db.session.get(Need, mine).merged_into_id is None

@@ -114,7 +114,7 @@ def test_conversation_and_deal_through_the_pages(client, app, world, pair):
         "registration_no": "2026110100012345", "mark_need_fulfilled": "y"})
     assert response.status_code in (302, 303)
     page = client.get(f"/interests/{interest_id}").get_data(as_text=True)
-    assert "已成交" in page and "技术许可" in page and "85.50" in page
+    assert "已成交" in page and "技术许可" in page and "85.5 万元" in page
     with app.app_context():
         interest = db.session.get(Interest, interest_id)
         assert interest.deal.amount_wan == pytest.approx(85.5) and interest.need.status == "fulfilled"
