@@ -43,7 +43,8 @@ def browse_list(kind: str):
         page = browse.browse(singular, form.to_filters(), page_number(), current_app.config["PER_PAGE"])
     else:
         status = 400
-    return render_template("postings/browse.html", kind=singular, kind_url=kind, form=form, page=page), status
+    return render_template("postings/browse.html", kind=singular, kind_url=kind, form=form, page=page,
+                           filter_params=FilterForm.params(request.args)), status
 
 
 @bp.route(f"/{KIND_URL}/<int:posting_id>")
