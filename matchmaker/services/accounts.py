@@ -53,31 +53,6 @@ def password_problem(password: str, email: str = "", name: str = "") -> str | No
     return None
 
 
-def normalize_email(email: str) -> str:
-    return email.strip().lower()
-
-
-def typed_email(email: str) -> str:
-    """The login name as typed, for the log; a value without "@" may be a password typed in the wrong box."""
-    email = normalize_email(email or "")[:254]
-    return email if "@" in email else "(not an e-mail)"
-
-
-def password_problem(password: str, email: str = "", name: str = "") -> str | None:
-    """Why ``password`` is refused, or None. Length and a blocklist, no composition rules."""
-    if len(password) < 8:
-        return _("Use at least 8 characters.")
-    if len(password) > 128:
-        return _("Use at most 128 characters.")
-    lowered = password.lower()
-    if lowered in COMMON_PASSWORDS or len(set(password)) < 3:
-        return _("This password is too common. Choose another one.")
-    local = email.split("@")[0].lower()
-    if len(local) >= 4 and local in lowered:
-        return _("The password must not contain your e-mail name.")
-    return None
-
-
 class NotConfirmed(DomainError):
     """The password is right but the e-mail address was never confirmed (``services.registration``)."""
 
