@@ -108,7 +108,7 @@ def pool_purge(dry_run: bool) -> None:
     click.echo(("Dry run, nothing changed. " if dry_run else "")
                + f"Postings purged: {report.postings} (interests: {report.interests}, "
                f"notifications: {report.notifications}); kept for a deal: {report.kept_for_deals}; "
-               f"accounts anonymised: {report.accounts}.")
+               f"accounts anonymised: {report.accounts}; expired registrations deleted: {report.signups}.")
 
 
 @click.command("backup")

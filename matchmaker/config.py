@@ -8,6 +8,7 @@ Settings come from the environment so an operator changes behaviour without edit
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -65,6 +66,7 @@ class Config:
     AUTH_RATE_LIMIT = "10 per minute"  # login, registration and password-reset attempts per client address
     AUTH_ACCOUNT_LIMIT = "20 per hour"  # password guesses at one account (page and API together), any address
     RESET_MAIL_LIMIT = "3 per hour"  # reset requests per e-mail address (an inbox cannot be flooded)
+    REGISTER_MAIL_LIMIT = "3 per hour"  # registrations per e-mail address (confirmation or "already registered" mails)
     PASSWORD_RESET_MAX_AGE = 3600  # seconds a password-reset link works (it also dies once used)
     # The site's address for links in e-mails, e.g. "https://pool.example.com". Required in production;
     # unset (development, tests), links use the request's host, which a client chooses.
@@ -110,6 +112,8 @@ def _count(value: str, name: str) -> int:
     return number
 
 
+_PUBLIC_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?")
+
 CONFIGS = {"development": DevelopmentConfig, "production": ProductionConfig, "testing": TestingConfig}
 
 
@@ -140,7 +144,10 @@ def load_config(app, name: str | None, overrides: dict | None) -> None:
             app.config[key] = os.environ[key]
     if overrides:
         app.config.update(overrides)
-    if name == "production" and not app.config.get("PUBLIC_URL"):
+    public = app.config.get("PUBLIC_URL")
+    if name == "production" and not public:
         # Mailed links (password reset, e-mail confirmation) would take their host from the request,
         # which a client chooses (Host: evil.example): refuse to start, as for SECRET_KEY.
         raise RuntimeError("PUBLIC_URL must be set in production (e.g. https://pool.example.com)")
+    if public and not _PUBLIC_URL.fullmatch(public):
+        raise RuntimeError(f"PUBLIC_URL must be the site's address, http(s)://host[:port] with no path: {public!r}")

@@ -13,5 +13,5 @@ app = create_app("testing", {
     "SECRET_KEY": os.environ["RACE_SECRET_KEY"],
     "MATCHING_INDEX_DIR": os.environ["RACE_INDEX_DIR"],
     "MAIL_OUTBOX_DIR": os.environ["RACE_OUTBOX_DIR"],
-    "INTEREST_DAILY_LIMIT": 1000,
+    "INTEREST_DAILY_LIMIT": 5,  # the budget race (tests/test_races.py) spends it
 })

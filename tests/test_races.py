@@ -100,8 +100,11 @@ def api_post(base: str, token: str, path: str, body: dict | None = None) -> urll
                                   headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
 
 
-def one_winner(statuses: list[int], ok: int) -> None:
-    assert sorted(statuses) == sorted([ok] + [409] * (len(statuses) - 1)), statuses
+def one_winner(statuses: list[int], ok: int, logged_out: bool = False) -> None:
+    """Exactly one ``ok``; the rest 409 (or, with ``logged_out``, a login redirect or 404: the winner
+    took the loser's rights away, ending its session or its membership — they changed nothing)."""
+    losers = (409, 302, 404) if logged_out else (409,)
+    assert statuses.count(ok) == 1 and all(s in losers for s in statuses if s != ok), statuses
 
 
 def cookie(app, user_id: int) -> str:
@@ -296,3 +299,96 @@ def test_join_decisions_racing(app, live, make, world):
         assert (db.session.get(User, newcomer).organization_id == world["hb_org"]) == (status == "approved")
     assert _audits(app, "join_approve") + _audits(app, "join_refuse") == 1
     assert _notes(app, "join_approved") + _notes(app, "join_refused") == 1
+
+
+# Found by the second outside test: decisions that depend on other rows than the one they change ------
+
+def _second_admin(app, make, world) -> tuple[int, int]:
+    org = make.org("agency", "tianjin", "和平区", name="第二服务中心")
+    return org, make.user(org, role="admin", email="second-admin@example.com")
+
+
+def _usable_admins(app) -> int:
+    return count(app, select(User.id).join(Organization, User.organization_id == Organization.id).where(
+        User.role == "admin", User.active.is_(True), Organization.suspended.is_(False)))
+
+
+def test_two_admins_suspending_each_others_organization_leave_one(app, live, make, world):
+    org2, admin2 = _second_admin(app, make, world)
+    first, second = cookie(app, world["admin"]), cookie(app, admin2)
+    requests = [page_post(live, first, f"/admin/organizations/{org2}/suspend", {"reason": "互相暂停"}) for _ in range(N // 2)]
+    requests += [page_post(live, second, f"/admin/organizations/{world['admin_org']}/suspend", {"reason": "互相暂停"})
+                 for _ in range(N // 2)]
+    one_winner(race(requests), 303, logged_out=True)
+    assert _usable_admins(app) == 1
+
+
+def test_deactivating_an_admin_while_they_suspend_mine_leaves_one(app, live, make, world):
+    org2, admin2 = _second_admin(app, make, world)
+    first, second = cookie(app, world["admin"]), cookie(app, admin2)
+    requests = [page_post(live, first, f"/admin/users/{admin2}/deactivate", {"reason": "x"}) for _ in range(N // 2)]
+    requests += [page_post(live, second, f"/admin/organizations/{world['admin_org']}/suspend", {"reason": "x"})
+                 for _ in range(N // 2)]
+    one_winner(race(requests), 303, logged_out=True)
+    assert _usable_admins(app) == 1
+
+
+def test_the_last_two_admins_deleting_their_accounts_at_once_leave_one(app, live, make, world):
+    _org2, admin2 = _second_admin(app, make, world)
+    first, second = cookie(app, world["admin"]), cookie(app, admin2)
+    form = {"password": PASSWORD}
+    statuses = race([page_post(live, first, "/me/account/delete", form) for _ in range(N // 2)]
+                    + [page_post(live, second, "/me/account/delete", form) for _ in range(N // 2)])
+    assert statuses.count(303) == 1 and all(s in (303, 400, 409, 302) for s in statuses), statuses
+    assert _usable_admins(app) == 1
+
+
+def test_two_members_removing_each_other_leave_one(app, live, make, world):
+    colleague = make.user(world["hb_org"], email="colleague@example.com")
+    hb, other = cookie(app, world["hb"]), cookie(app, colleague)
+    requests = [page_post(live, hb, f"/me/organization/members/{colleague}/remove") for _ in range(N // 2)]
+    requests += [page_post(live, other, f"/me/organization/members/{world['hb']}/remove") for _ in range(N // 2)]
+    one_winner(race(requests), 303, logged_out=True)
+    assert count(app, select(User.id).where(User.organization_id == world["hb_org"])) == 1
+
+
+def test_opposite_merges_of_one_pair_archive_one(app, live, make, world):
+    a = make.need(world["hb_org"], title="焦炉煤气制氢提纯")
+    b = make.need(world["hb_org"], title="焦炉煤气制氢提纯（重复）")
+    admin = cookie(app, world["admin"])
+    path = f"/admin/duplicates/need/{a}/{b}/merge"
+    requests = [page_post(live, admin, path, {"keep": a, "reason": "重复", "confirm": "y"}) for _ in range(N // 2)]
+    requests += [page_post(live, admin, path, {"keep": b, "reason": "重复", "confirm": "y"}) for _ in range(N // 2)]
+    one_winner(race(requests), 303)
+    assert sorted([_status(app, Need, a), _status(app, Need, b)]) == ["archived", "published"]
+
+
+def test_the_daily_interest_budget_holds_under_parallel_clicks(app, live, make, world):
+    need = make.need(world["hb_org"])
+    achievements = [make.achievement(world["bj_org"], title=f"并发成果{n}") for n in range(N)]
+    hb = cookie(app, world["hb"])
+    statuses = race([page_post(live, hb, "/interests", {"need_id": need, "achievement_id": a}) for a in achievements])
+    assert sorted(statuses) == [303] * 5 + [429] * (N - 5), statuses
+    assert count(app, select(Interest.id)) == 5
+
+
+def test_publish_racing_an_edit_never_publishes_unreviewed_text(app, live, make, world):
+    import re as _re
+
+    need = make.need(world["hb_org"], status="pending", title="审核时看到的标题")
+    admin_client = app.test_client()
+    login(admin_client, app, world["admin"])
+    version = _re.search(r'name="version" value="([^"]+)"', admin_client.get("/admin/review").get_data(as_text=True))
+    admin, owner = cookie(app, world["admin"]), cookie(app, world["hb"])
+    with app.app_context():
+        n = db.session.get(Need, need)
+        edit = {"title": "未经审核的新标题", "problem": n.problem, "key_points": n.key_points, "goals": n.goals,
+                "field": n.field, "keywords": "正极材料", "min_trl": "5", "modes": "license",
+                "contact_name": "李需求", "contact_phone": "0311-5555 6789", "contact_email": "li.need@example.com",
+                "save": "1"}
+    requests = [page_post(live, admin, f"/admin/need/{need}/review", {"decision": "publish", "version": version.group(1)})
+                for _ in range(N // 2)] + [page_post(live, owner, f"/needs/{need}/edit", edit) for _ in range(N // 2)]
+    race(requests)
+    with app.app_context():
+        n = db.session.get(Need, need)
+        assert not (n.status == "published" and n.title == "未经审核的新标题"), (n.status, n.title)

@@ -1,5 +1,7 @@
 """Forms of the admin area."""
 
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
@@ -18,6 +20,19 @@ class ReviewForm(BaseForm):
         ],
     )
     reason = TextAreaField(_l("Reason or comment for the poster"), validators=[Length(max=1000)])
+    # The updated_at of the version on the reviewer's screen: an edit made since is not published unseen.
+    version = StringField(validators=[Optional(), Length(max=40)])
+
+    def validate_version(self, field):
+        if field.data:
+            try:
+                datetime.fromisoformat(field.data)
+            except ValueError:
+                raise ValidationError(_l("Reload the page and review the posting again.")) from None
+
+    @property
+    def version_seen(self) -> datetime | None:
+        return datetime.fromisoformat(self.version.data) if self.version.data else None
 
     def validate_reason(self, field):
         if self.decision.data in ("revise", "reject") and not (field.data or "").strip():

@@ -40,7 +40,7 @@ def review(kind: str, posting_id: int):
         return redirect(back, 303)
     try:
         if form.decision.data == "publish":
-            postings.publish(current_user, posting, form.reason.data or "")
+            postings.publish(current_user, posting, form.reason.data or "", version=form.version_seen)
             flash(_("Published: %(title)s", title=posting.title), "success")
         elif form.decision.data == "unpublish":
             postings.unpublish(current_user, posting, form.reason.data)

@@ -6,14 +6,17 @@ still refuses an admin the review of their own organization's postings.
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from matchmaker.api import bp, fields, serialize
 from matchmaker.api.forms import validated
 from matchmaker.api.registry import operation
 from matchmaker.admin.forms import ReviewForm
-from matchmaker.api.schema import Array, Object
+from matchmaker.api.schema import Array, Object, String
 from matchmaker.services import postings
 
 TAG = "admin"
+VERSION = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$"
 QUEUE = Object(properties={
     "achievements": Array(items=fields.posting_output("achievement")),
     "needs": Array(items=fields.posting_output("need")),
@@ -26,8 +29,14 @@ def review_queue(admin):
             for kind, plural in (("achievement", "achievements"), ("need", "needs"))}, 200
 
 
-def publish(admin, kind: str, posting_id: int):
-    posting = postings.publish(admin, postings.get_visible(admin, kind, posting_id))
+def publish(admin, kind: str, posting_id: int, query):
+    version = query["version"]
+    if version is not None:
+        try:
+            version = datetime.fromisoformat(version.replace("Z", "+00:00")).astimezone(timezone.utc).replace(tzinfo=None)
+        except ValueError:  # a date-time Python cannot read (a leap second): no posting has that version
+            version = datetime.min
+    posting = postings.publish(admin, postings.get_visible(admin, kind, posting_id), version=version)
     return serialize.posting(posting, admin), 200
 
 
@@ -53,6 +62,9 @@ for _kind, _plural in (("achievement", "achievements"), ("need", "needs")):
     operation(bp, (lambda kind: lambda admin, **kw: publish(admin, kind, **kw))(_kind), method="POST",
               rule=f"{_item}/publish", endpoint=f"admin_{_kind}_publish", auth="admin", tag=TAG,
               summary=("Publish a pending posting", "发布待审核的内容"), response=fields.posting_output(_kind),
+              query={"version": String(format="date-time", pattern=VERSION, description=(
+                  "The posting's `updated_at` as you reviewed it (e.g. 2026-12-04T10:30:00.123456Z): if the "
+                  "owner changed the posting since, it is not published (409). Recommended."))},
               errors=(409,))
     operation(bp, (lambda kind: lambda admin, **kw: reject(admin, kind, **kw))(_kind), method="POST",
               rule=f"{_item}/reject", endpoint=f"admin_{_kind}_reject", auth="admin", tag=TAG,

@@ -15,10 +15,7 @@ from matchmaker.services import accounts, tokens
 
 def issue(_user, body):
     body = body()
-    try:
-        user = accounts.authenticate(body["email"], body["password"])
-    except accounts.NotConfirmed as error:
-        raise ApiError("forbidden", str(error)) from None
+    user = accounts.authenticate(body["email"], body["password"])
     if user is None:
         raise ApiError("invalid_credentials")
     token, raw = tokens.issue(user, body.get("name") or "API")
@@ -32,7 +29,7 @@ def me(user):
 
 operation(bp, issue, method="POST", rule="/auth/token", endpoint="token_create", auth="none", tag="auth",
           summary=("Get a token with e-mail and password", "用电子邮箱和密码获取令牌"),
-          body=fields.TOKEN_INPUT, status=201, response=fields.TOKEN, errors=(401, 403, 409), password=True,
+          body=fields.TOKEN_INPUT, status=201, response=fields.TOKEN, errors=(401, 409), password=True,
           description="Tokens expire after 30 days; list and revoke them on the site under /me/tokens.")
 operation(bp, me, method="GET", rule="/me", endpoint="me", auth="user", tag="auth",
           summary=("The account the token belongs to", "令牌所属的账号"), response=fields.ME)

@@ -22,6 +22,10 @@ class LoginForm(BaseForm):
     remember = BooleanField(_l("Keep me logged in on this device"))
 
 
+class ConfirmForm(BaseForm):
+    """The button behind a mailed confirmation link (only its CSRF token)."""
+
+
 class ForgotForm(BaseForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)])
 

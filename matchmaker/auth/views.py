@@ -10,9 +10,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from matchmaker.auth.forms import ForgotForm, LoginForm, RegisterForm, ResetForm
+from matchmaker.auth.forms import ConfirmForm, ForgotForm, LoginForm, RegisterForm, ResetForm
 from matchmaker.extensions import limiter, login_manager
-from matchmaker.auth.limits import login_limits
+from matchmaker.auth.limits import login_limits, remember_device
 from matchmaker.services import accounts, password_reset, registration
 from matchmaker.services.errors import DomainError
 
@@ -80,16 +80,11 @@ def login():
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        try:
-            user = accounts.authenticate(form.email.data, form.password.data)
-        except accounts.NotConfirmed as error:
-            registration.resend_confirmation(error.user)
-            flash(str(error), "info")
-            return render_template("auth/login.html", form=form), 403
+        user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
             _start_session(user, form.remember.data)
             flash(_("Welcome back, %(name)s.", name=user.name), "success")
-            return redirect(safe_next(request.args.get("next"), landing_page(user)))
+            return remember_device(redirect(safe_next(request.args.get("next"), landing_page(user))), user.email)
         flash(_("The e-mail or password is not correct."), "error")
     return render_template("auth/login.html", form=form), 200 if request.method == "GET" or form.errors == {} else 400
 
@@ -103,8 +98,14 @@ def landing_page(user) -> str:
     return url_for("postings.mine")
 
 
+def _register_mail_key() -> str:
+    """The e-mail a registration is for: one inbox receives at most REGISTER_MAIL_LIMIT mails an hour."""
+    return "register:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(_auth_limit, methods=["POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_MAIL_LIMIT"], key_func=_register_mail_key, methods=["POST"])
 def register():
     """Every well-formed registration answers "check your e-mail", whether or not the address has an
     account (``services.registration``)."""
@@ -134,9 +135,19 @@ def register():
     return render_template("auth/register.html", form=form), status
 
 
-@bp.route("/register/confirm/<token>")
+@bp.route("/register/confirm/<token>", methods=["GET", "POST"])
+@limiter.limit(_auth_limit, methods=["POST"])
 def confirm_email(token: str):
-    """The mailed link: confirms the address, then logs the person in (no-store, no Referer)."""
+    """The mailed link opens a page with one button; the POST creates the account and logs the person in.
+
+    A GET changes nothing: mail scanners that open links must not consume the link nor create the
+    account in their own session. The page is no-store and sends no Referer (``security``).
+    """
+    if request.method == "GET":
+        return render_template("auth/confirm.html", form=ConfirmForm())
+    form = ConfirmForm()
+    if not form.validate():
+        return render_template("auth/confirm.html", form=form), 400
     try:
         user = registration.confirm(token)
     except DomainError as error:

@@ -8,9 +8,10 @@ from matchmaker.models.notification import Notification, SavedSearch, Suggestion
 from matchmaker.models.curation import AuditLog, CuratedPair, DuplicateVerdict
 from matchmaker.models.token import ApiToken
 from matchmaker.models.membership import JoinRequest
+from matchmaker.models.signup import Signup
 
 __all__ = [
     "Organization", "User", "Achievement", "Need", "Posting", "Interest", "InterestEvent", "Message", "Deal",
     "Notification", "SavedSearch", "SuggestionFeedback", "AuditLog", "CuratedPair", "DuplicateVerdict", "ApiToken",
-    "JoinRequest",
+    "JoinRequest", "Signup",
 ]

@@ -38,7 +38,8 @@ class User(UserMixin, db.Model):
     # Rotated on logout and password change: a cookie captured earlier no longer loads the user.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     active: Mapped[bool] = mapped_column(default=True)
-    # Set when the person opened the link mailed at registration; until then the account cannot log in.
+    # When the address was confirmed by the link mailed at registration (the account is created then;
+    # accounts older than the confirmation step: their creation).
     email_confirmed_at: Mapped[datetime | None]
     consent_version: Mapped[str] = mapped_column(String(20), default="")
     consent_at: Mapped[datetime | None]

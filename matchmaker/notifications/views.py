@@ -84,7 +84,7 @@ def settings():
 def save_search(kind: str):
     filters_form = FilterForm(request.args)
     form = SaveSearchForm()
-    back = url_for("postings.browse_list", kind=kind, **request.args)
+    back = url_for("postings.browse_list", kind=kind, **FilterForm.params(request.args))
     if not (filters_form.validate() and form.validate()):
         flash(_("These filters cannot be saved: correct them first."), "error")
         return redirect(back, 303)

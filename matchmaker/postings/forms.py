@@ -160,6 +160,13 @@ class FilterForm(BaseForm):
         ok = super().validate(extra_validators)
         return check_range(self.price_min, self.price_max) and ok
 
+    @classmethod
+    def params(cls, args) -> dict[str, str]:
+        """Only the filters' own query parameters (never ``**request.args`` into ``url_for``: a parameter
+        named ``kind``, ``endpoint`` or ``_method`` would collide with its arguments)."""
+        names = ("q", "field", "region", "trl", "mode", "price_min", "price_max")
+        return {name: args[name] for name in names if args.get(name)}
+
     def to_filters(self) -> Filters:
         return Filters(
             q=self.q.data or "", field=self.field.data or "", region=self.region.data or "",

@@ -45,6 +45,7 @@ def browse_list(kind: str):
         status = 400
     other = "need" if singular == "achievement" else "achievement"
     return render_template("postings/browse.html", kind=singular, kind_url=kind, form=form, page=page,
+                           filter_params=FilterForm.params(request.args),
                            can_post_here=permissions.can_post(current_user, singular),
                            can_post_other=permissions.can_post(current_user, other)), status
 

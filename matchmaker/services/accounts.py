@@ -75,9 +75,6 @@ def authenticate(email: str, password: str) -> User | None:
         security_event("login", result="failure", reason="inactive" if ok else "bad_password",
                        email=typed_email(email), user_id=user.id)
         return None
-    if user.email_confirmed_at is None:
-        security_event("login", result="failure", reason="unconfirmed", email=typed_email(email), user_id=user.id)
-        raise NotConfirmed(user)
     if upgraded:
         user.password_hash = upgraded
     user.last_login_at = utcnow()
@@ -189,11 +186,28 @@ def export_data(user: User) -> dict:
     }
 
 
+def usable_admins_besides(user_id: int | None = None, org_id: int | None = None):
+    """SQL: how many administrators could still log in and act (active, of a non-suspended organization)
+    if the account ``user_id``, or every member of ``org_id``, could not.
+
+    Every change that may take administrators away (demotion, deactivation, suspension, deletion) is
+    a conditional UPDATE with ``usable_admins_besides(...) > 0`` in its WHERE, after
+    ``transitions.lock_admins()``: two admins locking each other out at the same moment leave one.
+    """
+    stmt = (select(func.count(User.id)).join(Organization, User.organization_id == Organization.id)
+            .where(User.role == "admin", User.active.is_(True), Organization.suspended.is_(False)))
+    if user_id is not None:
+        stmt = stmt.where(User.id != user_id)
+    if org_id is not None:
+        stmt = stmt.where(User.organization_id != org_id)
+    return stmt.scalar_subquery()
+
+
 def is_last_admin(user: User) -> bool:
-    """True if ``user`` is the only active administrator left (who must not disappear)."""
+    """True if ``user`` is an administrator and no other usable one would remain without them."""
     if not (user.is_admin and user.active):
         return False
-    return (db.session.scalar(select(func.count(User.id)).where(User.role == "admin", User.active.is_(True))) or 0) <= 1
+    return (db.session.scalar(select(usable_admins_besides(user.id))) or 0) == 0
 
 
 def anonymise(user: User) -> None:
@@ -228,9 +242,17 @@ def delete_account(user: User, password: str) -> None:
     if not ok:
         security_event("account_delete", result="failure", reason="bad_password", user_id=user.id)
         raise DomainError(_("The password is not correct."))
-    if is_last_admin(user):
-        security_event("account_delete", result="failure", reason="last_admin", user_id=user.id)
-        raise Conflict(_("The last administrator cannot delete the account."))
+    if user.is_admin:  # one statement decides, even if two admins delete their accounts at once
+        from matchmaker.services import transitions
+
+        transitions.lock_admins()
+        try:
+            transitions.advance(user, {"role": "admin", "active": True}, {"active": False},
+                                _("The last administrator cannot delete the account."),
+                                where=[usable_admins_besides(user.id) > 0])
+        except Conflict:
+            security_event("account_delete", result="failure", reason="last_admin", user_id=user.id)
+            raise
     anonymise(user)
     db.session.commit()
     security_event("account_delete", result="success", user_id=user.id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 
 from matchmaker import domain, permissions
 from matchmaker.extensions import db
@@ -11,7 +10,7 @@ from matchmaker.models import Organization, User
 from matchmaker.models.base import utcnow
 from matchmaker.models.user import new_session_token
 from matchmaker.services import audit, passwords, transitions
-from matchmaker.services.accounts import revoke_access
+from matchmaker.services.accounts import revoke_access, usable_admins_besides
 from matchmaker.services.errors import Conflict, DomainError, Forbidden
 
 
@@ -39,12 +38,15 @@ def set_suspended(admin: User, org: Organization, suspended: bool, reason: str) 
         raise Conflict(_("You cannot suspend your own organization."))
     if suspended and not reason.strip():
         raise DomainError(_("Give a reason."))
-    transitions.advance(org, {"suspended": not suspended}, {"suspended": suspended},
-                        _("This organization is already suspended.") if suspended
-                        else _("This organization is not suspended."))
     if suspended:
-        for member in org.users:
-            member.session_token = new_session_token()
+        transitions.lock_admins()
+        transitions.advance(org, {"suspended": False}, {"suspended": True},
+                            _("This organization is already suspended, or suspending it would leave no administrator "
+                              "who can log in."), where=[usable_admins_besides(org_id=org.id) > 0])
+        for member in org.users:  # their cookies and API tokens end (restoring brings neither back)
+            revoke_access(member)
+    else:
+        transitions.advance(org, {"suspended": True}, {"suspended": False}, _("This organization is not suspended."))
     audit.record(admin, "suspend" if suspended else "unsuspend", org, {"suspended": not suspended},
                  {"suspended": suspended}, reason)
     db.session.commit()
@@ -56,12 +58,14 @@ def set_active(admin: User, user: User, active: bool, reason: str) -> User:
     _require_admin(admin)
     if user.id == admin.id:
         raise Conflict(_("You cannot deactivate your own account."))
-    if not active and user.is_admin:
-        _lock_admins()
-    extra = [] if active or not user.is_admin else [_admins_besides(user.id) > 0]
-    transitions.advance(user, {"active": not active}, {"active": active, "session_token": new_session_token()},
+    extra = [] if active or not user.is_admin else [usable_admins_besides(user.id) > 0]
+    if extra:
+        transitions.lock_admins()
+    transitions.advance(user, {"active": not active}, {"active": active},
                         _("The last administrator cannot be deactivated.") if extra
                         else _("This account was changed a moment ago: reload the page."), where=extra)
+    if not active:
+        revoke_access(user)  # cookies and API tokens end; reactivating brings neither back
     audit.record(admin, "activate" if active else "deactivate", user, {"active": not active}, {"active": active}, reason)
     db.session.commit()
     return user
@@ -83,23 +87,6 @@ def end_sessions(admin: User, user: User, reason: str = "") -> User:
     return user
 
 
-def _lock_admins() -> None:
-    """PostgreSQL: lock the active admins' rows, so two admins demoting each other wait in turn and the
-    second sees the first's change (SQLite serialises writers anyway)."""
-    if not _sqlite():
-        db.session.execute(select(User.id).where(User.role == "admin", User.active.is_(True)).with_for_update())
-
-
-def _admins_besides(user_id: int):
-    """SQL: the number of active admins other than ``user_id``, evaluated inside the UPDATE."""
-    return (select(func.count(User.id)).where(User.role == "admin", User.active.is_(True), User.id != user_id)
-            .scalar_subquery())
-
-
-def _sqlite() -> bool:
-    return db.session.get_bind().dialect.name == "sqlite"
-
-
 def set_role(admin: User, user: User, role: str, admin_password: str, reason: str = "") -> User:
     """Grant or revoke admin, after the acting admin re-enters their password (step-up)."""
     _require_admin(admin)
@@ -115,8 +102,8 @@ def set_role(admin: User, user: User, role: str, admin_password: str, reason: st
     before = user.role
     demoting = role != "admin" and user.is_admin
     if demoting:
-        _lock_admins()
-    extra = [_admins_besides(user.id) > 0] if demoting else []
+        transitions.lock_admins()
+    extra = [usable_admins_besides(user.id) > 0] if demoting else []
     # new rights take effect with a fresh login
     transitions.advance(user, {"role": user.role}, {"role": role, "session_token": new_session_token()},
                         _("The last administrator cannot be demoted.") if demoting

@@ -22,6 +22,7 @@ from matchmaker.services.errors import Conflict, DomainError, Forbidden, NotFoun
 from matchmaker.services.links import posting_path
 from matchmaker.services.notify import notify, org_members
 
+KEEPABLE = ("pending", "published", "needs_revision")
 DUPLICATE_SIMILARITY = 0.8  # matcher similarity (an identical copy scores 1.0) above which postings are flagged
 
 
@@ -111,12 +112,16 @@ def merge(admin: User, keep: Posting, drop: Posting, reason: str = "") -> int:
                          "its copy, or mark the pair as not a duplicate."))
     if drop.status in ("archived", "transferred", "fulfilled"):
         raise Conflict(_("That posting is already closed."))
-    if keep.status not in ("pending", "published", "needs_revision"):
+    if keep.status not in KEEPABLE:
         raise Conflict(_("The posting to keep must be under review or published."))
     before = {"status": drop.status}
+    # Both rows held in id order: two opposite merges of one pair run one after the other (no deadlock),
+    # and the second finds its "keep" archived by the first.
+    transitions.lock(type(keep), keep.id, drop.id)
+    changed = _("That posting was changed a moment ago: reload the page.")
+    transitions.advance(keep, {"status": keep.status}, {}, changed, where=[type(keep).status.in_(KEEPABLE)])
     transitions.advance(drop, {"status": drop.status}, {"status": "archived", "merged_into_id": keep.id,
-                                                        "updated_at": utcnow()},
-                        _("That posting was changed a moment ago: reload the page."))
+                                                        "updated_at": utcnow()}, changed)
     column = Interest.posting_column(keep.kind)
     other_column = Interest.posting_column("achievement" if keep.kind == "need" else "need")
     moved = 0

@@ -99,9 +99,11 @@ def _check_budget(user: User, need_id: int, achievement_id: int) -> None:
     a day, and a pair whose interest was withdrawn or declined rests ``INTEREST_PAIR_COOLDOWN_DAYS``."""
     config = current_app.config
     now = utcnow()
+    transitions.lock(User, user.id)  # one person's clicks counted one after the other (no race past the budget)
     sent = db.session.scalar(select(func.count(Interest.id)).where(
         Interest.initiator_user_id == user.id, Interest.created_at > now - timedelta(days=1))) or 0
     if sent >= config["INTEREST_DAILY_LIMIT"]:
+        db.session.rollback()  # let go of the lock taken above
         raise TooMany(_("You have sent %(num)d expressions of interest in the last 24 hours, the most a person "
                         "can send a day. Please try again tomorrow.", num=sent))
     days = config["INTEREST_PAIR_COOLDOWN_DAYS"]
@@ -109,6 +111,7 @@ def _check_budget(user: User, need_id: int, achievement_id: int) -> None:
         Interest.need_id == need_id, Interest.achievement_id == achievement_id,
         Interest.status.in_(("withdrawn", "declined"))))
     if ended is not None and ended > now - timedelta(days=days):
+        db.session.rollback()
         raise TooMany(_("An interest in this pair was withdrawn or declined recently. A new one can be sent from "
                         "%(date)s.", date=(ended + timedelta(days=days)).date().isoformat()))
 
@@ -236,6 +239,9 @@ def record_deal(user: User, interest: Interest, data: DealData) -> Deal:
         raise DomainError(_("Choose a contract type."))
     if data.signed_on > date.today():
         raise DomainError(_("The signing date cannot be in the future."))
+    side = interest.side_of(user.organization_id)
+    if (data.mark_achievement_transferred and side != "achievement") or (data.mark_need_fulfilled and side != "need"):
+        raise DomainError(_("Each side can mark only its own posting as transferred or fulfilled."))
     _change(interest, user, "deal_signed", refusal)
     deal = Deal(
         interest_id=interest.id, contract_type=data.contract_type, amount_wan=data.amount_wan,

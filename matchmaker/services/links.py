@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app, has_request_context, request, url_for
 
 
 def path_for(endpoint: str, **values) -> str:
@@ -19,3 +19,10 @@ def posting_path(posting) -> str:
 
 def interest_path(interest) -> str:
     return path_for("interests.detail", interest_id=interest.id)
+
+
+def absolute(path: str) -> str:
+    """A path as a full address for an e-mail: ``PUBLIC_URL`` (required in production), else the
+    request's host (development), else the path as it is (a CLI job without ``PUBLIC_URL``)."""
+    base = current_app.config.get("PUBLIC_URL") or (request.host_url if has_request_context() else "")
+    return base.rstrip("/") + path if base and path.startswith("/") else path

@@ -11,7 +11,7 @@ are told of a request, the person of the decision.
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
 from matchmaker import permissions
@@ -21,7 +21,7 @@ from matchmaker.models.base import utcnow
 from matchmaker.models.user import new_session_token
 from matchmaker.services import audit, tokens, transitions
 from matchmaker.services.errors import Conflict, DomainError, Forbidden, NotFound
-from matchmaker.services.notify import notify, org_members
+from matchmaker.services.notify import admins, notify, org_members
 
 NOTE_LIMIT = 500
 
@@ -40,8 +40,9 @@ def ask(user: User, organization: Organization, message: str = "") -> JoinReques
         db.session.rollback()
         raise Conflict(_("You have already asked to join an organization: wait for the answer or cancel it first."))
     audit.record(user, "join_request", organization, {}, {"user_id": user.id, "request_id": request.id})
-    notify(org_members(organization.id), "join_requested", {"name": user.name, "email": user.email},
-           "/me/organization")
+    deciders = org_members(organization.id) if organization.verified else admins()
+    notify(deciders, "join_requested", {"name": user.name, "email": user.email},
+           "/me/organization" if organization.verified else "/admin/organizations")
     return request
 
 
@@ -62,10 +63,13 @@ def latest_of(user: User) -> JoinRequest | None:
 
 
 def pending(organization_id: int | None = None) -> list[JoinRequest]:
-    """Requests waiting for a decision: one organization's, or all (for admins), oldest first."""
+    """Requests waiting for a decision: one organization's, or all (for admins), oldest first.
+
+    An unverified organization's members see none (admins decide those)."""
     stmt = select(JoinRequest).where(JoinRequest.status == "pending").order_by(JoinRequest.id)
     if organization_id is not None:
-        stmt = stmt.where(JoinRequest.organization_id == organization_id)
+        stmt = stmt.where(JoinRequest.organization_id == organization_id,
+                          JoinRequest.organization_id.in_(select(Organization.id).where(Organization.verified.is_(True))))
     return list(db.session.scalars(stmt))
 
 
@@ -73,13 +77,26 @@ def members(organization_id: int) -> list[User]:
     return list(db.session.scalars(select(User).where(User.organization_id == organization_id).order_by(User.id)))
 
 
-def _can_decide(actor: User, organization_id: int) -> bool:
-    return permissions.is_admin(actor) or (actor.organization_id is not None and actor.organization_id == organization_id)
+def _can_decide(actor: User, organization: Organization) -> bool:
+    """Admins decide any request; members decide their own organization's once an admin verified it
+    (whoever registered a public credit code first must not receive the real staff's requests)."""
+    if permissions.is_admin(actor):
+        return True
+    return actor.organization_id is not None and actor.organization_id == organization.id and organization.verified
+
+
+def _still_member(actor: User, organization_id: int):
+    """SQL, evaluated inside the deciding UPDATE: the actor is an admin, or still an active member of
+    the organization (a colleague removed a moment ago decides nothing)."""
+    if permissions.is_admin(actor):
+        return True
+    return exists(select(User.id).where(User.id == actor.id, User.organization_id == organization_id,
+                                        User.active.is_(True)))
 
 
 def _get_pending(actor: User, request_id: int) -> JoinRequest:
     request = db.session.get(JoinRequest, request_id)
-    if request is None or not _can_decide(actor, request.organization_id):
+    if request is None or not _can_decide(actor, request.organization):
         raise NotFound(_("Request not found."))  # someone else's organization: existence is not revealed
     if request.status != "pending":
         raise Conflict(_("This request was already answered."))
@@ -92,10 +109,11 @@ def decide(actor: User, request_id: int, approve: bool, note: str = "") -> JoinR
     if len(note) > NOTE_LIMIT:
         raise DomainError(_("The note is too long."))
     status = "approved" if approve else "refused"
+    transitions.lock(User, actor.id, request.user_id)
     transitions.advance(request, {"status": "pending"},
                         {"status": status, "decided_by_id": actor.id, "decided_at": utcnow(),
                          "decision_note": note.strip()},
-                        _("This request was already answered."))
+                        _("This request was already answered."), where=[_still_member(actor, request.organization_id)])
     if approve:
         transitions.advance(request.user, {"organization_id": None}, {"organization_id": request.organization_id},
                             _("This person already belongs to an organization."))
@@ -123,16 +141,18 @@ def remove(actor: User, member: User, reason: str = "") -> User:
 
     Their sessions and API tokens end at once; the account stays, belonging to no organization.
     """
-    if member.organization_id is None or not _can_decide(actor, member.organization_id):
+    if member.organization_id is None or not _can_decide(actor, member.organization):
         raise NotFound(_("Member not found."))
     if member.id == actor.id:
         raise Forbidden(_("You cannot remove yourself: ask a colleague or an administrator."))
     if member.is_admin:
         raise Forbidden(_("Administrators' accounts are managed on the users page."))
     organization = member.organization
+    transitions.lock(User, actor.id, member.id)  # two members removing each other: one after the other
     transitions.advance(member, {"organization_id": member.organization_id},
                         {"organization_id": None, "session_token": new_session_token()},
-                        _("This person is no longer a member."))
+                        _("This person is no longer a member, or you no longer are."),
+                        where=[_still_member(actor, organization.id)])
     tokens.revoke_all(member)
     audit.record(actor, "member_remove", organization, {"user_id": member.id}, {}, reason.strip())
     db.session.commit()

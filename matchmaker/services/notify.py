@@ -15,6 +15,7 @@ from matchmaker.extensions import db
 from matchmaker.models import Notification, User
 from matchmaker.models.base import utcnow
 from matchmaker.services import mailer
+from matchmaker.services.links import absolute
 
 # (zh, en) message templates per event; parameters are filled with str.format.
 TEXTS: dict[str, tuple[str, str]] = {
@@ -46,6 +47,10 @@ def render(notification: Notification, lang: str) -> str:
         return domain.label(domain.NOTIFICATION_EVENTS, notification.event, lang)
 
 
+def admins() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.role == "admin", User.active.is_(True))))
+
+
 def org_members(org_id: int) -> list[User]:
     return list(db.session.scalars(select(User).where(User.organization_id == org_id, User.active.is_(True))))
 
@@ -72,7 +77,7 @@ def notify(users: Iterable[User], event: str, params: dict, link: str = "", dedu
         if event not in (user.email_opt_out or []):
             zh, _en = TEXTS[event]
             subject = "【京津冀科技成果供需库】" + domain.label(domain.NOTIFICATION_EVENTS, event, "zh")
-            body = zh.format(**params) + ("\n\n" + link if link else "") + "\n\n（可在“通知设置”中关闭此类邮件。）"
+            body = zh.format(**params) + ("\n\n" + absolute(link) if link else "") + "\n\n（可在“通知设置”中关闭此类邮件。）"
             mailer.queue(db.session, user.email, subject, body)
     return created
 

@@ -2,10 +2,10 @@
 
 No table holds the links. A token is ``[user id, fingerprint]`` signed with ``SECRET_KEY`` (and a
 salt of its own, so no other signed value of the app can pass for one) and timestamped; the
-fingerprint is a digest of the user's current password hash and session token. Setting a new
-password changes both, so a link works once; changing the password or logging out also ends every
-link sent before, and ``PASSWORD_RESET_MAX_AGE`` ends it anyway. The payload is readable (signed,
-not encrypted) but the digest reveals nothing: its input includes the random session token.
+fingerprint is a digest of the user's current password hash (and e-mail). Setting a new password
+changes it, so a link works once, and a password change ends every link sent before;
+``PASSWORD_RESET_MAX_AGE`` ends it anyway. The payload is readable (signed, not encrypted) but the
+digest reveals nothing: its input includes the salted argon2 hash.
 Each request, refused link and reset is a ``security_event`` line, with ids and never the token.
 """
 
@@ -47,7 +47,10 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def _fingerprint(user: User) -> str:
-    raw = f"{user.password_hash}\x00{user.session_token}".encode()
+    """A digest of the current password hash (salted and random, so it reveals nothing): setting a new
+    password ends every link sent before. Logging out does not (a link asked for, then a logout on
+    another device, must still work)."""
+    raw = f"{user.password_hash}\x00{user.email}".encode()
     return hashlib.sha256(raw).hexdigest()[:32]
 
 
@@ -113,8 +116,8 @@ def request_reset(email: str) -> None:
 def reset_password(token: str, new_password: str) -> User:
     """Set a new password through a live link; every session of the account ends.
 
-    The update is conditional on the hash and session token the link was made for, so two
-    requests racing with one link cannot both succeed.
+    The update is conditional on the password hash the link was made for, so two requests racing
+    with one link cannot both succeed.
     """
     user = user_for(token)
     problem = password_problem(new_password or "", user.email, user.name)
@@ -124,7 +127,7 @@ def reset_password(token: str, new_password: str) -> User:
     new_hash, new_token = passwords.hash_password(new_password), new_session_token()
     changed = db.session.execute(
         update(User)
-        .where(User.id == user.id, User.password_hash == user.password_hash, User.session_token == user.session_token)
+        .where(User.id == user.id, User.password_hash == user.password_hash)
         .values(password_hash=new_hash, session_token=new_token)
         .execution_options(synchronize_session=False)
     ).rowcount

@@ -7,6 +7,7 @@ cannot set ``status``, ``organization_id`` or ``id``.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -16,7 +17,7 @@ from sqlalchemy import select
 
 from matchmaker import permissions
 from matchmaker.extensions import db
-from matchmaker.models import Achievement, Need, Posting, User
+from matchmaker.models import Achievement, Interest, Need, Posting, User
 from matchmaker.models.base import utcnow
 from matchmaker.services import audit, transitions
 from matchmaker.services.errors import Conflict, DomainError, Forbidden, NotFound
@@ -168,6 +169,11 @@ def delete_draft(user: User, posting: Posting) -> None:
         raise Forbidden(_("You cannot delete this posting."))
     refusal = _("Only drafts can be deleted; withdraw the posting first.")
     model = type(posting)
+    column = Interest.posting_column(posting.kind)
+    if db.session.scalar(select(Interest.id).where(column == posting.id).limit(1)) is not None:
+        # Its interests are the other organization's record too (the consent to share contacts, a deal).
+        raise Conflict(_("This posting has expressions of interest on record, so it cannot be deleted; it stays "
+                         "a draft that only your organization sees."))
     if posting.status != "draft" or db.session.execute(
         sa_delete(model).where(model.id == posting.id, model.status == "draft")
         .execution_options(synchronize_session=False)
@@ -186,8 +192,13 @@ def _review(admin: User, posting: Posting, allowed: frozenset[str]) -> None:
         raise Conflict(_("This posting is not waiting for review."))
 
 
-def publish(admin: User, posting: Posting, note: str = "") -> Posting:
-    """Publish (one commit), then tell both sides of strong suggestions and matching saved searches."""
+def publish(admin: User, posting: Posting, note: str = "", version: datetime | None = None) -> Posting:
+    """Publish (one commit), then tell both sides of strong suggestions and matching saved searches.
+
+    ``version``: the ``updated_at`` of the text the admin reviewed. If the owner changed the posting
+    since, it is not published (409): what goes public is what was reviewed. The review page always
+    sends it; the API takes it as ``?version=``.
+    """
     from matchmaker.services import searches, suggestions
 
     _review(admin, posting, frozenset({"pending"}))
@@ -195,9 +206,11 @@ def publish(admin: User, posting: Posting, note: str = "") -> Posting:
         raise DomainError(_("%(org)s is not verified yet: check it on the organizations page and verify it before "
                             "publishing its postings.", org=posting.organization.name))
     now = utcnow()
-    transitions.advance(posting, {"status": "pending"},
+    expected = {"status": "pending"} if version is None else {"status": "pending", "updated_at": version}
+    transitions.advance(posting, expected,
                         {"status": "published", "published_at": now, "review_note": "", "updated_at": now},
-                        _("This posting is not waiting for review."))
+                        _("This posting was changed since you opened it, or is no longer waiting for review: "
+                          "look at it again before publishing."))
     audit.record(admin, "publish", posting, {"status": "pending"}, {"status": "published"}, note.strip())
     notify(org_members(posting.organization_id), "posting_published", {"title": posting.title}, posting_path(posting))
     db.session.commit()

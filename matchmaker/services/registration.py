@@ -1,37 +1,39 @@
-"""Registration: an account with a new organization, or with a request to join one; confirmed by e-mail.
+"""Registration: an account with a new organization, or with a request to join one; created once the
+e-mail address is confirmed.
 
 Whether an e-mail already has an account is not revealed, as login and password reset do not
 reveal it: every well-formed registration answers "we sent you a link". A new address gets a link
-that confirms it (and logs the person in); an address that has an account gets a note saying so,
-with the way to log in or reset the password. Both paths pay one password hash and queue one mail.
+(``Signup``); an address that has an account gets a note with the login and reset links. Both paths
+pay one password hash and queue one mail, and neither creates anything in the pool: the account,
+its new organization or its request to join are created when the link is opened, so a second
+registration cannot tell from a taken name or credit code what the first one was.
 
 The person who registers a new organization is its first member; an admin verifies the
-organization before its postings are published (``services.memberships``). Joining an existing
-organization is a request its members (or an admin) approve.
+organization before its postings are published, and until then admins (not the first member)
+decide who else joins it (``services.memberships``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 
 from flask import current_app, request, url_for
 from flask_babel import gettext as _
-from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from matchmaker.extensions import db
 from matchmaker.logs import security_event
-from matchmaker.models import Organization, User
+from matchmaker.models import Organization, Signup, User
 from matchmaker.models.base import utcnow
-from matchmaker.services import audit, mailer, memberships, passwords, transitions
+from matchmaker.services import audit, mailer, memberships, passwords
 from matchmaker.services.accounts import CONSENT_VERSION, normalize_email, typed_email
 from matchmaker.services.errors import Conflict, DomainError
 
-SALT = "matchmaker.confirm-email"
-CONFIRM_MAX_AGE = 3 * 24 * 3600
+CONFIRM_DAYS = 3
 SITE = "京津冀科技成果供需库"
 
 
@@ -63,70 +65,56 @@ def _refused(reason: str, email: str) -> None:
     security_event("register", result="failure", reason=reason, email=typed_email(email))
 
 
-def register(data: Registration) -> User | None:
-    """Create the account (unconfirmed) and mail its link; None when the e-mail already has an account.
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
-    Refusals that concern the organization (its credit code or name taken, an unknown code to join)
-    are errors: they reveal nothing about people. The caller answers the same for both outcomes.
+
+def register(data: Registration) -> None:
+    """Mail a confirmation link, or (for an address that has an account) a note; nothing else changes.
+
+    Refusals about the organization (its credit code or name taken, an unknown code to join) are
+    errors: organizations are public, people are not.
     """
     email = normalize_email(data.email)
-    organization = _organization_for(data, email)
+    _check_organization(data, email)
+    password_hash = passwords.hash_password(data.password)  # paid on both paths
     existing = db.session.scalar(select(User).where(User.email == email))
-    if existing is None and data.organization is not None:
-        db.session.add(organization)
     if existing is not None:
-        passwords.burn_time(data.password)
         _mail_already_registered(existing)
         db.session.commit()
         _refused("email_taken", email)
-        return None
-    user = User(
-        organization=organization if data.organization is not None else None, email=email, name=data.name,
-        phone=data.phone, password_hash=passwords.hash_password(data.password),
-        consent_version=CONSENT_VERSION, consent_at=utcnow(),
-    )
-    db.session.add(user)
-    try:
-        db.session.flush()
-        if data.organization is not None:
-            audit.record(user, "organization_register", organization, {}, {"user_id": user.id})
-        else:
-            memberships.ask(user, organization)
-        _mail_confirmation(user)
-        db.session.commit()
-    except IntegrityError:  # a concurrent registration took the e-mail or the organization
-        db.session.rollback()
-        _refused("concurrent_duplicate", email)
-        raise Conflict(_("An account or organization with these details was registered a moment ago. "
-                         "Check your e-mail, or log in."))
-    security_event("register", result="success", user_id=user.id, email=email, organization_id=user.organization_id)
-    return user
+        return
+    token = secrets.token_urlsafe(32)
+    payload = {
+        "name": data.name, "phone": data.phone, "password_hash": password_hash,
+        "consent_version": CONSENT_VERSION, "consent_at": utcnow().isoformat(),
+        "organization": asdict(data.organization) if data.organization else None,
+        "join_code": data.existing_credit_code if data.organization is None else None,
+    }
+    db.session.add(Signup(token_hash=_digest(token), email=email, payload=payload,
+                          expires_at=utcnow() + timedelta(days=CONFIRM_DAYS)))
+    _mail_confirmation(email, data.name, token)
+    db.session.commit()
+    security_event("register", result="success", email=email)
 
 
-def _organization_for(data: Registration, email: str) -> Organization:
+def _check_organization(data: Registration, email: str) -> None:
     if data.organization is None:
-        organization = db.session.scalar(
-            select(Organization).where(Organization.credit_code == (data.existing_credit_code or "")))
-        if organization is None:
+        if not _organization_by_code(data.existing_credit_code or ""):
             _refused("unknown_organization", email)
             raise DomainError(_("No organization is registered with this credit code."))
-        return organization
+        return
     org_data = data.organization
-    if db.session.scalar(select(Organization.id).where(Organization.credit_code == org_data.credit_code)):
+    if _organization_by_code(org_data.credit_code):
         _refused("organization_registered", email)
         raise Conflict(_("This organization is already registered: choose “join an existing organization”."))
     if db.session.scalar(select(Organization.id).where(Organization.name == org_data.name)):
         _refused("organization_name_taken", email)
         raise Conflict(_("An organization with this name already exists."))
-    return Organization(**vars(org_data))  # added to the session by ``register`` for a new account only
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
-
-
-def _fingerprint(user: User) -> str:
-    return hashlib.sha256(f"{user.email}\x00{user.session_token}".encode()).hexdigest()[:32]
+def _organization_by_code(code: str) -> Organization | None:
+    return db.session.scalar(select(Organization).where(Organization.credit_code == code))
 
 
 def _link(endpoint: str, **values) -> str:
@@ -134,17 +122,16 @@ def _link(endpoint: str, **values) -> str:
     return base.rstrip("/") + url_for(endpoint, **values)
 
 
-def _mail_confirmation(user: User) -> None:
-    token = _serializer().dumps([user.id, _fingerprint(user)])
+def _mail_confirmation(email: str, name: str, token: str) -> None:
     body = "\n\n".join([
-        f"{user.name}，您好：",
-        f"感谢注册{SITE}。请在 3 天内打开以下链接确认您的电子邮箱，确认后即可登录：",
+        f"{name}，您好：",
+        f"感谢注册{SITE}。请在 {CONFIRM_DAYS} 天内打开以下链接确认您的电子邮箱，确认后账号即开通：",
         _link("auth.confirm_email", token=token),
-        "如果您没有注册，请忽略本邮件，账号不会被启用。",
-        f"Hello {user.name}, open the link above within 3 days to confirm your e-mail address and activate your "
-        "account. If you did not register, ignore this e-mail.",
+        "如果您没有注册，请忽略本邮件，不会开通任何账号。",
+        f"Hello {name}, open the link above within {CONFIRM_DAYS} days to confirm your e-mail address; your "
+        "account is created then. If you did not register, ignore this e-mail: no account is created.",
     ])
-    mailer.queue(db.session, user.email, f"【{SITE}】请确认您的电子邮箱 / Confirm your e-mail", body)
+    mailer.queue(db.session, email, f"【{SITE}】请确认您的电子邮箱 / Confirm your e-mail", body)
 
 
 def _mail_already_registered(user: User) -> None:
@@ -161,28 +148,49 @@ def _mail_already_registered(user: User) -> None:
     mailer.queue(db.session, user.email, f"【{SITE}】此邮箱已注册 / This e-mail already has an account", body)
 
 
-def resend_confirmation(user: User) -> None:
-    """Mail the link again (login of an unconfirmed account with the right password)."""
-    _mail_confirmation(user)
-    db.session.commit()
-
-
 def confirm(token: str) -> User:
-    """Confirm the e-mail of the account the link was made for; the link works once."""
-    invalid = InvalidLink(_("This confirmation link is not valid: it has expired or was already used. "
-                            "Log in to receive a new one."))
-    if not token or len(token) > 300:
-        raise invalid
-    try:
-        user_id, fingerprint = _serializer().loads(token, max_age=CONFIRM_MAX_AGE)
-    except (SignatureExpired, BadData, TypeError, ValueError):
-        raise invalid from None
-    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
-    if user is None or not isinstance(fingerprint, str) or not secrets.compare_digest(_fingerprint(user), fingerprint):
-        raise invalid
-    if user.email_confirmed_at is not None:
-        raise invalid
-    transitions.advance(user, {"email_confirmed_at": None}, {"email_confirmed_at": utcnow()}, str(invalid))
+    """Create the account the link was mailed for (its organization, or its request to join one).
+
+    The link works once (it is consumed first, in a transaction of its own) and for ``CONFIRM_DAYS``
+    days; what was registered meanwhile (the e-mail or the organization) is refused with a message.
+    """
+    signup = db.session.scalar(select(Signup).where(Signup.token_hash == _digest(token))) if 0 < len(token) <= 200 else None
+    if signup is None or signup.expires_at < utcnow():
+        raise InvalidLink(_("This confirmation link is not valid: it has expired or was already used. "
+                            "Register again to receive a new one."))
+    data, email = signup.payload, signup.email
+    if db.session.execute(delete(Signup).where(Signup.id == signup.id)).rowcount != 1:
+        raise InvalidLink(_("This confirmation link is not valid: it has expired or was already used. "
+                            "Register again to receive a new one."))  # opened twice at once: one wins
+    db.session.execute(delete(Signup).where(Signup.email == email))  # older links for the address too
     db.session.commit()
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise InvalidLink(_("This e-mail already has an account: log in, or set a new password."))
+    user = User(email=email, name=data["name"], phone=data["phone"], password_hash=data["password_hash"],
+                consent_version=data["consent_version"], consent_at=datetime.fromisoformat(data["consent_at"]),
+                email_confirmed_at=utcnow())
+    try:
+        if data["organization"] is not None:
+            new = NewOrganization(**data["organization"])
+            _check_organization(Registration(user.name, email, user.phone, "", new), email)
+            user.organization = Organization(**data["organization"])
+            db.session.add(user)
+            db.session.flush()
+            audit.record(user, "organization_register", user.organization, {}, {"user_id": user.id})
+        else:
+            organization = _organization_by_code(data["join_code"] or "")
+            if organization is None:
+                raise DomainError(_("No organization is registered with this credit code."))
+            db.session.add(user)
+            db.session.flush()
+            memberships.ask(user, organization)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        raise InvalidLink(_("%(problem)s Register again.", problem=str(error))) from None
+    except IntegrityError:  # the e-mail or the organization was registered a moment ago
+        db.session.rollback()
+        raise InvalidLink(_("An account or organization with these details was registered a moment ago. "
+                            "Log in, or register again.")) from None
     security_event("email_confirm", result="success", user_id=user.id)
     return user

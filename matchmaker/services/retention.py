@@ -16,6 +16,8 @@
   counts from its registration) is anonymised exactly as account deletion does
   (``accounts.anonymise``): the row stays, so messages, deals and the audit log keep their
   references. The last active administrator is never anonymised.
+* A **registration nobody confirmed** (``Signup``) is deleted once its link has expired (3 days):
+  its name, phone and password hash were kept only to create the account.
 * The **audit log is never purged** (append-only, a database trigger enforces it; CSL art. 21 asks
   for at least six months): each deletion and anonymisation adds a ``system`` row instead.
 
@@ -34,7 +36,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select
 
 from matchmaker.extensions import db
-from matchmaker.models import Achievement, Deal, DuplicateVerdict, Interest, Need, Notification, User
+from matchmaker.models import Achievement, Deal, DuplicateVerdict, Interest, Need, Notification, Signup, User
 from matchmaker.models.base import utcnow
 from matchmaker.services import accounts, audit
 from matchmaker.services.links import path_for, posting_path
@@ -49,6 +51,7 @@ class PurgeReport:
     notifications: int = 0
     kept_for_deals: int = 0
     accounts: int = 0
+    signups: int = 0
 
 
 def months_before(moment: datetime, months: int) -> datetime:
@@ -65,6 +68,7 @@ def purge(now: datetime | None = None, dry_run: bool = False) -> PurgeReport:
     report = PurgeReport()
     _purge_postings(months_before(now, config["RETENTION_MONTHS"]), report)
     _anonymise_accounts(months_before(now, config["ACCOUNT_RETENTION_MONTHS"]), report)
+    report.signups = db.session.execute(delete(Signup).where(Signup.expires_at < now)).rowcount
     if dry_run:
         db.session.rollback()
     else:

@@ -12,7 +12,7 @@ from matchmaker import domain, permissions
 from matchmaker.extensions import db
 from matchmaker.models import Achievement, Need, Posting, SuggestionFeedback, User
 from matchmaker.services import matching
-from matchmaker.services.errors import DomainError, Forbidden, NotFound
+from matchmaker.services.errors import DomainError, NotFound
 from matchmaker.services.interests import open_pairs_for
 from matchmaker.services.links import posting_path
 from matchmaker.services.notify import notify, org_members
@@ -100,7 +100,7 @@ def give_feedback(user: User, need_id: int, achievement_id: int, relevant: bool,
     if need is None or achievement is None:
         raise NotFound(_("Posting not found."))
     if not (permissions.can_see_suggestions(user, need) or permissions.can_see_suggestions(user, achievement)):
-        raise Forbidden(_("You can only judge suggestions for your own postings."))
+        raise NotFound(_("Posting not found."))  # as for a posting that does not exist: drafts stay unseen
     if not relevant and reason not in domain.FEEDBACK_REASONS:
         raise DomainError(_("Choose why this suggestion is not relevant."))
     if len(note) > 500:

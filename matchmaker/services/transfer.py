@@ -54,7 +54,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     invalid: int = 0
-    held_for_review: int = 0  # new or changed postings of the admin's own organization: left pending
+    held_for_review: int = 0  # of the admin's own organization or of an unverified one: left pending
     status: str = ""
     dry_run: bool = False
     valid_only: bool = False
@@ -215,11 +215,13 @@ def _plan(kind: str, rows: list[_Row], report: ImportReport, publish: bool, acto
             continue
         changed = old is None or any(getattr(old, k) != v for k, v in values.items())
         own = row.org.id == actor.organization_id
-        status = "published" if publish and not own else ("pending" if changed else old.status)
+        # As in the review queue: never the admin's own organization, nor one not verified yet.
+        held = own or not row.org.verified
+        status = "published" if publish and not held else ("pending" if changed else old.status)
         if old is not None and not changed and status == old.status:
             report.unchanged += 1
             continue
-        report.held_for_review += own and publish
+        report.held_for_review += held and publish
         if old is None:
             report.created += 1
         else:

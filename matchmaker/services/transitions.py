@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from sqlalchemy import update
+from sqlalchemy import text, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from matchmaker.extensions import db
@@ -33,6 +33,7 @@ def advance(obj: Any, expected: dict[str, Any], values: dict[str, Any], message:
     for name, value in expected.items():
         column = getattr(model, name)
         conditions.append(column.is_(None) if value is None else column == value)
+    values = values or {"id": model.id}  # nothing to set: a check that the row still holds ``expected``
     result = db.session.execute(
         update(model).where(*conditions).values(**values).execution_options(synchronize_session=False)
     )
@@ -40,4 +41,26 @@ def advance(obj: Any, expected: dict[str, Any], values: dict[str, Any], message:
         db.session.rollback()
         raise Conflict(message)
     for name, value in values.items():
-        set_committed_value(obj, name, value)
+        if name != "id":
+            set_committed_value(obj, name, value)
+
+
+def lock(model, *ids: int) -> None:
+    """Hold the rows of ``ids`` for the rest of the transaction, in id order (so two transactions that
+    lock the same rows never deadlock), before reading anything a decision depends on.
+
+    Written as a no-op UPDATE, which both databases treat as a write: PostgreSQL locks the rows, SQLite
+    takes its database write lock; a concurrent transaction doing the same waits here, then reads what
+    the first one committed.
+    """
+    for row_id in sorted(set(ids)):
+        db.session.execute(update(model).where(model.id == row_id).values(id=model.id)
+                           .execution_options(synchronize_session=False))
+
+
+def lock_admins() -> None:
+    """Serialise every change that could leave the pool without a usable administrator (role changes,
+    deactivations, suspensions, account deletions): a transaction-scoped advisory lock on PostgreSQL;
+    on SQLite the conditional UPDATE itself takes the database write lock before it reads."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(7242001)"))

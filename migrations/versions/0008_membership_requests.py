@@ -6,8 +6,9 @@ Create Date: 2026-12-04 22:30:00
 
 * ``join_requests``: who asked to join which organization, and who decided (one pending per person).
 * ``users.organization_id`` becomes nullable: a person whose request is not approved belongs to none.
-* ``users.email_confirmed_at``: registration is confirmed by a mailed link; existing accounts count as
-  confirmed when they were created.
+* ``signups``: a registration waiting for its mailed link; the account is created when it is opened.
+* ``users.email_confirmed_at``: when the address was confirmed; existing accounts count as confirmed
+  when they were created.
 * ``achievements/needs.merged_into_id``: an archived duplicate remembers the posting it was merged into.
 
 Downgrading deletes the accounts that belong to no organization (the old schema cannot hold them).
@@ -50,6 +51,21 @@ def upgrade():
         batch_op.create_index('uq_join_requests_pending_user', ['user_id'], unique=True,
                               sqlite_where=sa.text("status = 'pending'"), postgresql_where=sa.text("status = 'pending'"))
 
+    op.create_table(
+        'signups',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('token_hash', sa.String(length=64), nullable=False),
+        sa.Column('email', sa.String(length=254), nullable=False),
+        sa.Column('payload', sa.JSON(), nullable=False),
+        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.Column('expires_at', sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_signups')),
+        sa.UniqueConstraint('token_hash', name=op.f('uq_signups_token_hash')),
+    )
+    with op.batch_alter_table('signups', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_signups_email'), ['email'], unique=False)
+        batch_op.create_index(batch_op.f('ix_signups_expires_at'), ['expires_at'], unique=False)
+
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.alter_column('organization_id', existing_type=sa.Integer(), nullable=True)
         batch_op.add_column(sa.Column('email_confirmed_at', sa.DateTime(), nullable=True))
@@ -66,6 +82,7 @@ def downgrade():
             batch_op.drop_column('merged_into_id')
 
     op.drop_table('join_requests')
+    op.drop_table('signups')
     op.execute("DELETE FROM users WHERE organization_id IS NULL")
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('email_confirmed_at')

@@ -126,7 +126,12 @@ def test_record_deal(api, app, pair):
     assert "signed_on" in error_of(api.post(f"/interests/{interest}/deal", as_="hb", json=future))["fields"]
     assert "signed_on" in error_of(api.post(f"/interests/{interest}/deal", as_="hb", json=dict(deal, signed_on="1999-12-31")))["fields"]
     assert api.post(f"/interests/{interest}/deal", as_="tj", json=deal).status_code == 404
-    response = api.post(f"/interests/{interest}/deal", as_="hb", json=deal)
+    # The firm cannot close the institution's achievement (each side marks only its own posting).
+    other_side = api.post(f"/interests/{interest}/deal", as_="hb", json=deal)
+    assert other_side.status_code == 409 and "只能标记本方" in error_of(other_side)["message"]
+    with app.app_context():
+        assert db.session.query(Deal).count() == 0
+    response = api.post(f"/interests/{interest}/deal", as_="bj", json=deal)
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert body["status"] == "deal_signed" and body["deal"]["amount_wan"] == 66.5 and body["deal"]["contract_type"] == "license"

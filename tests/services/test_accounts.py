@@ -41,14 +41,6 @@ def test_inactive_user_cannot_log_in(ctx, member):
     assert accounts.authenticate("new@example.com", PASSWORD) is None
 
 
-def test_unconfirmed_email_cannot_log_in(ctx, member):
-    member.email_confirmed_at = None
-    db.session.commit()
-    with pytest.raises(accounts.NotConfirmed):
-        accounts.authenticate("new@example.com", PASSWORD)
-    assert accounts.authenticate("new@example.com", "wrong password") is None  # nothing said without the password
-
-
 def test_session_token_rotation_invalidates_old_ids(ctx, member):
     user = member
     old_id = user.get_id()

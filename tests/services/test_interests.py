@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import update
 
 from matchmaker.extensions import db
-from matchmaker.models import Achievement, Interest, Need, Notification, User
+from matchmaker.models import Achievement, Deal, Interest, Need, Notification, User
 from matchmaker.models.base import utcnow
 from matchmaker.services import interests
 from matchmaker.services.errors import Conflict, DomainError, Forbidden, NotFound, TooMany
@@ -179,12 +179,15 @@ def test_deal_marks_postings_when_chosen(world, pair, ctx):
     with pytest.raises(DomainError):
         interests.record_deal(_u(world["hb"]), interest,
                               interests.DealData("license", Decimal("1"), date.today() + timedelta(days=3)))
-    deal = interests.record_deal(_u(world["hb"]), interest, data)
+    with pytest.raises(DomainError):  # the firm cannot close the institution's achievement
+        interests.record_deal(_u(world["hb"]), interest, data)
+    assert interest.status == "negotiating" and db.session.query(Deal).count() == 0
+    deal = interests.record_deal(_u(world["bj"]), interest, data)
     assert deal.amount_wan == Decimal("80") and interest.status == "deal_signed"
     assert db.session.get(Achievement, pair["ach"]).status == "transferred"
     assert db.session.get(Need, pair["need"]).status == "published"  # not chosen
     with pytest.raises(Conflict):
-        interests.record_deal(_u(world["hb"]), interest, data)
+        interests.record_deal(_u(world["bj"]), interest, data)
 
 
 def test_exception_mid_use_case_commits_nothing(world, pair, ctx, monkeypatch):

@@ -143,3 +143,18 @@ def test_the_last_active_admin_is_never_anonymised(app, make, ctx):
     assert retention.purge(now=NOW).accounts == 1
     assert db.session.get(User, admin).role == "admin" and db.session.get(User, admin).active
     assert db.session.get(User, retired).email.endswith("@deleted.invalid")
+
+
+def test_unconfirmed_registrations_are_deleted_once_their_link_expired(app, ctx):
+    from datetime import timedelta
+
+    from matchmaker.models import Signup
+    from matchmaker.models.base import utcnow
+
+    now = utcnow()
+    for email, expires in (("old@example.com", now - timedelta(hours=1)), ("fresh@example.com", now + timedelta(days=2))):
+        db.session.add(Signup(token_hash=email.ljust(64, "x")[:64], email=email, payload={"name": "x"}, expires_at=expires))
+    db.session.commit()
+    report = retention.purge(now)
+    assert report.signups == 1
+    assert db.session.scalars(select(Signup.email)).all() == ["fresh@example.com"]

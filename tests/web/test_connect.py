@@ -149,11 +149,11 @@ def test_feedback_dismisses_a_suggestion_for_that_user_only(client, app, world, 
     assert "推荐的科技成果" in page and link not in page
     login(client, app, colleague)
     assert link in client.get(f"/needs/{pair['need']}").get_data(as_text=True)
-    # Judging a pair you do not own is refused.
+    # Judging a pair you do not own is refused, as if the postings did not exist (drafts stay unseen).
     login(client, app, world["tj"])
     response = client.post("/suggestions/feedback", data={"need_id": pair["need"], "achievement_id": pair["ach"],
                                                           "verdict": "relevant"})
-    assert response.status_code == 403
+    assert response.status_code == 404
 
 
 def test_my_suggestions_lists_new_pairs(client, app, world, pair):

@@ -50,7 +50,8 @@ def _query_names() -> set[str]:
     names = set()
     for path in (ROOT / "matchmaker").rglob("*.py"):
         names.update(pattern.findall(path.read_text()))
-    return names | {"page", "next", "q", "sort"}
+    # and url_for's own argument names, which a template passing the query on would collide with
+    return names | {"page", "next", "q", "sort", "kind", "endpoint", "_method", "_anchor", "_external", "_scheme"}
 
 
 @pytest.fixture

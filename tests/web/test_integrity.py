@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import threading
 import urllib.request
 import zipfile
@@ -246,3 +247,153 @@ def test_dev_server_access_log_redacts_mailed_tokens(app, caplog):
     lines = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
     assert len(lines) >= 2 and all("SECRETTOKEN" not in line for line in lines), lines
     assert sum("[redacted]" in line for line in lines) == 2
+
+
+# Found by a second outside test (after the fixes above) -------------------------------------------
+
+def test_an_account_flooded_from_elsewhere_still_opens_on_its_owners_browser(make_app, world):
+    app = make_app(RATELIMIT_ENABLED=True, AUTH_RATE_LIMIT="100 per minute", AUTH_ACCOUNT_LIMIT="3 per hour")
+    owner = app.test_client()
+    assert owner.post("/login", data={"email": "hb@example.com", "password": PASSWORD}).status_code == 302
+    owner.post("/logout")
+    wrong = {"email": "hb@example.com", "password": "not the password"}
+    for n in range(5):
+        app.test_client().post("/login", data=wrong, environ_base={"REMOTE_ADDR": f"10.9.0.{n}"})
+    stranger = app.test_client().post("/login", data={"email": "hb@example.com", "password": PASSWORD},
+                                      environ_base={"REMOTE_ADDR": "10.9.1.1"})
+    assert stranger.status_code == 429  # a new browser waits
+    assert owner.post("/login", data={"email": "hb@example.com", "password": PASSWORD}).status_code == 302
+    # Successful logins do not spend the account's budget.
+    other = make_app(RATELIMIT_ENABLED=True, AUTH_RATE_LIMIT="100 per minute", AUTH_ACCOUNT_LIMIT="2 per hour")
+    ok = [other.test_client().post("/login", data={"email": "bj@example.com", "password": PASSWORD}).status_code
+          for _ in range(4)]
+    assert ok == [302] * 4
+
+
+def test_a_posting_with_interests_cannot_be_deleted(app, world, accepted):
+    institute = app.test_client()
+    login(institute, app, world["bj"])
+    assert institute.post(f"/achievements/{accepted['ach']}/withdraw").status_code == 303
+    refused = institute.post(f"/achievements/{accepted['ach']}/delete")
+    assert refused.status_code == 409 and "有对接意向记录" in refused.get_data(as_text=True)
+    raw = _token(app, world["bj"])
+    assert app.test_client().delete(f"/api/v1/achievements/{accepted['ach']}",
+                                    headers={"Authorization": f"Bearer {raw}"}).status_code == 409
+    firm = app.test_client()
+    login(firm, app, world["hb"])
+    assert firm.get(f"/interests/{accepted['interest']}").status_code == 200  # the firm's record stays
+
+
+def test_a_side_cannot_close_the_other_sides_posting(app, world, accepted):
+    raw = _token(app, world["hb"])
+    body = {"contract_type": "license", "amount_wan": 0, "signed_on": "2026-11-30", "mark_achievement_transferred": True}
+    response = app.test_client().post(f"/api/v1/interests/{accepted['interest']}/deal", json=body,
+                                      headers={"Authorization": f"Bearer {raw}"})
+    assert response.status_code == 409
+    with app.app_context():
+        from matchmaker.models import Achievement
+
+        assert db.session.get(Achievement, accepted["ach"]).status == "published"
+
+
+def test_publishing_needs_the_version_the_admin_reviewed(app, world, make):
+    from matchmaker.models import Need
+
+    need = make.need(world["hb_org"], status="pending", title="审核时看到的标题")
+    admin = app.test_client()
+    login(admin, app, world["admin"])
+    queue = admin.get("/admin/review").get_data(as_text=True)
+    seen = re.search(r'name="version" value="([^"]+)"', queue).group(1)
+    owner = app.test_client()
+    login(owner, app, world["hb"])
+    with app.app_context():
+        posting = db.session.get(Need, need)
+        form = {"title": "加微信 evil888 领取资料", "problem": posting.problem, "key_points": posting.key_points,
+                "goals": posting.goals, "field": posting.field, "keywords": "正极材料、循环寿命", "min_trl": "5",
+                "modes": "license", "contact_name": "李需求", "contact_phone": "0311-5555 6789",
+                "contact_email": "li.need@example.com", "save": "1"}
+    assert owner.post(f"/needs/{need}/edit", data=form).status_code == 303
+    refused = admin.post(f"/admin/need/{need}/review", data={"decision": "publish", "version": seen})
+    assert refused.status_code == 409 and "请重新查看后再发布" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Need, need).status == "pending"
+    raw = _token(app, world["admin"])
+    api = app.test_client().post(f"/api/v1/admin/needs/{need}/publish?version=2026-01-01T00:00:00Z",
+                                 headers={"Authorization": f"Bearer {raw}"})
+    assert api.status_code == 409
+    bad = app.test_client().post(f"/api/v1/admin/needs/{need}/publish?version=2026-13-01T00:00:00Z",
+                                 headers={"Authorization": f"Bearer {raw}"})
+    assert bad.status_code == 409  # no posting has that version
+
+
+def test_unverified_organizations_are_not_published_by_an_import(app, world, make):
+    from tests.transfer.conftest import need_row, xlsx_bytes
+    from matchmaker.models import Need, Organization
+
+    org = make.org("firm", "hebei", "唐山", name="唐山未认证企业", verified=False)
+    with app.app_context():
+        code = db.session.get(Organization, org).credit_code
+    admin = app.test_client()
+    login(admin, app, world["admin"])
+    data = xlsx_bytes("need", [need_row("U-1", code)])
+    page = admin.post("/admin/transfer/import", data={"file": (io.BytesIO(data), "needs.xlsx"), "kind": "need"},
+                      content_type="multipart/form-data").get_data(as_text=True)
+    assert "尚未认证机构的信息" in page
+    with app.app_context():
+        assert db.session.scalar(db.select(Need.status).where(Need.external_id == "U-1")) == "pending"
+
+
+def test_deactivation_and_suspension_revoke_api_tokens_for_good(app, world):
+    raw = _token(app, world["tj"])
+    admin = app.test_client()
+    login(admin, app, world["admin"])
+    admin.post(f"/admin/users/{world['tj']}/deactivate", data={"reason": "离职"})
+    admin.post(f"/admin/users/{world['tj']}/activate", data={"reason": "返聘"})
+    assert not _works(app, raw)
+    raw = _token(app, world["hb"])
+    admin.post(f"/admin/organizations/{world['hb_org']}/suspend", data={"reason": "核查"})
+    admin.post(f"/admin/organizations/{world['hb_org']}/unsuspend", data={"reason": "已核实"})
+    assert not _works(app, raw)
+
+
+def test_a_workbook_with_millions_of_cells_is_refused_before_parsing(app, world):
+    import time
+
+    header = xlsx_bytes("need", [need_row("N-1")])
+    source, out = zipfile.ZipFile(io.BytesIO(header)), io.BytesIO()
+    cells = "".join(f'<c r="A{n}" t="n"><v>1</v></c>' for n in range(1, 400_001))
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = content.decode()
+                content = text.replace("</sheetData>", f'<row r="9">{cells}</row></sheetData>').encode()
+            target.writestr(item, content)
+    started = time.monotonic()
+    with pytest.raises(Exception) as refused:
+        sheets.file_format("big.xlsx", out.getvalue())
+    assert "306000 cells" in str(refused.value) and time.monotonic() - started < 5  # (no request: English)
+
+
+def test_feedback_on_a_draft_is_not_found_like_a_missing_posting(app, world, make):
+    draft = make.need(world["hb_org"], status="draft")
+    ach = make.achievement(world["bj_org"])
+    outsider = app.test_client()
+    login(outsider, app, world["tj"])
+    codes = [outsider.post("/suggestions/feedback", data={"need_id": need, "achievement_id": ach, "verdict": "relevant"})
+             .status_code for need in (draft, 99999)]
+    assert codes[0] == codes[1] == 404
+
+
+def test_public_url_is_checked_and_mails_carry_full_links(monkeypatch, tmp_path, app, world, make, outbox):
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    for bad in (" ", "evil.example", "https://pool.example.com/app?x=1"):
+        with pytest.raises(RuntimeError, match="PUBLIC_URL"):
+            create_app("production", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}", "PUBLIC_URL": bad})
+    app.config["PUBLIC_URL"] = "https://pool.example.com"
+    need, ach = make.need(world["hb_org"]), make.achievement(world["bj_org"])
+    firm = app.test_client()
+    login(firm, app, world["hb"])
+    firm.post("/interests", data={"need_id": need, "achievement_id": ach, "message": "你好"})
+    body = next(m.get_content() for m in outbox() if m["To"] == "bj@example.com")
+    assert re.search(r"https://pool\.example\.com/interests/\d+", body)

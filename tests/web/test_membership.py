@@ -13,7 +13,7 @@ from matchmaker.extensions import db
 from matchmaker.models import ApiToken, AuditLog, JoinRequest, Notification, Organization, User
 from matchmaker.services import interests, tokens
 
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, login, mailed_path
 
 FIRM_CONTACT = "0311-5555 6789"  # the need's contact phone (tests.conftest factory)
 INSTITUTE_CONTACT = "010-5555 1234"  # the achievement's
@@ -35,18 +35,20 @@ def firm(app, make, world):
     return ids
 
 
-def _register_to_join(app, code: str, email="newcomer@example.com") -> int:
+def _register_to_join(app, code: str, outbox, email="newcomer@example.com") -> int:
     client = app.test_client()
     response = client.post("/register", data={
         "name": "新来的人", "email": email, "phone": "0315-5555 0000", "password": PASSWORD, "password2": PASSWORD,
         "org_mode": "existing", "existing_credit_code": code, "consent": "y",
     })
     assert response.status_code == 303, response.get_data(as_text=True)
+    with app.app_context():  # the members hear of the request only once the address is confirmed
+        assert db.session.query(JoinRequest).count() == 0
+    link = next(mailed_path(m, "/register/confirm/") for m in reversed(outbox()) if m["To"] == email)
+    assert client.post(link).status_code == 303
     with app.app_context():
         user = db.session.scalar(db.select(User).where(User.email == email))
         assert user.organization_id is None
-        user.email_confirmed_at = user.created_at  # (the mailed link is tested in test_auth)
-        db.session.commit()
         return user.id
 
 
@@ -64,7 +66,7 @@ def _pages(client, ids) -> dict[str, tuple[int, str]]:
 
 
 def test_pending_member_sees_nothing_of_the_organization(app, firm, outbox):
-    newcomer = _register_to_join(app, firm["code"])
+    newcomer = _register_to_join(app, firm["code"], outbox)
     client = app.test_client()
     login(client, app, newcomer)
     pages = _pages(client, firm)
@@ -87,8 +89,8 @@ def test_pending_member_sees_nothing_of_the_organization(app, firm, outbox):
     assert any(m["To"] == "hb@example.com" and "申请加入" in m.get_content() for m in outbox())
 
 
-def test_pending_member_gets_nothing_through_the_api(app, firm):
-    newcomer = _register_to_join(app, firm["code"])
+def test_pending_member_gets_nothing_through_the_api(app, firm, outbox):
+    newcomer = _register_to_join(app, firm["code"], outbox)
     with app.app_context():
         raw = tokens.issue(db.session.get(User, newcomer), "x")[1]
     client = app.test_client()
@@ -102,8 +104,8 @@ def test_pending_member_gets_nothing_through_the_api(app, firm):
     assert FIRM_CONTACT not in body
 
 
-def test_a_member_approves_and_then_the_person_belongs(app, firm):
-    newcomer = _register_to_join(app, firm["code"])
+def test_a_member_approves_and_then_the_person_belongs(app, firm, outbox):
+    newcomer = _register_to_join(app, firm["code"], outbox)
     member = app.test_client()
     login(member, app, firm["hb"])
     page = member.get("/me/organization").get_data(as_text=True)
@@ -133,8 +135,8 @@ def test_a_member_approves_and_then_the_person_belongs(app, firm):
     assert again.status_code == 409
 
 
-def test_refused_person_stays_outside_and_may_ask_again(app, firm, make):
-    newcomer = _register_to_join(app, firm["code"])
+def test_refused_person_stays_outside_and_may_ask_again(app, firm, make, outbox):
+    newcomer = _register_to_join(app, firm["code"], outbox)
     admin = app.test_client()
     login(admin, app, firm["admin"])
     assert "新来的人" in admin.get("/admin/organizations").get_data(as_text=True)
@@ -195,3 +197,25 @@ def test_a_new_organizations_postings_wait_for_its_verification(app, make, world
     admin.post(f"/admin/need/{need}/review", data={"decision": "publish"})
     with app.app_context():
         assert db.session.get(Need, need).status == "published"
+
+
+def test_requests_to_join_an_unverified_organization_go_to_the_admins(app, make, world, outbox):
+    """Whoever registered a public credit code first must not receive the real staff's requests."""
+    squatter_org = make.org("firm", "hebei", "邢台", name="邢台未认证企业", verified=False)
+    squatter = make.user(squatter_org, email="first@example.com")
+    with app.app_context():
+        code = db.session.get(Organization, squatter_org).credit_code
+    newcomer = _register_to_join(app, code, outbox)
+    member = app.test_client()
+    login(member, app, squatter)
+    page = member.get("/me/organization").get_data(as_text=True)
+    assert "新来的人" not in page and "由管理员决定" in page
+    with app.app_context():
+        request_id = db.session.scalar(db.select(JoinRequest.id).where(JoinRequest.user_id == newcomer))
+        told = {n.user_id for n in db.session.scalars(db.select(Notification).where(Notification.event == "join_requested"))}
+        assert told == {world["admin"]}
+    assert member.post(f"/me/organization/requests/{request_id}/approve").status_code == 404
+    admin = app.test_client()
+    login(admin, app, world["admin"])
+    assert "新来的人" in admin.get("/admin/organizations").get_data(as_text=True)
+    assert admin.post(f"/me/organization/requests/{request_id}/approve").status_code == 303

@@ -81,6 +81,7 @@ WEB = [
     ("account.change_password", "POST", "/me/account/password", "hb", MEMBERS),
     ("account.delete", "POST", "/me/account/delete", "hb", MEMBERS),
     ("auth.confirm_email", "GET", "/register/confirm/not-a-link", "hb", ALL_OK),
+    ("auth.confirm_email", "POST", "/register/confirm/not-a-link", "hb", ALL_OK),
     ("members.index", "GET", "/me/organization", "hb", MEMBERS),
     ("members.join", "POST", "/me/organization/join", "hb", MEMBERS),
     ("members.decide", "POST", "/me/organization/requests/{joinreq}/approve", "hb", dict(OWNER_ONLY, M=OK)),
