@@ -230,6 +230,18 @@ def test_reviews_racing(app, live, make, world, decision, start, end, action):
         assert _notes(app, "posting_published") == 1
 
 
+def test_close_after_deal_racing(app, live, pair):
+    _accept(app, pair)
+    with app.app_context():
+        from datetime import date as _date
+
+        interests.record_deal(db.session.get(User, pair["bj"]), db.session.get(Interest, pair["interest"]),
+                              interests.DealData("license", 50, _date(2026, 11, 1)))
+    hb = cookie(app, pair["hb"])
+    one_winner(race([page_post(live, hb, f"/needs/{pair['need']}/close") for _ in range(N)]), 303)
+    assert _status(app, Need, pair["need"]) == "fulfilled"
+
+
 def test_publish_through_the_api_racing(app, live, make, world):
     need = make.need(world["hb_org"], status="pending")
     raw = token(app, world["admin"])

@@ -149,7 +149,7 @@ def edit(kind: str, posting_id: int):
     return render_template("postings/form.html", form=form, kind=singular, kind_url=kind, posting=posting), status
 
 
-@bp.route(f"/{KIND_URL}/<int:posting_id>/<any(submit, withdraw, delete, renew):action>", methods=["POST"])
+@bp.route(f"/{KIND_URL}/<int:posting_id>/<any(submit, withdraw, delete, renew, close):action>", methods=["POST"])
 @login_required
 def change_status(kind: str, posting_id: int, action: str):
     singular = KINDS[kind]
@@ -161,6 +161,10 @@ def change_status(kind: str, posting_id: int, action: str):
         elif action == "withdraw":
             postings.withdraw(current_user, posting)
             flash(_("Withdrawn: the posting is a draft again and no longer public."), "success")
+        elif action == "close":
+            postings.close_after_deal(current_user, posting)
+            flash(_("Marked as transferred: it leaves the pool and its page stays public.") if singular == "achievement"
+                  else _("Marked as fulfilled: it leaves the pool and its page stays public."), "success")
         elif action == "renew":
             lifecycle.renew(current_user, posting)
             flash(_("Renewed: the posting stays in the pool.") if posting.is_public

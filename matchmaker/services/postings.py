@@ -164,6 +164,26 @@ def withdraw(user: User, posting: Posting) -> Posting:
     return posting
 
 
+CLOSED = {"achievement": "transferred", "need": "fulfilled"}
+
+
+def close_after_deal(user: User, posting: Posting) -> Posting:
+    """The owner marks a published posting transferred (achievement) or fulfilled (need) once a deal
+    was signed on it: it leaves the pool (no new interests) and its page stays public with a badge.
+    The side that recorded the deal does this in the deal form; the other side does it here."""
+    from matchmaker.services import deals
+
+    if not permissions.is_owner(user, posting):
+        raise Forbidden(_("Only the posting's organization can close it."))
+    refusal = _("Only a published posting with a signed deal can be marked so.")
+    if posting.status != "published" or not deals.count_for(posting):
+        raise Conflict(refusal)
+    transitions.advance(posting, {"status": "published"}, {"status": CLOSED[posting.kind], "updated_at": utcnow()},
+                        refusal)
+    db.session.commit()
+    return posting
+
+
 def delete_draft(user: User, posting: Posting) -> None:
     if not permissions.can_edit(user, posting):
         raise Forbidden(_("You cannot delete this posting."))

@@ -14,6 +14,11 @@ from tests.e2e.support import PHONE, shoot  # noqa: E402
 
 def test_8a_after_a_deal_the_postings_stay_public_with_a_badge(story):
     story.accept_and_sign()
+    firm = story.actor("firm", FIRM)  # the institution recorded the deal; the firm closes its own need
+    firm.visit(f"/needs/{story.need().id}")
+    firm.page.get_by_role("button", name="标记为已解决").click()
+    expect(firm.page.locator(".flashes")).to_contain_text("已标记为已解决")
+    firm.check()
     visitor = story.fresh("after-deal")
     visitor.visit(f"/needs/{story.need().id}")
     visitor.check()

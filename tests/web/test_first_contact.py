@@ -24,8 +24,14 @@ def signed(app, make, world):
     with app.app_context():
         interest = interests.express(db.session.get(User, world["hb"]), need, ach, "")
         interests.accept(db.session.get(User, world["bj"]), interest)
-        interests.record_deal(db.session.get(User, world["hb"]), interest, interests.DealData(
-            "license", 120, date(2026, 11, 20), mark_achievement_transferred=True, mark_need_fulfilled=True))
+        interests.record_deal(db.session.get(User, world["bj"]), interest, interests.DealData(
+            "license", 120, date(2026, 11, 20), mark_achievement_transferred=True))
+    firm = app.test_client()  # the other side closes its own posting from its page
+    login(firm, app, world["hb"])
+    page = firm.get(f"/needs/{need}").get_data(as_text=True)
+    assert f'action="/needs/{need}/close"' in page and "标记为已解决" in page
+    assert firm.post(f"/needs/{need}/close").status_code == 303
+    assert firm.post(f"/needs/{need}/close").status_code == 409  # once
     return {"need": need, "ach": ach}
 
 
