@@ -10,13 +10,9 @@ the losers changed nothing. (Found from outside: 8 accepts + 8 declines of one i
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import threading
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -28,36 +24,20 @@ from matchmaker.models import (Achievement, AuditLog, Deal, Interest, InterestEv
 from matchmaker.services import interests, memberships, tokens
 
 from tests.conftest import PASSWORD, login
-from tests.test_multiworker import _free_port, _wait
+from tests.live import gunicorn
 
-ROOT = Path(__file__).resolve().parent.parent
-GUNICORN = Path(sys.executable).with_name("gunicorn")
 N = 12
 
 
 @pytest.fixture(scope="module")
 def live(database_url, tmp_path_factory):
-    if not GUNICORN.exists():
-        pytest.skip("gunicorn is not installed")
     folder = tmp_path_factory.mktemp("race")
     probe = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
-    port = _free_port()
-    env = {**os.environ, "RACE_DATABASE_URL": database_url, "RACE_SECRET_KEY": probe.config["SECRET_KEY"],
+    env = {"RACE_DATABASE_URL": database_url, "RACE_SECRET_KEY": probe.config["SECRET_KEY"],
            "RACE_INDEX_DIR": str(folder / "index"), "RACE_OUTBOX_DIR": str(folder / "outbox")}
-    log_path = folder / "gunicorn.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(
-            [str(GUNICORN), "-w", "2", "-k", "gthread", "--threads", "8", "--no-control-socket",
-             "-b", f"127.0.0.1:{port}", "--pythonpath", str(ROOT), "tests.race_app:app"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-        try:
-            _wait(port, 60)
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            proc.terminate()
-            proc.wait(20)
-    text = log_path.read_text()
+    with gunicorn("race_app", env, folder / "gunicorn.log", "-k", "gthread", "--threads", "8") as url:
+        yield url
+    text = (folder / "gunicorn.log").read_text()
     assert "Traceback" not in text and "database is locked" not in text, text[-3000:]
 
 
