@@ -23,7 +23,7 @@ from matchmaker.services.links import posting_path
 from matchmaker.services.notify import notify, org_members
 
 KEEPABLE = ("pending", "published", "needs_revision")
-DUPLICATE_SIMILARITY = 0.8  # matcher similarity (an identical copy scores 1.0) above which postings are flagged
+DUPLICATE_SIMILARITY = 0.40  # relative similarity (identical = 1.0) from which postings are flagged: bench/duplicates.py
 
 
 def _require_admin(user: User) -> None:
