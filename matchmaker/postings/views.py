@@ -14,7 +14,7 @@ from matchmaker.paging import page_number
 from matchmaker.extensions import db
 from matchmaker.postings.forms import AchievementForm, FilterForm, NeedForm
 from matchmaker.models import Interest
-from matchmaker.services import browse, contacts, deals, lifecycle, postings, suggestions
+from matchmaker.services import browse, contacts, curation, deals, lifecycle, postings, suggestions
 from matchmaker.services.errors import DomainError
 
 bp = Blueprint("postings", __name__)
@@ -111,6 +111,8 @@ def create(kind: str):
         form.contact_phone.data = current_user.phone
         form.contact_email.data = current_user.email
     if form.validate_on_submit():
+        if (page := _ask_if_duplicate(form, singular, kind, None)) is not None:
+            return page
         try:
             posting = postings.create(current_user, singular, form.to_data(), submit=form.wants_submit)
         except DomainError as error:
@@ -123,6 +125,18 @@ def create(kind: str):
     return render_template("postings/form.html", form=form, kind=singular, kind_url=kind, posting=None), status
 
 
+def _ask_if_duplicate(form, singular: str, kind: str, posting):
+    """Before a submission goes to review: if it reads like a published posting, the form comes back
+    asking whether it is the same one (submitting again, with the box ticked, goes ahead)."""
+    if not form.wants_submit or request.form.get("not_duplicate"):
+        return None
+    similar = curation.duplicates_before_submit(current_user, singular, form.to_data(), posting)
+    if not similar:
+        return None
+    return render_template("postings/form.html", form=form, kind=singular, kind_url=kind, posting=posting,
+                           similar=similar)
+
+
 @bp.route(f"/{KIND_URL}/<int:posting_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(kind: str, posting_id: int):
@@ -133,6 +147,8 @@ def edit(kind: str, posting_id: int):
         return _fail(error)
     form = FORMS[singular](obj=posting)
     if form.validate_on_submit():
+        if (page := _ask_if_duplicate(form, singular, kind, posting)) is not None:
+            return page
         was_public = posting.is_public
         try:
             postings.update(current_user, posting, form.to_data(), submit=form.wants_submit)

@@ -76,6 +76,23 @@ def possible_duplicates(posting: Posting, k: int = 3) -> list[tuple[Posting, flo
     ][:k]
 
 
+def duplicates_before_submit(user: User, kind: str, data: dict, posting: Posting | None = None) -> list[tuple[Posting, float]]:
+    """Published postings that what the poster is about to submit looks like (a paraphrased re-post of
+    the same need is the common case): the form asks "is it the same one?" before it goes to review."""
+    from matchmaker.services.postings import FIELDS, MODELS
+
+    probe = MODELS[kind]()
+    for name in FIELDS[kind]:
+        setattr(probe, name, data.get(name, getattr(posting, name, None) if posting is not None else None))
+    probe.id = posting.id if posting is not None else None
+    probe.organization = posting.organization if posting is not None else user.organization
+    try:
+        return possible_duplicates(probe)
+    finally:
+        if probe in db.session:
+            db.session.expunge(probe)
+
+
 def _verdict(admin: User, kind: str, a: int, b: int, verdict: str) -> None:
     insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
     for first, second in ((a, b), (b, a)):

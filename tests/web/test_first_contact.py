@@ -152,3 +152,29 @@ def test_english_formats(client, app, world, make):
     assert org
     chinese = client.get(f"/achievements/{ach}").get_data(as_text=True)
     assert "许可、合作实施" in chinese and "50–120 万元" in chinese
+
+
+def test_a_paraphrased_re_post_is_caught_before_it_goes_to_review(client, app, world, make):
+    """A firm re-posted its 2号高炉 need in other words: scored 0.636 and was not flagged (threshold 0.8)."""
+    make.need(world["hb_org"], title="2号高炉煤气布袋除尘出口含尘偏高、滤袋寿命短", field="steel",
+              keywords=["高炉煤气", "布袋除尘", "滤袋"],
+              problem="2号高炉煤气干法布袋除尘器出口含尘浓度经常超过10mg/m³，滤袋平均使用寿命不足一年，频繁更换影响TRT发电。",
+              key_points="耐高温耐腐蚀滤料、脉冲清灰制度优化、箱体漏风检测。",
+              goals="出口含尘稳定低于5mg/m³，滤袋寿命延长到三年以上。")
+    login(client, app, world["hb"])
+    form = {"title": "高炉煤气除尘滤袋寿命不足一年，出口粉尘超标", "field": "steel", "keywords": "布袋除尘、高炉煤气、滤料",
+            "problem": "我厂2号高炉干法布袋除尘的滤袋一年不到就要换，出口含尘经常在10mg/m³以上，影响TRT发电。",
+            "key_points": "滤料要耐高温、耐腐蚀；清灰制度需要优化；要能查出箱体漏风。",
+            "goals": "出口粉尘稳定在5mg/m³以下，滤袋用三年以上。", "min_trl": "6", "modes": "development",
+            "contact_name": "王建国", "contact_phone": "0315-5555 0456", "contact_email": "hb@example.com",
+            "submit_review": "提交审核"}
+    asked = client.post("/needs/new", data=form)
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "是否为同一项" in page and "2号高炉煤气布袋除尘出口含尘偏高" in page
+    assert 'name="not_duplicate"' in page and ">我厂2号高炉干法布袋除尘的滤袋" in page  # what was typed stays
+    with app.app_context():
+        assert db.session.query(Need).count() == 1  # nothing saved yet
+    confirmed = client.post("/needs/new", data={**form, "not_duplicate": "y"})
+    assert confirmed.status_code == 303
+    with app.app_context():
+        assert db.session.query(Need).filter_by(status="pending").count() == 1
