@@ -13,6 +13,7 @@ from .config import MatchConfig
 from .corpus import Corpus
 from .postings import Postings
 from .rerank import Table, boost, decode, encode, reasons_at, signals
+from .substring import Grams, clean_term, doc_text
 from .text import _BIGRAM_CHAR, bigram_buckets, explainable, is_content_word, raw_words
 
 KINDS = ("achievement", "need")
@@ -109,7 +110,8 @@ class Matcher:
             del csc
             table = Table(Table.build([encode(d, lambda f: self._field_id(f, True)) for d in ds]))
             titles = [str(d.get("title") or "") for d in ds]
-            self._kinds[kind] = Corpus.create(kind, postings, table, list(by_kind[kind]), titles, avg, idf)
+            grams = Grams.build([doc_text(d) for d in ds])
+            self._kinds[kind] = Corpus.create(kind, postings, table, list(by_kind[kind]), titles, avg, idf, grams)
         self._kernel()  # compile or load the query kernel now rather than in the first query
         return self
 
@@ -120,7 +122,7 @@ class Matcher:
         corpus = self._kinds[kind]
         cols, vals = self._vector(doc, corpus)
         row = encode(doc, lambda f: self._field_id(f, True))
-        corpus.add(key, cols, vals, row, str(doc.get("title") or ""))
+        corpus.add(key, cols, vals, row, str(doc.get("title") or ""), doc_text(doc))
 
     def remove(self, id_) -> bool:
         """Forget a posting; False if it was not indexed."""
@@ -352,6 +354,18 @@ class Matcher:
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
         return self._rank({"description": text}, kind, k, offset=offset, structured=False)
+
+    def containing(self, terms, kind: str) -> list[str]:
+        """Ids of the postings of ``kind`` whose text (title, keywords, body; normalised) contains every
+        one of ``terms`` as a substring, in row order: from per-character-gram lists of rows, with only
+        the candidates' texts read for terms of three characters or more (``substring``)."""
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+        terms = [t for t in map(clean_term, terms) if t]
+        if not terms:
+            return []
+        corpus = self._kinds[kind]
+        return corpus.ids_at(corpus.rows_containing(terms).tolist())
 
     def similar(self, doc: dict, k: int = 5) -> list[tuple[str, float]]:
         """The most similar postings of the same kind (near duplicates), excluding ``doc["id"]``.
