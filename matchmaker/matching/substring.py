@@ -80,14 +80,24 @@ def term_keys(term: str) -> np.ndarray:
     return _distinct((cp[:-1] << _SHIFT) | cp[1:])
 
 
+def _chunk_keys(texts: list[str]) -> np.ndarray:
+    """The distinct gram keys of a chunk of texts, sorted (characters by a mask, bigrams by a sort)."""
+    cp = _codes("\n".join(texts))
+    ok = cp > 32
+    chars = np.zeros(1 << _SHIFT, np.bool_)
+    chars[cp[ok]] = True
+    bi = np.flatnonzero(ok[:-1] & ok[1:]) if len(cp) > 1 else np.empty(0, np.int64)
+    return np.concatenate([np.flatnonzero(chars).astype(np.int64) << _SHIFT,
+                           _distinct((cp[bi] << _SHIFT) | cp[bi + 1])])
+
+
 def _chunk_entries(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """(keys sorted, then rows ascending; rows within the chunk) of the distinct grams of each text."""
     joined = "\n".join(texts)  # a newline is no gram character: nothing spans two texts
     if not joined:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     pos, keys = _grams_at(_codes(joined))
-    starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
-    doc = np.searchsorted(starts, pos, side="right") - 1
+    doc = np.repeat(np.arange(len(texts), dtype=np.int64), [len(t) + 1 for t in texts])[pos]
     packed = _distinct((keys << 14) | doc)  # CHUNK = 2**14 texts: key and row in one sortable int64
     return packed >> 14, packed & (CHUNK - 1)
 
@@ -120,7 +130,7 @@ class Grams:
         """The lists of ``texts`` (row i = texts[i]), built chunk by chunk in two passes, so the peak
         is the result plus one chunk rather than every (gram, row) pair at once."""
         chunks = [texts[s : s + CHUNK] for s in range(0, len(texts), CHUNK)]
-        uniques = [_distinct(_grams_at(_codes("\n".join(c)))[1]) for c in chunks]
+        uniques = [_chunk_keys(c) for c in chunks]
         keys = _distinct(np.concatenate(uniques)) if uniques else np.empty(0, np.int64)
         del uniques
         counts = np.zeros(len(keys), np.int64)

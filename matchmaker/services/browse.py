@@ -2,7 +2,9 @@
 
 Without keywords, the newest come first. With keywords, the matcher ranks postings by relevance
 (word segmentation and TF-IDF), and postings that contain every keyword as a substring (so 电池
-finds 锂电池 even where the segmenter made one word of it) follow, newest first.
+finds 锂电池 even where the segmenter made one word of it) follow, newest first. Both come from
+the match index (its character-gram lists answer "contains"), so a search never scans the texts of
+the pool; the database only orders and filters ids.
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, replace
 from decimal import Decimal
 
+import numpy as np
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, String, and_, cast, func, or_, select
 
@@ -57,22 +60,29 @@ def _escape_like(term: str) -> str:
 
 
 def keyword_clause(model: type[Posting], kind: str, q: str):
-    terms = [t for t in q.split() if t][:MAX_TERMS]
     clauses = []
-    for term in terms:
+    for term in keyword_terms(q):
         pattern = f"%{_escape_like(term)}%"
         columns = [getattr(model, name) for name in TEXT_COLUMNS[kind]] + [cast(model.keywords, String)]
         clauses.append(or_(*(column.ilike(pattern, escape="\\") for column in columns)))
     return and_(*clauses) if clauses else None
 
 
-def published_query(kind: str, filters: Filters, ranked_ids: list[int] | None = None) -> Select:
-    """Published postings passing the filters; ``ranked_ids`` widen the keyword match."""
+def keyword_terms(q: str) -> list[str]:
+    return [t for t in q.split() if t][:MAX_TERMS]
+
+
+def published_query(kind: str, filters: Filters) -> Select:
+    """Published postings passing the filters, newest first.
+
+    Keywords become a substring test of each row's text (ILIKE): fit for checking one posting (a
+    saved search against a newly published one), never for searching the pool (``browse`` asks the
+    index instead).
+    """
     model = MODELS[kind]
     stmt = select(model).where(model.status == "published")
     if filters.q.strip():
-        clause = keyword_clause(model, kind, filters.q)
-        stmt = stmt.where(or_(clause, model.id.in_(ranked_ids)) if ranked_ids else clause)
+        stmt = stmt.where(keyword_clause(model, kind, filters.q))
     if filters.field:
         stmt = stmt.where(model.field == filters.field)
     if filters.region:  # a subquery, not a join: the count then stays on the (status, …) index
@@ -109,10 +119,10 @@ class RankedPagination(Pagination):
 class _SearchCache:
     """Recent keyword searches (ordered ids) per process, keyed by the pool's version.
 
-    Paging through results or a popular query then costs one page of rows instead of a ranking
-    and a substring scan of every published posting (~60 ms at 10,000). The key includes
-    ``match_index.pool_version()``, so any committed posting change makes a fresh entry; the TTL
-    bounds what the version cannot see (an organization moving region).
+    Paging through results or a popular query then costs one page of rows instead of a ranking, a
+    substring lookup and the ordering of the hits. The key includes ``match_index.pool_version()``,
+    so any committed posting change makes a fresh entry; the TTL bounds what the version cannot see
+    (an organization moving region).
     """
 
     def __init__(self, size: int = 256, ttl: float = 120.0):
@@ -142,6 +152,7 @@ class _SearchCache:
 
 
 search_cache = _SearchCache()
+order_cache = _SearchCache(size=16)  # published ids newest first, per kind and filters (no keywords)
 
 
 def browse(kind: str, filters: Filters, page: int, per_page: int):
@@ -162,12 +173,28 @@ def _ranked_ids(kind: str, filters: Filters) -> list[int]:
     from matchmaker.services import matching
 
     ranked = matching.search_ids(kind, filters.q)
-    model = MODELS[kind]
-    stmt = published_query(kind, filters, ranked).with_only_columns(model.id).order_by(None).order_by(
-        model.published_at.desc(), model.id.desc())
-    ids = list(db.session.scalars(stmt))
+    hits = np.array(ranked + matching.containing_ids(kind, keyword_terms(filters.q)), np.int64)
+    if not len(hits):
+        return []
+    order = _newest_first(kind, replace(filters, q=""))
+    ids = order[np.isin(order, hits)].tolist()
     position = {posting_id: n for n, posting_id in enumerate(ranked)}
     ids.sort(key=lambda i: position.get(i, len(position)))  # stable: unranked keep newest-first
+    return ids
+
+
+def _newest_first(kind: str, filters: Filters) -> np.ndarray:
+    """Ids of the published postings passing ``filters`` (no keywords), newest first, from the
+    (status, published_at, id) index; kept per process until the pool changes."""
+    from matchmaker.services import match_index
+
+    key = (db.engine.url.render_as_string(), kind, match_index.pool_version(), astuple(filters))
+    ids = order_cache.get(key)
+    if ids is None:
+        model = MODELS[kind]
+        stmt = published_query(kind, filters).with_only_columns(model.id)
+        ids = np.fromiter(db.session.scalars(stmt), np.int64)
+        order_cache.put(key, ids)
     return ids
 
 

@@ -26,8 +26,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable, Iterable
 
-from flask import current_app
-from sqlalchemy import func, select
+from flask import current_app, g, has_request_context
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from matchmaker.extensions import db
 from matchmaker.matching import Matcher
@@ -149,16 +150,19 @@ def _max_updated_at() -> datetime:
 
 
 def build_index(progress: Callable[[int, int], None] | None = None, only_if_missing: bool = False,
-                workers: int | None = 1) -> str:
+                workers: int | None = 1, replace: str | None = None) -> str:
     """Fit a new base index from the published postings and make it current; returns its version.
 
     ``workers``: processes that segment the text (None: one per core). Only the CLI, a process of its
     own, forks; a web worker refits in a background thread with 1 (its other threads may hold locks).
+    ``only_if_missing`` / ``replace``: unless another process built one (or replaced version
+    ``replace``) while this one waited for the lock.
     """
     index_dir = _index_dir()
     with _FileLock(index_dir):
         existing = _pointer(index_dir)
-        if only_if_missing and existing and (index_dir / existing / "app-meta.json").exists():
+        if existing and (index_dir / existing / "app-meta.json").exists() and (
+                only_if_missing or (replace is not None and existing != replace)):
             return existing  # another process built it while we waited for the lock
         watermark = _max_updated_at()
         docs = list(_published_docs())
@@ -185,7 +189,13 @@ def _prune(index_dir: Path, keep: str) -> None:
 
 def _load(state: IndexState, index_dir: Path, version: str) -> None:
     meta = json.loads((index_dir / version / "app-meta.json").read_text())
-    state.matcher = Matcher.load(index_dir / version, mmap=True)
+    try:
+        state.matcher = Matcher.load(index_dir / version, mmap=True)
+    except ValueError:  # saved by an older format (a deploy changed it): fit anew, once, under the lock
+        log.warning("Match index %s has an older format; rebuilding it", version)
+        version = build_index(replace=version)
+        meta = json.loads((index_dir / version / "app-meta.json").read_text())
+        state.matcher = Matcher.load(index_dir / version, mmap=True)
     state.version = version
     state.watermark = datetime.fromisoformat(meta["watermark"])
     state.seen = {}
@@ -212,10 +222,25 @@ def _apply_changes(state: IndexState) -> None:
     state.watermark = newest
 
 
+_COMMITS = [0]  # commits by this process: a request reads the index once per commit it made
+
+
+@event.listens_for(Session, "after_commit")
+def _count_commit(session) -> None:
+    _COMMITS[0] += 1
+
+
 def current_matcher() -> Matcher:
-    """This process's matcher, up to date with every committed change."""
+    """This process's matcher, up to date with every committed change.
+
+    Within one request the catch-up runs once, and again only after the request committed something
+    (a page with 100 suggestions asks the database once, not 100 times).
+    """
     index_dir = _index_dir()
     state = _state(index_dir)
+    seen = (str(index_dir), _COMMITS[0], state.version)
+    if has_request_context() and g.get("_match_index_seen") == seen and state.matcher is not None:
+        return state.matcher
     with state.lock:
         version = _pointer(index_dir)
         if not version or not (index_dir / version / "app-meta.json").exists():
@@ -225,6 +250,8 @@ def current_matcher() -> Matcher:
         _apply_changes(state)
         if state.changes_since_base > _refit_threshold(state) and not state.refitting:
             _refit_in_background(state)
+        if has_request_context():
+            g._match_index_seen = (str(index_dir), _COMMITS[0], state.version)
         return state.matcher
 
 

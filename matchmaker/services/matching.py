@@ -95,6 +95,11 @@ def search_ids(kind: str, text: str, k: int = 2000) -> list[int]:
     return [parse_doc_id(key)[1] for key, score in hits if score >= floor]
 
 
+def containing_ids(kind: str, terms: list[str]) -> list[int]:
+    """Published postings of ``kind`` whose text contains every term (substring recall from the index)."""
+    return [int(key[1:]) for key in current_matcher().containing(terms, kind)]
+
+
 def similar_postings(posting: Posting, k: int = 5) -> list[tuple[Posting, float]]:
     """Published postings of the same kind whose text is very close (near-duplicate candidates)."""
     results = current_matcher().similar(to_doc(posting), k=k)
