@@ -54,10 +54,10 @@ def money_range(low: Decimal | None, high: Decimal | None) -> str:
     return gettext("%(amount)s ten-thousand yuan", amount=text)
 
 
-def page_url(page: int) -> str:
-    """The current URL with ``page`` replaced: pagination that keeps the filters."""
+def page_url(page: int, param: str = "page") -> str:
+    """The current URL with ``page`` replaced: pagination that keeps the filters (and other lists' pages)."""
     args = request.args.to_dict(flat=False)
-    args["page"] = [str(page)]
+    args[param] = [str(page)]
     return request.path + "?" + urlencode(args, doseq=True)
 
 

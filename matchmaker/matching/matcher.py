@@ -249,7 +249,7 @@ class Matcher:
         fw, fb = aw / (sw or 1) / (aw + ab), ab / (sb or 1) / (aw + ab)
         return np.array([x * fw for x in w[:n_words]] + [x * fb for x in w[n_words:]])
 
-    def _rank(self, doc, kind, k, offset=0, exclude=(), structured=True, explain=False, relative=False):
+    def _rank(self, doc, kind, k, offset=0, exclude=(), structured=True, explain=False, relative=False, with_text=False):
         k, offset = max(int(k), 0), max(int(offset), 0)
         corpus = self._kinds[kind]
         cols, names = self._terms(doc)
@@ -294,7 +294,11 @@ class Matcher:
             top = top[np.lexsort((rows[top], -total[top]))][offset:n]
         if not explain:
             rows_l, total_l = rows.tolist(), total.tolist()
-            return list(zip(corpus.ids_at([rows_l[i] for i in top]), [total_l[i] for i in top]))
+            ranked = list(zip(corpus.ids_at([rows_l[i] for i in top]), [total_l[i] for i in top]))
+            if with_text:
+                text_l = text.tolist()
+                return [(key, score, text_l[i]) for (key, score), i in zip(ranked, top)]
+            return ranked
         top = list(top)
         sigs = signals(self.config, q, q_kind, corpus.table, rows[top]) if structured else []
         shown = [c for c in range(len(names)) if explainable(names[c])]
@@ -348,6 +352,11 @@ class Matcher:
     def suggest(self, doc: dict, k: int = 10, exclude=()) -> list[Suggestion]:
         """Like query, with each candidate's reasons and the shared words that weigh most."""
         return self._rank(doc, OTHER[_kind(doc, "need")], k, exclude=exclude, explain=True)
+
+    def rank(self, doc: dict, k: int = 10, exclude=()) -> list[tuple[str, float, float]]:
+        """What suggest ranks, as (id, score, text_score), without reasons or shared words (cheaper:
+        figures over every posting read the strength of each suggestion, not its explanation)."""
+        return self._rank(doc, OTHER[_kind(doc, "need")], k, exclude=exclude, with_text=True)
 
     def search(self, text: str, kind: str, k: int = 20, offset: int = 0) -> list[tuple[str, float]]:
         """Free-text search over one kind, text score only; ranks offset .. offset+k-1 (k=1000 is cheap)."""

@@ -7,8 +7,10 @@ from matchmaker.models.interest import Deal, Interest, InterestEvent, Message
 from matchmaker.models.notification import Notification, SavedSearch, SuggestionFeedback
 from matchmaker.models.curation import AuditLog, CuratedPair, DuplicateVerdict
 from matchmaker.models.token import ApiToken
+from matchmaker.models.figures import FigureCounter, FigureState, NeedCoverage
 
 __all__ = [
     "Organization", "User", "Achievement", "Need", "Posting", "Interest", "InterestEvent", "Message", "Deal",
     "Notification", "SavedSearch", "SuggestionFeedback", "AuditLog", "CuratedPair", "DuplicateVerdict", "ApiToken",
+    "NeedCoverage", "FigureCounter", "FigureState",
 ]

@@ -152,7 +152,7 @@ class _SearchCache:
 
 
 search_cache = _SearchCache()
-order_cache = _SearchCache(size=16)  # published ids newest first, per kind and filters (no keywords)
+order_cache = _SearchCache(size=32)  # published ids newest first, per kind and filters
 
 
 def browse(kind: str, filters: Filters, page: int, per_page: int):
@@ -184,8 +184,9 @@ def _ranked_ids(kind: str, filters: Filters) -> list[int]:
 
 
 def _newest_first(kind: str, filters: Filters) -> np.ndarray:
-    """Ids of the published postings passing ``filters`` (no keywords), newest first, from the
-    (status, published_at, id) index; kept per process until the pool changes."""
+    """Ids of the published postings passing ``filters`` (no keywords), newest first, kept per process
+    until the pool changes. Without filters, or by field or region, an index holds them all in order
+    (~60 ms at 100,000; the warm-up reads the unfiltered lists); the other filters read rows."""
     from matchmaker.services import match_index
 
     key = (db.engine.url.render_as_string(), kind, match_index.pool_version(), astuple(filters))
@@ -193,7 +194,7 @@ def _newest_first(kind: str, filters: Filters) -> np.ndarray:
     if ids is None:
         model = MODELS[kind]
         stmt = published_query(kind, filters).with_only_columns(model.id)
-        ids = np.fromiter(db.session.scalars(stmt), np.int64)
+        ids = np.fromiter(db.session.connection().execute(stmt).scalars(), np.int64)  # Core rows: no ORM cost
         order_cache.put(key, ids)
     return ids
 

@@ -202,9 +202,9 @@ def _load(state: IndexState, index_dir: Path, version: str) -> None:
     state.changes_since_base = 0
 
 
-def _apply_changes(state: IndexState) -> None:
+def _apply_changes(state: IndexState) -> int:
     since = state.watermark - LOOKBACK
-    newest = state.watermark
+    newest, applied = state.watermark, 0
     for model in MODELS.values():
         rows = db.session.scalars(select(model).where(model.updated_at > since).order_by(model.updated_at))
         for posting in rows:
@@ -213,6 +213,7 @@ def _apply_changes(state: IndexState) -> None:
             if state.seen.get(key) == posting.updated_at:
                 continue
             state.seen[key] = posting.updated_at
+            applied += 1
             if key in state.matcher:
                 state.matcher.remove(key)
                 state.changes_since_base += 1
@@ -220,6 +221,7 @@ def _apply_changes(state: IndexState) -> None:
                 state.matcher.add(to_doc(posting))
                 state.changes_since_base += 1
     state.watermark = newest
+    return applied
 
 
 _COMMITS = [0]  # commits by this process: a request reads the index once per commit it made
@@ -247,12 +249,21 @@ def current_matcher() -> Matcher:
             version = build_index(only_if_missing=True)
         if version != state.version:
             _load(state, index_dir, version)
-        _apply_changes(state)
+        if _apply_changes(state):
+            from matchmaker.services import figures  # the dashboard's figures follow the index
+
+            figures.poke()
         if state.changes_since_base > _refit_threshold(state) and not state.refitting:
             _refit_in_background(state)
         if has_request_context():
             g._match_index_seen = (str(index_dir), _COMMITS[0], state.version)
         return state.matcher
+
+
+def index_version() -> str:
+    """The base index this process ranks with, once caught up (rows ranked by another base are stale)."""
+    current_matcher()
+    return _state(_index_dir()).version
 
 
 def pool_version() -> str:

@@ -63,24 +63,49 @@ def curated(posting: Posting) -> dict[str, set[str]]:
     return result
 
 
+def curated_for(need_ids: list[int]) -> dict[int, dict[str, set[str]]]:
+    """``curated`` for many needs at once (the figures' batches): need id -> its picks."""
+    result = {i: {"recommended": set(), "dismissed": set()} for i in need_ids}
+    for start in range(0, len(need_ids), 500):
+        rows = db.session.execute(select(CuratedPair.need_id, CuratedPair.achievement_id, CuratedPair.decision)
+                                  .where(CuratedPair.need_id.in_(need_ids[start : start + 500])))
+        for need_id, achievement_id, decision in rows:
+            result[need_id][decision].add(f"a{achievement_id}")
+    return result
+
+
+def ranking_depth(k: int, picks: dict[str, set[str]], exclude: Iterable[str] = ()) -> tuple[int, tuple[str, ...]]:
+    """How deep to ask the matcher and what to leave out: dismissed pairs never appear, and recommended
+    ones come first (``curated_first``), so a recommendation is looked for below the first k."""
+    return (k + 50 if picks["recommended"] else k), tuple(set(exclude) | picks["dismissed"])
+
+
+def curated_first(results: list, published: Iterable[str], picks: dict[str, set[str]], k: int) -> list:
+    """The matcher's results still published, recommended ones first (stable), the best k."""
+    live = set(published)
+    kept = [r for r in results if _id(r) in live]
+    kept.sort(key=lambda r: _id(r) not in picks["recommended"])
+    return kept[:k]
+
+
+def _id(result) -> str:
+    return result.id if hasattr(result, "id") else result[0]
+
+
 def suggestions_for(posting: Posting, k: int = 10, exclude: Iterable[str] = ()) -> list[SuggestionView]:
     """The best published counterparts of the opposite kind for ``posting``, best first.
 
     Pairs an admin dismissed never appear; pairs an admin recommended come first.
     """
     picks = curated(posting)
-    skip = tuple(set(exclude) | picks["dismissed"])
-    depth = k + 50 if picks["recommended"] else k
+    depth, skip = ranking_depth(k, picks, exclude)
     results = current_matcher().suggest(to_doc(posting), k=depth, exclude=skip)
     found = _load_postings(r.id for r in results)
-    views = [
+    return [
         SuggestionView(found[r.id], float(r.score), float(r.text_score), list(r.reasons), list(r.shared_terms),
                        r.id in picks["recommended"])
-        for r in results
-        if r.id in found
+        for r in curated_first(results, found, picks, k)
     ]
-    views.sort(key=lambda v: not v.recommended)  # stable: recommended first, then by score
-    return views[:k]
 
 
 SEARCH_FLOOR, SEARCH_RELATIVE = 0.03, 0.1  # drop the long tail of one-shared-bigram hits
