@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from matchmaker.extensions import db
 from matchmaker.models import CuratedPair, Posting
-from matchmaker.services.match_index import MODELS, current_matcher, doc_id, parse_doc_id, to_doc
+from matchmaker.services.match_index import MODELS, PREFIX, current_matcher, doc_id, parse_doc_id, to_doc
 
 # Strength shown to users, from the text score alone (0–1; structure only re-orders). Calibrated
 # on the demo pool, whose postings are full forms: a designed counterpart scores 0.14–0.26, the
@@ -63,15 +63,51 @@ def curated(posting: Posting) -> dict[str, set[str]]:
     return result
 
 
-def curated_for(need_ids: list[int]) -> dict[int, dict[str, set[str]]]:
-    """``curated`` for many needs at once (the figures' batches): need id -> its picks."""
+def curated_for(need_ids: list[int], kind: str = "need") -> dict[int, dict[str, set[str]]]:
+    """``curated`` for many postings of one kind at once: posting id -> its picks (matcher ids)."""
+    mine, theirs, prefix = (
+        (CuratedPair.need_id, CuratedPair.achievement_id, "a") if kind == "need"
+        else (CuratedPair.achievement_id, CuratedPair.need_id, "n")
+    )
     result = {i: {"recommended": set(), "dismissed": set()} for i in need_ids}
     for start in range(0, len(need_ids), 500):
-        rows = db.session.execute(select(CuratedPair.need_id, CuratedPair.achievement_id, CuratedPair.decision)
-                                  .where(CuratedPair.need_id.in_(need_ids[start : start + 500])))
-        for need_id, achievement_id, decision in rows:
-            result[need_id][decision].add(f"a{achievement_id}")
+        rows = db.session.execute(select(mine, theirs, CuratedPair.decision).where(mine.in_(need_ids[start : start + 500])))
+        for posting_id, other_id, decision in rows:
+            result[posting_id][decision].add(f"{prefix}{other_id}")
     return result
+
+
+def published_keys(keys: Iterable[str]) -> set[str]:
+    """Which matcher ids are published postings (one query per kind, ids only)."""
+    wanted: dict[str, list[int]] = {}
+    for key in set(keys):
+        kind, posting_id = parse_doc_id(key)
+        wanted.setdefault(kind, []).append(posting_id)
+    found = set()
+    for kind, ids in wanted.items():
+        model = MODELS[kind]
+        for start in range(0, len(ids), 500):
+            found.update(PREFIX[kind] + str(i) for i in db.session.scalars(
+                select(model.id).where(model.id.in_(ids[start : start + 500]), model.status == "published")))
+    return found
+
+
+def ranked_for(postings: list[Posting], k: int, exclude: dict[tuple[str, int], set[str]] | None = None) -> list[list[tuple]]:
+    """For each posting, what ``suggestions_for`` would list, as (matcher id, score, text score) without
+    explanations: the database asked a few times for all of them, not three times per posting.
+    ``exclude``: (kind, posting id) -> matcher ids to leave out, as ``suggestions_for``'s ``exclude``."""
+    exclude = exclude or {}
+    picks: dict[tuple[str, int], dict[str, set[str]]] = {}
+    for kind in ("need", "achievement"):
+        ids = [p.id for p in postings if p.kind == kind]
+        picks.update({(kind, i): v for i, v in curated_for(ids, kind).items()})
+    matcher = current_matcher()
+    results = []
+    for posting in postings:
+        depth, skip = ranking_depth(k, picks[(posting.kind, posting.id)], exclude.get((posting.kind, posting.id), ()))
+        results.append(matcher.rank(to_doc(posting), k=depth, exclude=skip))
+    live = published_keys(r[0] for found in results for r in found)
+    return [curated_first(found, live, picks[(p.kind, p.id)], k) for p, found in zip(postings, results)]
 
 
 def ranking_depth(k: int, picks: dict[str, set[str]], exclude: Iterable[str] = ()) -> tuple[int, tuple[str, ...]]:
