@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,10 +12,19 @@ from matchmaker.services import curation
 from matchmaker.services.errors import DomainError
 
 
+PER_PAGE, MAX_PAGE, CURATED_SHOWN = 50, 20, 50
+
+
 @bp.route("/pairs")
 def pairs():
-    return render_template("admin/pairs.html", rows=curation.pairs_for_admin(), curated=curation.recommended_pairs(),
-                           form=PairForm())
+    raw = request.args.get("page", "1")
+    if len(request.args.getlist("page")) > 1 or not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        abort(400)
+    page = int(raw)
+    curated = curation.recommended_pairs()
+    return render_template("admin/pairs.html", rows=curation.pairs_for_admin(page, PER_PAGE), page=page, per_page=PER_PAGE,
+                           has_more=page < MAX_PAGE, curated=curated[:CURATED_SHOWN],
+                           curated_more=max(0, len(curated) - CURATED_SHOWN), form=PairForm())
 
 
 @bp.route("/pairs", methods=["POST"])

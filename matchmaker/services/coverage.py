@@ -35,6 +35,7 @@ SIMILAR_K, COMMON_NEED_MIN_SIMILARITY = 5, 0.4  # nearest needs kept; similarity
 SUPPLY_REGIONS = ("beijing", "tianjin")
 COUNTED = ("published", "fulfilled")  # fulfilled Hebei needs still count in the self-sufficiency rate
 REVERSE_K = 50  # needs an achievement ranks best itself: marked too (a pair across fields)
+PAIRS_PER_NEED = 3  # best_score: the best of the first three (the admin's best pairs list three per need)
 
 
 def _rank_one(matcher, job: tuple[dict, int, tuple]) -> tuple[list, list]:
@@ -62,7 +63,7 @@ def compute(needs: list[Need], workers: int | None = 1) -> list[dict]:
             need_id=need.id, organization_id=need.organization_id, region=need.organization.region,
             city=need.organization.city, field=need.field, status=need.status,
             strong=sum(1 for _a, _s, text, supply in top if supply and text >= matching.STRONG),
-            best_score=top[0][1] if top else 0.0, top=top, top_ids=_ids(t[0] for t in top),
+            best_score=max((t[1] for t in top[:PAIRS_PER_NEED]), default=0.0), top=top, top_ids=_ids(t[0] for t in top),
             similar=similar, similar_ids=_ids(s[0] for s in similar),
             need_updated_at=need.updated_at, dirty=False, computed_at=now,
         ))

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from matchmaker.extensions import db
 from matchmaker.models import Achievement, FigureCounter, Need, NeedCoverage, User
 from matchmaker.models.base import utcnow
-from matchmaker.services import curation, figures
+from matchmaker.services import curation, figures, matching
 from matchmaker.services import interests as interest_service
 
 WATER = dict(title="焦化废水臭氧催化氧化深度处理技术", field="environment", keywords=["焦化废水", "臭氧催化氧化"],
@@ -135,3 +135,17 @@ def test_large_backlog_goes_to_the_background(pool, make_app):
     with app.app_context():
         assert figures.read()["pending"] == 0 and not db.session.scalar(
             select(NeedCoverage).where(NeedCoverage.dirty.is_(True)))
+
+
+def test_best_pairs_read_from_the_rows_equal_ranking_every_need(pool, make, ctx):
+    make.achievement(pool["tj_org"], title="正极材料表面包覆改性技术", keywords=["正极材料", "包覆"])
+    make.need(pool["hb_org"], title="钢渣综合利用", field="steel", keywords=["钢渣"], problem="钢渣堆存占地。")
+    admin = db.session.get(User, pool["admin"])
+    curation.curate_pair(admin, pool["n_battery2"], pool["water"], "recommended")  # a weak pair, put first
+    expected = sorted(((n.id, v.posting.id, round(v.score, 6), v.recommended)  # stored to 6 decimals
+                       for n in db.session.scalars(select(Need).where(Need.status == "published"))
+                       for v in matching.suggestions_for(n, k=3)), key=lambda p: (-p[2], p[0], p[1]))
+    got = [(n.id, v.posting.id, v.score, v.recommended) for page in (1, 2, 3, 4)
+           for n, v in curation.pairs_for_admin(page, per_page=3)]
+    assert got == expected and len(got) > 6
+    assert (pool["n_battery2"], pool["water"]) in [(n, a) for n, a, _s, rec in got if rec]
