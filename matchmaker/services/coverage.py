@@ -85,8 +85,11 @@ def _published_regions(achievement_ids: set[int]) -> dict[int, str]:
 
 
 def recompute(limit: int | None = None, workers: int | None = 1, progress: Callable[[int], None] | None = None,
-              batch: int = 500) -> int:
-    """Recompute up to ``limit`` marked rows (None: all), a batch per transaction; returns how many."""
+              batch: int = 500, neighbours: bool = True) -> int:
+    """Recompute up to ``limit`` marked rows (None: all), a batch per transaction; returns how many.
+
+    ``neighbours``: a need whose text changed marks its new similar needs (not in a full refresh, where
+    every row is marked anyway)."""
     done = 0
     while limit is None or done < limit:
         size = batch if limit is None else min(batch, limit - done)
@@ -101,9 +104,9 @@ def recompute(limit: int | None = None, workers: int | None = 1, progress: Calla
         gone = set(before) - {n.id for n in needs}  # left the pool meanwhile: mark_changes handles them
         if gone:
             db.session.execute(delete(NeedCoverage).where(NeedCoverage.need_id.in_(gone)))
-        # A need whose own text changed may now be among the nearest of its new neighbours.
-        _mark([i for r in rows if before.get(r["need_id"]) != r["need_updated_at"] for i, _s in r["similar"]
-               if i not in before])
+        if neighbours:  # a need whose own text changed may now be among the nearest of its new neighbours
+            _mark([i for r in rows if before.get(r["need_id"]) != r["need_updated_at"] for i, _s in r["similar"]
+                   if i not in before])
         db.session.commit()
         done += len(before)
         if progress:

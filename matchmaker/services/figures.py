@@ -290,7 +290,8 @@ def refresh(progress: Callable[[int, int], None] | None = None, workers: int | N
             if progress:
                 progress(done[0], total)
 
-        coverage.recompute(workers=workers, progress=tick)
+        coverage.recompute(workers=workers, progress=tick, batch=500 if workers == 1 else 4000,  # a fork per batch
+                           neighbours=False)
         _state(JOB).computed_at = utcnow()
         db.session.commit()
         for group in GROUPS:

@@ -232,11 +232,12 @@ def _count_commit(session) -> None:
     _COMMITS[0] += 1
 
 
-def current_matcher() -> Matcher:
+def current_matcher(refit: bool = True) -> Matcher:
     """This process's matcher, up to date with every committed change.
 
     Within one request the catch-up runs once, and again only after the request committed something
-    (a page with 100 suggestions asks the database once, not 100 times).
+    (a page with 100 suggestions asks the database once, not 100 times). ``refit=False``: never start
+    the background refit (a process about to fork, the gunicorn master, must not have a thread).
     """
     index_dir = _index_dir()
     state = _state(index_dir)
@@ -253,7 +254,7 @@ def current_matcher() -> Matcher:
             from matchmaker.services import figures  # the dashboard's figures follow the index
 
             figures.poke()
-        if state.changes_since_base > _refit_threshold(state) and not state.refitting:
+        if refit and state.changes_since_base > _refit_threshold(state) and not state.refitting:
             _refit_in_background(state)
         if has_request_context():
             g._match_index_seen = (str(index_dir), _COMMITS[0], state.version)
