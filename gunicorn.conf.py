@@ -17,6 +17,16 @@ master, ``kill -USR2`` then ``-QUIT`` the old one, whose ``when_ready`` warms it
 preload_app = True
 
 
+def _warm(log, who: str, app, **kwargs) -> None:
+    """Warm ``app``; a failure (the database not up yet) is logged and the first requests do the work."""
+    from matchmaker.warmup import warm
+
+    try:
+        log.info("warm %s: %s", who, warm(app, **kwargs))
+    except Exception:
+        log.exception("warm %s failed; requests will load the index themselves", who)
+
+
 def _app(arbiter_or_worker):
     """The Flask app gunicorn loaded (``wsgi:app``, or the benchmark's ``load_app:app``), or None."""
     app = arbiter_or_worker.app.wsgi()  # loaded once: in the master (preload), shared by the workers
@@ -24,11 +34,11 @@ def _app(arbiter_or_worker):
 
 
 def when_ready(server):
-    from matchmaker.warmup import forget_connections, warm
+    from matchmaker.warmup import forget_connections
 
     app = _app(server)
     if app is not None:
-        server.log.info("warm master: %s", warm(app))
+        _warm(server.log, "master", app)
         forget_connections(app, close=True)
 
 
@@ -41,8 +51,6 @@ def post_fork(server, worker):
 
 
 def post_worker_init(worker):
-    from matchmaker.warmup import warm
-
     app = _app(worker)
     if app is not None:
-        worker.log.info("warm worker: %s", warm(app, pages=False))
+        _warm(worker.log, "worker", app, pages=False)

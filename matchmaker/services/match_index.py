@@ -203,7 +203,7 @@ def _load(state: IndexState, index_dir: Path, version: str) -> None:
 
 
 def _apply_changes(state: IndexState) -> int:
-    since = state.watermark - LOOKBACK
+    since = state.watermark - LOOKBACK if state.watermark > datetime.min + LOOKBACK else datetime.min
     newest, applied = state.watermark, 0
     for model in MODELS.values():
         rows = db.session.scalars(select(model).where(model.updated_at > since).order_by(model.updated_at))
