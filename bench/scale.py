@@ -95,50 +95,54 @@ def pages(manifest: dict, sessions: dict, tokens: dict) -> list[tuple[str, objec
     ]
 
 
+class Recorder:
+    """Latencies and failures of requests made by several threads."""
+
+    def __init__(self):
+        self.times, self.failures, self.lock = [], [], threading.Lock()
+
+    def ask(self, port: int, path, how: dict) -> None:
+        target = path() if callable(path) else path
+        try:
+            status, ms, _body = request(port, target, **how)
+        except OSError as exc:
+            status, ms = 0, 0.0
+            self.failures.append(f"{target}: {type(exc).__name__}")
+        with self.lock:
+            self.times.append(ms)
+            if status not in (0, 200):
+                self.failures.append(f"{target}: HTTP {status}")
+
+    def summary(self) -> dict:
+        return {"p50": percentile(self.times, 0.5), "p99": percentile(self.times, 0.99),
+                "max": max(self.times, default=0.0), "n": len(self.times), "failures": self.failures}
+
+
 def measure(port: int, path, how: dict, threads: int, n: int) -> dict:
     """``threads`` clients asking ``n`` times each, one request at a time: latencies and failures."""
-    times, failures, lock = [], [], threading.Lock()
+    rec = Recorder()
 
     def run() -> None:
         for _ in range(n):
-            target = path() if callable(path) else path
-            try:
-                status, ms, _body = request(port, target, **how)
-            except OSError as exc:
-                status, ms = 0, 0.0
-                failures.append(f"{target}: {type(exc).__name__}")
-            with lock:
-                times.append(ms)
-                if status != 200:
-                    failures.append(f"{target}: HTTP {status}")
+            rec.ask(port, path, how)
 
     workers = [threading.Thread(target=run) for _ in range(threads)]
     for t in workers:
         t.start()
     for t in workers:
         t.join()
-    return {"p50": percentile(times, 0.5), "p99": percentile(times, 0.99), "max": max(times, default=0.0),
-            "n": len(times), "failures": failures}
+    return rec.summary()
 
 
 def restart_under_load(g: Gunicorn, targets: list, seconds: float) -> dict:
     """Four threads read mixed pages; the master gets SIGHUP after a quarter of the time."""
-    old, times, failures, stop, lock = g.workers(), [], [], threading.Event(), threading.Lock()
+    old, rec, stop = g.workers(), Recorder(), threading.Event()
 
     def run(k: int) -> None:
         for _name, path, how in itertools.islice(itertools.cycle(targets), k, None):
             if stop.is_set():
                 return
-            target = path() if callable(path) else path
-            try:
-                status, ms, _body = request(g.port, target, **how)
-            except OSError as exc:
-                status, ms = 0, 0.0
-                failures.append(f"{target}: {type(exc).__name__}")
-            with lock:
-                times.append(ms)
-                if status != 200:
-                    failures.append(f"{target}: HTTP {status}")
+            rec.ask(g.port, path, how)
 
     readers = [threading.Thread(target=run, args=(k,)) for k in range(4)]
     for t in readers:
@@ -150,9 +154,7 @@ def restart_under_load(g: Gunicorn, targets: list, seconds: float) -> dict:
     for t in readers:
         t.join(60)
     new = g.workers()
-    return {"n": len(times), "p50": percentile(times, 0.5), "p99": percentile(times, 0.99),
-            "max": max(times, default=0.0), "failures": failures, "old": old, "new": new,
-            "replaced": len(new) == len(old) and not set(new) & set(old)}
+    return {**rec.summary(), "old": old, "new": new, "replaced": len(new) == len(old) and not set(new) & set(old)}
 
 
 def peak_rss_mb(pid: int) -> float:

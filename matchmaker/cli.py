@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
@@ -13,6 +15,18 @@ users_cli = AppGroup("users", help="Manage accounts.")
 matching_cli = AppGroup("matching", help="The match index and suggestions.")
 pool_cli = AppGroup("pool", help="Curate the pool: expire, purge, import, export, figures.")
 stats_cli = AppGroup("stats", help="The dashboard's figures.")
+
+
+@contextmanager
+def _progress(label: str):
+    """A progress bar whose total the work announces: yields ``progress(done, total)``."""
+    with click.progressbar(length=1, label=label, show_pos=True) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        yield progress
 
 
 @seed_cli.command("demo")
@@ -54,12 +68,7 @@ def matching_rebuild() -> None:
     from matchmaker.services import match_index
 
     started = time.perf_counter()
-    with click.progressbar(length=1, label="Fitting the match index", show_pos=True) as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.length = max(total, 1)
-            bar.update(done - bar.pos)
-
+    with _progress("Fitting the match index") as progress:
         try:
             version = match_index.build_index(progress=progress, workers=None)
         except OSError as error:  # disk full, permissions: the previous index stays current
@@ -121,12 +130,7 @@ def stats_refresh(workers: int | None) -> None:
     from matchmaker.services import figures
 
     started = time.perf_counter()
-    with click.progressbar(length=1, label="Ranking the needs", show_pos=True) as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.length = max(total, 1)
-            bar.update(done - bar.pos)
-
+    with _progress("Ranking the needs") as progress:
         try:
             data = figures.refresh(progress=progress, workers=workers)
         except RuntimeError as error:

@@ -13,17 +13,10 @@ import numpy as np
 from .build import bm25_idf
 from .postings import Postings
 from .rerank import Table
-from .substring import Grams
+from .substring import Grams, blob
 
 
 MEMO_MAX = 200_000  # memoised (field, column) idf values per field before the memo starts over
-
-
-def _blob(strings: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    enc = [s.encode("utf-8") for s in strings]
-    off = np.zeros(len(enc) + 1, np.int64)
-    np.cumsum([len(e) for e in enc], out=off[1:])
-    return np.frombuffer(b"".join(enc), np.uint8).copy(), off
 
 
 class Corpus:
@@ -55,7 +48,7 @@ class Corpus:
         order = np.argsort(arr, kind="stable")
         pos = np.empty(len(arr), np.int64)
         pos[order] = np.arange(len(arr))
-        return cls(kind, postings, table, arr[order], order.astype(np.int64), pos, _blob(titles), avgdl, idf, grams)
+        return cls(kind, postings, table, arr[order], order.astype(np.int64), pos, blob(titles), avgdl, idf, grams)
 
     # -- idf ---------------------------------------------------------------------------------
     def _idf(self) -> np.ndarray:

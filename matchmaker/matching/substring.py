@@ -102,8 +102,9 @@ def _chunk_entries(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return packed >> 14, packed & (CHUNK - 1)
 
 
-def _blob(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    enc = [t.encode("utf-8") for t in texts]
+def blob(items: list) -> tuple[np.ndarray, np.ndarray]:
+    """Strings (or their UTF-8 bytes) as one byte array and offsets: what a memory map holds well."""
+    enc = [t if isinstance(t, bytes) else t.encode("utf-8") for t in items]
     off = np.zeros(len(enc) + 1, np.int64)
     np.cumsum([len(e) for e in enc], out=off[1:])
     return np.frombuffer(b"".join(enc), np.uint8).copy(), off
@@ -149,7 +150,7 @@ class Grams:
             within = np.arange(len(g)) - np.repeat(run, np.diff(np.r_[run, len(g)]))
             out[cursor[g] + within] = r
             cursor += np.bincount(g, minlength=len(keys))
-        return cls(keys, offsets, out, *_blob(texts))
+        return cls(keys, offsets, out, *blob(texts))
 
     def add(self, row: int, text: str) -> None:
         for key in text_keys(text).tolist():
@@ -211,7 +212,4 @@ class Grams:
         all_keys, all_rows = all_keys[order], all_rows[order]
         keys, starts = np.unique(all_keys, return_index=True)
         offsets = np.append(starts, len(all_keys)).astype(np.int64)
-        texts = [self.text_at(int(r)) for r in old]
-        off = np.zeros(len(texts) + 1, np.int64)
-        np.cumsum([len(t) for t in texts], out=off[1:])
-        return Grams(keys, offsets, all_rows.astype(np.int32), np.frombuffer(b"".join(texts), np.uint8).copy(), off)
+        return Grams(keys, offsets, all_rows.astype(np.int32), *blob([self.text_at(int(r)) for r in old]))
