@@ -959,11 +959,11 @@ def main(argv: list[str] | None = None) -> int:
 
     scale.add_arguments(parser)
     args = parser.parse_args(argv)
-    if not shutil.which("wrk"):
+    stages = set(args.stages.split(",")) - ({"pg"} if args.skip_pg else set())
+    if stages & {"reads", "hup", "writes"} and not shutil.which("wrk"):
         print("wrk is missing: apt-get install -y --no-install-recommends wrk (make bench-load does it as root)")
         return 2
 
-    stages = set(args.stages.split(",")) - ({"pg"} if args.skip_pg else set())
     unknown = stages - {"reads", "hup", "writes", "login", "kill", "pg", "scale"}
     if unknown:
         parser.error(f"unknown stages: {', '.join(sorted(unknown))}")
@@ -1031,7 +1031,8 @@ def main(argv: list[str] | None = None) -> int:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     except OSError:
         commit = "?"
-    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()[:1]
+    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()[:1] \
+        if shutil.which("wrk") else []
     header = [
         f"### Load and faults — {started:%Y-%m-%d %H:%M} (commit {commit or '?'}, {'PASS' if report.ok else 'FAIL'})",
         "",

@@ -30,7 +30,7 @@ def test_warm_loads_the_index_and_the_order_lists(app, world, make):
     assert set(steps) == {"index", "kernel", "order", "templates", "pages"}
     state = match_index._STATES[str(Path(app.config["MATCHING_INDEX_DIR"]))]
     assert f"a{posting}" in state.matcher and state.version
-    assert len(browse.order_cache._items) >= 2  # both kinds' newest-first lists, read before any request
+    assert len(browse.order_cache) >= 2  # both kinds' newest-first lists, read before any request
 
 
 def _log_lines(path: Path, text: str) -> int:

@@ -9,9 +9,6 @@ the pool; the database only orders and filters ids.
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import OrderedDict
 from dataclasses import astuple, dataclass, replace
 from decimal import Decimal
 
@@ -21,6 +18,7 @@ from sqlalchemy import Select, String, and_, cast, func, or_, select
 
 from matchmaker.extensions import db
 from matchmaker.models import Achievement, Need, Organization, Posting
+from matchmaker.services.caching import VersionedCache
 from matchmaker.services.postings import MODELS
 
 TEXT_COLUMNS = {
@@ -116,43 +114,10 @@ class RankedPagination(Pagination):
         return len(self._query_args["ids"])
 
 
-class _SearchCache:
-    """Recent keyword searches (ordered ids) per process, keyed by the pool's version.
-
-    Paging through results or a popular query then costs one page of rows instead of a ranking, a
-    substring lookup and the ordering of the hits. The key includes ``match_index.pool_version()``,
-    so any committed posting change makes a fresh entry; the TTL bounds what the version cannot see
-    (an organization moving region).
-    """
-
-    def __init__(self, size: int = 256, ttl: float = 120.0):
-        self.size, self.ttl = size, ttl
-        self._items: OrderedDict[tuple, tuple[float, list[int]]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> list[int] | None:
-        with self._lock:
-            hit = self._items.get(key)
-            if hit is None or time.monotonic() - hit[0] > self.ttl:
-                self._items.pop(key, None)
-                return None
-            self._items.move_to_end(key)
-            return hit[1]
-
-    def put(self, key: tuple, ids: list[int]) -> None:
-        with self._lock:
-            self._items[key] = (time.monotonic(), ids)
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-search_cache = _SearchCache()
-order_cache = _SearchCache(size=32)  # published ids newest first, per kind and filters
+# Recent keyword searches (ordered ids): paging through results or a popular query then costs one page
+# of rows instead of a ranking, a substring lookup and the ordering of the hits.
+search_cache = VersionedCache()
+order_cache = VersionedCache(size=32)  # published ids newest first, per kind and filters
 
 
 def browse(kind: str, filters: Filters, page: int, per_page: int):

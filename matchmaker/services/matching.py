@@ -1,7 +1,9 @@
 """The app's one door to the matcher: suggestions, search and near-duplicates as pages need them.
 
 Reads go through ``match_index.current_matcher()``, which keeps this process's index in step with
-the database (see that module); nothing here caches anything.
+the database (see that module). The matcher's answer for a posting is kept per process until the
+pool or the posting changes (``answers``: keyed by ``match_index.pool_version()``, like the search
+cache), so a page opened again, or the same posting on another page, is not ranked twice.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from sqlalchemy import select
 
 from matchmaker.extensions import db
 from matchmaker.models import CuratedPair, Posting
-from matchmaker.services.match_index import MODELS, PREFIX, current_matcher, doc_id, parse_doc_id, to_doc
+from matchmaker.services.caching import VersionedCache
+from matchmaker.services.match_index import MODELS, PREFIX, current_matcher, doc_id, parse_doc_id, pool_version, to_doc
 
 # Strength shown to users, from the text score alone (0–1; structure only re-orders). Calibrated
 # on the demo pool, whose postings are full forms: a designed counterpart scores 0.14–0.26, the
@@ -63,6 +66,20 @@ def curated(posting: Posting) -> dict[str, set[str]]:
     return result
 
 
+answers = VersionedCache(size=4096)
+
+
+def answer(posting: Posting, how: str, k: int, exclude: tuple[str, ...] = ()) -> list:
+    """``current_matcher().suggest / rank / similar`` for ``posting``, kept until the pool or it changes."""
+    key = (pool_version(), posting.kind, posting.id, posting.updated_at, how, k, tuple(sorted(exclude)))
+    found = answers.get(key)
+    if found is None:
+        matcher, doc = current_matcher(), to_doc(posting)
+        found = matcher.similar(doc, k=k) if how == "similar" else getattr(matcher, how)(doc, k=k, exclude=exclude)
+        answers.put(key, found)
+    return found
+
+
 def curated_for(need_ids: list[int], kind: str = "need") -> dict[int, dict[str, set[str]]]:
     """``curated`` for many postings of one kind at once: posting id -> its picks (matcher ids)."""
     mine, theirs, prefix = (
@@ -101,11 +118,10 @@ def ranked_for(postings: list[Posting], k: int, exclude: dict[tuple[str, int], s
     for kind in ("need", "achievement"):
         ids = [p.id for p in postings if p.kind == kind]
         picks.update({(kind, i): v for i, v in curated_for(ids, kind).items()})
-    matcher = current_matcher()
     results = []
     for posting in postings:
         depth, skip = ranking_depth(k, picks[(posting.kind, posting.id)], exclude.get((posting.kind, posting.id), ()))
-        results.append(matcher.rank(to_doc(posting), k=depth, exclude=skip))
+        results.append(answer(posting, "rank", depth, skip))
     live = published_keys(r[0] for found in results for r in found)
     return [curated_first(found, live, picks[(p.kind, p.id)], k) for p, found in zip(postings, results)]
 
@@ -135,7 +151,7 @@ def suggestions_for(posting: Posting, k: int = 10, exclude: Iterable[str] = ()) 
     """
     picks = curated(posting)
     depth, skip = ranking_depth(k, picks, exclude)
-    results = current_matcher().suggest(to_doc(posting), k=depth, exclude=skip)
+    results = answer(posting, "suggest", depth, skip)
     found = _load_postings(r.id for r in results)
     return [
         SuggestionView(found[r.id], float(r.score), float(r.text_score), list(r.reasons), list(r.shared_terms),
@@ -163,6 +179,6 @@ def containing_ids(kind: str, terms: list[str]) -> list[int]:
 
 def similar_postings(posting: Posting, k: int = 5) -> list[tuple[Posting, float]]:
     """Published postings of the same kind whose text is very close (near-duplicate candidates)."""
-    results = current_matcher().similar(to_doc(posting), k=k)
+    results = answer(posting, "similar", k)
     found = _load_postings(key for key, _score in results)
     return [(found[key], float(score)) for key, score in results if key in found]

@@ -19,6 +19,7 @@ from matchmaker.services.match_index import doc_id
 from matchmaker.services.notify import notify, org_members
 
 PER_POSTING = 8
+MINE_POSTINGS = 20  # my suggestions come from my organization's newest published postings of each kind
 
 
 def pair_of(posting: Posting, other: Posting) -> tuple[int, int]:
@@ -83,14 +84,16 @@ def _verdicts(user: User) -> dict[tuple[int, int], bool]:
 def mine(user: User, limit: int = 30) -> list[Row]:
     """The best new suggestions across my organization's published postings: no verdict, no interest yet.
 
-    Every posting is ranked without explanations first; only the postings whose suggestions make the
-    list are explained (what ``suggestions_for`` lists for them, so the rows are the same).
+    They come from the ``MINE_POSTINGS`` newest published postings of each kind (an organization with
+    thousands of postings is not ranked whole on every visit). Every posting is ranked without
+    explanations first; only the postings whose suggestions make the list are explained (what
+    ``suggestions_for`` lists for them, so the rows are the same).
     """
     postings: list[Posting] = []
     for model in (Need, Achievement):
         postings += db.session.scalars(
             select(model).where(model.organization_id == user.organization_id, model.status == "published")
-            .order_by(model.published_at.desc()).limit(50)
+            .order_by(model.published_at.desc()).limit(MINE_POSTINGS)
         )
     verdicts = _verdicts(user)
     pairs = open_pairs_for(user.organization_id)

@@ -14,7 +14,7 @@ def reference(user: User, limit: int = 30) -> list[tuple[int, int, float]]:
     for model in (Need, Achievement):
         postings += db.session.scalars(select(model).where(
             model.organization_id == user.organization_id, model.status == "published")
-            .order_by(model.published_at.desc()).limit(50))
+            .order_by(model.published_at.desc()).limit(suggestions.MINE_POSTINGS))
     verdicts, pairs, best = suggestions._verdicts(user), interests.open_pairs_for(user.organization_id), []
     for posting in postings:
         for view in matching.suggestions_for(posting, k=5, exclude=suggestions.dismissed_ids(user, posting)):
