@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 
 from matchmaker.extensions import db
 from matchmaker.models import Achievement, Deal, Interest, Need, NeedCoverage, Notification, Organization
+from matchmaker.services import browse
 
 SAMPLE = 5  # titles shown per unmet cell
 CLUSTER_SAMPLE = 8  # needs shown per group of common needs
@@ -34,20 +35,14 @@ def postings_by(column_name: str) -> dict[str, dict[str, int]]:
 
     Grouped on the (organization_id, status) and (status, field, ...) indexes: no posting row is read.
     """
+    if column_name == "region":
+        return browse.counts_by_region(cached=False)
     result: dict[str, dict[str, int]] = defaultdict(lambda: {"achievement": 0, "need": 0})
-    regions = dict(db.session.execute(select(Organization.id, Organization.region)).all())
     for kind, model in MODELS.items():
-        if column_name == "region":
-            rows = db.session.execute(select(model.organization_id, model.status, func.count())
-                                      .group_by(model.organization_id, model.status))
-            for org_id, status, count in rows:
-                if status == "published":
-                    result[regions[org_id]][kind] += count
-        else:
-            rows = db.session.execute(select(model.field, func.count()).where(model.status == "published")
-                                      .group_by(model.status, model.field))
-            for key, count in rows:
-                result[key][kind] = count
+        rows = db.session.execute(select(model.field, func.count()).where(model.status == "published")
+                                  .group_by(model.status, model.field))
+        for key, count in rows:
+            result[key][kind] = count
     return dict(result)
 
 
