@@ -220,7 +220,8 @@ ME = named("Me", Object(properties={
     "id": Integer(), "name": String(), "email": String(), "role": _enum(domain.ROLES), "organization": ORGANIZATION,
 }, required=("id", "name", "email", "role", "organization")))
 STATS = named("Stats", Free(required=("self_sufficiency",), description=(
-    "The admin dashboard's figures, as `matchmaker.services.figures.overview()` returns them, with "
+    "The admin dashboard's figures, as `matchmaker.services.figures.overview()` returns them: the first "
+    "50 unmet cells and 20 groups of common needs (`unmet_demand_total`, `common_needs_total` count all), "
     "`computed_at` (when each group was computed) and `pending` (needs still to be re-ranked).")))
 ERROR = named("Error", Object(properties={"error": Object(properties={
     "code": String(), "message": String(),

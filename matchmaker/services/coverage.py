@@ -155,9 +155,19 @@ def _since(state) -> tuple[list, list, list]:
     return changed, fresh, curated
 
 
+def every_row_moves(state) -> bool:
+    """Whether ``mark_changes`` would mark every row: a new base index, or no figures yet."""
+    return state.version != index_version()
+
+
+def counted() -> int:
+    """How many needs the figures count (published or fulfilled): what a full re-ranking costs."""
+    return db.session.scalar(select(func.count()).select_from(Need).where(Need.status.in_(COUNTED))) or 0
+
+
 def has_changes(state) -> bool:
     """Whether ``mark_changes`` would find anything (a read-only probe: two or three indexed queries)."""
-    if state.version != index_version():
+    if every_row_moves(state):
         return True
     _changed, fresh, curated = _since(state)
     return bool(fresh or curated)
@@ -168,7 +178,7 @@ def mark_changes(state) -> int:
     version, and in ``source`` the postings already seen in the look-back window) may have moved,
     and advance it. Returns how many changes it saw. The caller commits."""
     version = index_version()
-    if state.version != version:  # a new base: every score moved
+    if every_row_moves(state):  # a new base: every score moved
         mark_all()
         state.version, state.watermark, state.source = version, _newest_change(), "{}"
         state.cursor = db.session.scalar(select(func.max(AuditLog.id))) or 0

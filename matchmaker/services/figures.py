@@ -189,12 +189,14 @@ def _run_job(inline: bool) -> bool:
         return True
     try:
         job = _state(JOB)
+        limit = current_app.config.get("FIGURES_INLINE_NEEDS", 200) if inline else None
+        background = current_app.config.get("FIGURES_BACKGROUND", True) and limit is not None
+        if background and coverage.every_row_moves(job) and coverage.counted() > limit:
+            return False  # a new index (or the first run): every need is re-ranked, not by a reader
         if coverage.mark_changes(job):
             job.computed_at = utcnow()
         db.session.commit()
-        limit = current_app.config.get("FIGURES_INLINE_NEEDS", 200) if inline else None
-        background = current_app.config.get("FIGURES_BACKGROUND", True)
-        if background and limit is not None and (coverage.dirty_count() > limit or _rows_total() > 10 * limit):
+        if background and (coverage.dirty_count() > limit or _rows_total() > 10 * limit):
             return False
         if coverage.recompute(progress=lambda _n: _take_lease()):
             _state(JOB).computed_at = utcnow()

@@ -149,3 +149,14 @@ def test_best_pairs_read_from_the_rows_equal_ranking_every_need(pool, make, ctx)
            for n, v in curation.pairs_for_admin(page, per_page=3)]
     assert got == expected and len(got) > 6
     assert (pool["n_battery2"], pool["water"]) in [(n, a) for n, a, _s, rec in got if rec]
+
+
+def test_first_figures_of_a_large_pool_are_computed_in_the_background(pool, make_app):
+    app = make_app(FIGURES_BACKGROUND=True, FIGURES_INLINE_NEEDS=1)
+    with app.test_request_context():
+        data = figures.overview()  # no figures yet: the reader neither marks nor ranks 4 needs itself
+        assert data["computed_at"]["coverage"] is None and data["self_sufficiency"] == {}
+        figures._BACKGROUND["thread"].join(30)
+    with app.app_context():
+        done = figures.read()
+        assert done["self_sufficiency"]["hebei_needs"] == 4 and done["pending"] == 0
