@@ -178,8 +178,8 @@ class Gunicorn:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {self.proc.returncode}; see {log_path}")
-            try:
-                if Client(self.port, timeout=30).get("/").status == 200:
+            try:  # answering, and every worker forked (they fork a moment apart from the warm master)
+                if Client(self.port, timeout=30).get("/").status == 200 and len(self.workers()) >= workers:
                     return
             except OSError:
                 pass
