@@ -472,7 +472,8 @@ def stage_hup(g: Gunicorn, manifest: dict, sessions: dict, tmp: Path, args, repo
     non2xx = sum(v for k, v in r["counts"].items() if k.startswith("s"))
     missing = r["counts"].get("missing", 0)
     reloaded = len(new) == len(old) and not set(new) & set(old)
-    checks = [f"0 errors: {'yes' if errors == 0 and non2xx == 0 else 'NO'}",
+    statuses = {k[1:]: v for k, v in r["counts"].items() if k.startswith("s")}
+    checks = [f"0 errors: {'yes' if errors == 0 and non2xx == 0 else 'NO'}" + (f" (HTTP {statuses})" if statuses else ""),
               f"workers replaced: {'yes' if reloaded else 'NO'} ({old} → {new})",
               f"pages without the expected content: {missing}", f"max {ms(r['max_us'])} ms"]
     report.add(wrk_row("`kill -HUP` (graceful reload) of the master during browse, need page and search",
