@@ -20,4 +20,7 @@ _OVERRIDES = {
 if os.environ.get("BENCH_RATELIMIT_OFF"):  # the login-capacity row of the benchmark only
     _OVERRIDES["RATELIMIT_ENABLED"] = False
 
+# The write stage expresses interest in many pairs per person: the daily budget (20) is for people.
+_OVERRIDES.setdefault("INTEREST_DAILY_LIMIT", 100_000)
+
 app = create_app("development", _OVERRIDES)

@@ -18,8 +18,11 @@ What it writes, in one migrated (``flask db upgrade``) and otherwise empty datab
   the first ``--suppliers`` supply-side users, so both sides can post messages; and a list of
   ``--pairs`` other (need, achievement) pairs between the same organizations, with no interest yet,
   for "express interest";
+* ``--pending`` postings waiting for review (half achievements, half needs: the review queue) and
+  ``--audit`` rows of the audit log (an admin publishing postings), for the admin pages;
 * the match index (``match_index.build_index()``, what ``flask matching rebuild`` runs) under
-  ``--index-dir``.
+  ``--index-dir``, then the dashboard's figures (``figures.refresh()``, what ``flask pool stats
+  refresh`` runs).
 
 The manifest (JSON) lists the accounts to log in with, the pairs, the accepted interests and a need
 with suggestions for its owner, so the load driver never guesses ids. Prints timings; refuses to
@@ -32,6 +35,7 @@ import argparse
 import json
 import random
 import re
+import resource
 import sys
 import time
 from datetime import date, datetime, timedelta
@@ -154,8 +158,8 @@ def seed(args) -> dict:
     from matchmaker.app import create_app
     from matchmaker.demo import data
     from matchmaker.extensions import db
-    from matchmaker.models import Achievement, Interest, InterestEvent, Need, Organization, User
-    from matchmaker.services import match_index, passwords
+    from matchmaker.models import Achievement, AuditLog, Interest, InterestEvent, Need, Organization, User
+    from matchmaker.services import figures, match_index, passwords
     from matchmaker.services.seed import DEMO_PASSWORD
 
     timings: dict[str, float] = {}
@@ -192,12 +196,20 @@ def seed(args) -> dict:
         supply_keys = [r["key"] for r in data.ORGANIZATIONS if r["kind"] in ("university", "institute")]
         firm_keys = [r["key"] for r in data.ORGANIZATIONS if r["kind"] == "firm"]
 
-        a_rows = achievement_rows(args.achievements, org_ids, supply_keys, creators, args.seed)
-        n_rows = need_rows(args.needs, org_ids, firm_keys, creators, args.seed)
+        a_rows = achievement_rows(args.achievements + args.pending // 2, org_ids, supply_keys, creators, args.seed)
+        n_rows = need_rows(args.needs + args.pending - args.pending // 2, org_ids, firm_keys, creators, args.seed)
+        for row in a_rows[args.achievements:] + n_rows[args.needs:]:  # the last ones wait for review
+            row.update(status="pending", published_at=None)
         for start in range(0, len(a_rows), 2000):
             db.session.execute(insert(Achievement), a_rows[start:start + 2000])
         for start in range(0, len(n_rows), 2000):
             db.session.execute(insert(Need), n_rows[start:start + 2000])
+        admin = next(u for u in users.values() if u.role == "admin")
+        audit_rows = [dict(actor_id=admin.id, actor_label=f"user#{admin.id}", action="publish", target_type="achievement",
+                           target_id=1 + k, before={"status": "pending"}, after={"status": "published"}, reason="",
+                           created_at=EPOCH + timedelta(minutes=k)) for k in range(args.audit)]
+        for start in range(0, len(audit_rows), 2000):
+            db.session.execute(insert(AuditLog), audit_rows[start:start + 2000])
         db.session.flush()
         timings["insert_postings"] = time.perf_counter() - t
 
@@ -252,19 +264,23 @@ def seed(args) -> dict:
             select(Need.id).where(Need.organization_id == owner.organization_id).order_by(Need.published_at.desc()).limit(1))
 
         t = time.perf_counter()
-        version = match_index.build_index()
+        version = match_index.build_index(workers=args.workers)
         timings["build_index"] = time.perf_counter() - t
+        t = time.perf_counter()
+        figures.refresh(workers=args.workers)
+        timings["figures"] = time.perf_counter() - t
         counts = {
             "organizations": len(orgs), "users": len(users),
             "achievements": db.session.scalar(select(func.count(Achievement.id))),
             "needs": db.session.scalar(select(func.count(Need.id))),
-            "accepted_interests": len(accepted), "pairs": len(pairs),
+            "accepted_interests": len(accepted), "pairs": len(pairs), "pending": args.pending, "audit": args.audit,
         }
         manifest = {
             "database_url": args.database_url, "index_dir": args.index_dir, "index_version": version,
             "password": DEMO_PASSWORD, "counts": counts,
             "firm_users": [u.email for u in firm_users], "supply_users": [u.email for u in supply_users],
             "detail_need": {"id": detail_need, "owner": owner.email if owner else None},
+            "admin": admin.email,
             "accepted": [{"id": i.id, "firm": f.email, "supplier": s.email} for i, f, s in accepted],
             "pairs": pairs,
         }
@@ -286,11 +302,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--suppliers", type=int, default=4, help="supply-side accounts used by the write tests")
     parser.add_argument("--accepted", type=int, default=32, help="accepted interests to post messages on")
     parser.add_argument("--pairs", type=int, default=160, help="fresh (need, achievement) pairs for express interest")
+    parser.add_argument("--pending", type=int, default=0, help="postings waiting for review (the admin's queue)")
+    parser.add_argument("--audit", type=int, default=0, help="audit log rows (an admin publishing postings)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="processes that fit the index and rank the needs (default: one per core)")
     parser.add_argument("--seed", type=int, default=20260)
     args = parser.parse_args(argv)
     manifest = seed(args)
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    forked = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    manifest["peak_rss_mb"] = {"seed": round(own), "forked_workers": round(forked)}
     Path(args.manifest).write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
-    print(f"seeded {manifest['counts']} in {manifest['timings']}")
+    print(f"seeded {manifest['counts']} in {manifest['timings']}; peak RSS {manifest['peak_rss_mb']} MB")
     return 0
 
 

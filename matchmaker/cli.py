@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
@@ -11,7 +13,20 @@ from matchmaker.services.errors import DomainError
 seed_cli = AppGroup("seed", help="Load data into the database.")
 users_cli = AppGroup("users", help="Manage accounts.")
 matching_cli = AppGroup("matching", help="The match index and suggestions.")
-pool_cli = AppGroup("pool", help="Curate the pool: expire, purge, import, export.")
+pool_cli = AppGroup("pool", help="Curate the pool: expire, purge, import, export, figures.")
+stats_cli = AppGroup("stats", help="The dashboard's figures.")
+
+
+@contextmanager
+def _progress(label: str):
+    """A progress bar whose total the work announces: yields ``progress(done, total)``."""
+    with click.progressbar(length=1, label=label, show_pos=True) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        yield progress
 
 
 @seed_cli.command("demo")
@@ -53,12 +68,7 @@ def matching_rebuild() -> None:
     from matchmaker.services import match_index
 
     started = time.perf_counter()
-    with click.progressbar(length=1, label="Fitting the match index", show_pos=True) as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.length = max(total, 1)
-            bar.update(done - bar.pos)
-
+    with _progress("Fitting the match index") as progress:
         try:
             version = match_index.build_index(progress=progress, workers=None)
         except OSError as error:  # disk full, permissions: the previous index stays current
@@ -111,6 +121,26 @@ def pool_purge(dry_run: bool) -> None:
                f"accounts anonymised: {report.accounts}; expired registrations deleted: {report.signups}.")
 
 
+@stats_cli.command("refresh")
+@click.option("--workers", type=int, default=None, help="Processes that rank the needs (default: one per core).")
+def stats_refresh(workers: int | None) -> None:
+    """Recompute every dashboard figure in full from the pool and the match index (idempotent)."""
+    import time
+
+    from matchmaker.services import figures
+
+    started = time.perf_counter()
+    with _progress("Ranking the needs") as progress:
+        try:
+            data = figures.refresh(progress=progress, workers=workers)
+        except RuntimeError as error:
+            raise click.ClickException(str(error)) from error
+    ss = data["self_sufficiency"]
+    click.echo(f"Figures computed in {time.perf_counter() - started:.1f} s: {ss.get('hebei_needs', 0)} Hebei needs, "
+               f"{ss.get('with_strong_suggestion', 0)} with a strong suggestion, {len(data['unmet_demand'])} unmet "
+               f"cells, {len(data['common_needs'])} groups of common needs.")
+
+
 @click.command("backup")
 @with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False))
@@ -150,4 +180,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(matching_cli)
     import matchmaker.transfer.cli  # noqa: F401  (adds `flask pool import` / `export` to the group)
 
+    pool_cli.add_command(stats_cli)
     app.cli.add_command(pool_cli)

@@ -48,6 +48,10 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PER_PAGE = 20
+    # Dashboard figures (services/figures.py): a reader recomputes at most this many changed needs itself
+    # (and re-derives the figures only for pools of up to 10x as many); beyond, a background thread does.
+    FIGURES_INLINE_NEEDS = 200
+    FIGURES_BACKGROUND = True
     POSTING_MAX_AGE_DAYS = 365  # untouched this long: archived by `flask pool expire`
     EXPIRY_NOTICE_DAYS = 14  # owners are warned this long before
     EXPIRY_GRACE_DAYS = 7  # and archived no sooner than this after the warning
@@ -97,6 +101,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     ARGON2_TIME_COST = 1
     RATELIMIT_ENABLED = False  # the tests that prove the limits switch it on
+    FIGURES_BACKGROUND = False  # figures caught up by the reader, whatever the size: no thread outlives a test
     ARGON2_MEMORY_COST = 8192
     ARGON2_PARALLELISM = 1
 

@@ -16,10 +16,11 @@ MAX_PAGE = 100_000
 _PAGE = re.compile(r"[1-9][0-9]{0,5}")
 
 
-def page_number() -> int:
-    """1 … ``MAX_PAGE`` from ``?page=`` (default 1); anything else is a 400."""
-    raw = request.args.get("page", "1")
-    if not _PAGE.fullmatch(raw) or int(raw) > MAX_PAGE:
+def page_number(name: str = "page") -> int:
+    """1 … ``MAX_PAGE`` from ``?page=`` (or another parameter; default 1); anything else, a repeated
+    parameter included, is a 400."""
+    raw = request.args.get(name, "1")
+    if len(request.args.getlist(name)) > 1 or not _PAGE.fullmatch(raw) or int(raw) > MAX_PAGE:
         abort(400)
     return int(raw)
 

@@ -64,10 +64,10 @@ def join_vocab(codes, table: str) -> str:
     return (", " if current_lang() == "en" else "、").join(vocab(code, table) for code in codes or ())
 
 
-def page_url(page: int) -> str:
-    """The current URL with ``page`` replaced: pagination that keeps the filters."""
+def page_url(page: int, param: str = "page") -> str:
+    """The current URL with ``page`` replaced: pagination that keeps the filters (and other lists' pages)."""
     args = request.args.to_dict(flat=False)
-    args["page"] = [str(page)]
+    args[param] = [str(page)]
     return request.path + "?" + urlencode(args, doseq=True)
 
 

@@ -1,18 +1,25 @@
-"""The regional dashboard: pictures (drawn by static/js/charts.js) over tables, and a CSV of it all."""
+"""The regional dashboard: pictures (drawn by static/js/charts.js) over tables, and a CSV of it all.
+
+The figures are read from tables the figures service keeps (``services/figures.py``); the two long
+lists, unmet cells and groups of common needs, are paged (``?unmet_page=``, ``?groups_page=``).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 
 from flask import Response, redirect, render_template, url_for
+from flask_sqlalchemy.pagination import Pagination
 
 from flask_babel import gettext as _
 
 from matchmaker import domain
 from matchmaker.admin import bp
 from matchmaker.i18n import current_lang
-from matchmaker.services import stats
+from matchmaker.paging import page_number
+from matchmaker.services import figures
 
 
 @bp.route("/")
@@ -20,10 +27,33 @@ def home():
     return redirect(url_for("admin.dashboard"))
 
 
+UNMET_PER_PAGE, GROUPS_PER_PAGE = 20, 10
+
+
+class ListPage(Pagination):
+    """One page of a list whose page the service already read: only numbering and links here."""
+
+    def _query_items(self) -> list:
+        return self._query_args["items"]
+
+    def _query_count(self) -> int:
+        return self._query_args["total"]
+
+
 @bp.route("/dashboard")
 def dashboard():
-    data = stats.overview()
-    return render_template("admin/dashboard.html", data=data, charts=chart_specs(data), totals=funnel_totals(data))
+    unmet, groups = page_number("unmet_page"), page_number("groups_page")
+    data = figures.overview(unmet=((unmet - 1) * UNMET_PER_PAGE, UNMET_PER_PAGE),
+                            groups=((groups - 1) * GROUPS_PER_PAGE, GROUPS_PER_PAGE))
+    pages = {
+        "unmet": ListPage(page=unmet, per_page=UNMET_PER_PAGE, error_out=False, items=data["unmet_demand"],
+                          total=data["unmet_demand_total"]),
+        "groups": ListPage(page=groups, per_page=GROUPS_PER_PAGE, error_out=False, items=data["common_needs"],
+                           total=data["common_needs_total"]),
+    }
+    stamp = figures.updated_at(data)
+    return render_template("admin/dashboard.html", data=data, charts=chart_specs(data), totals=funnel_totals(data),
+                           pages=pages, updated=datetime.fromisoformat(stamp) if stamp else None)
 
 
 def funnel_totals(data: dict) -> dict[str, int]:
@@ -57,31 +87,13 @@ def chart_specs(data: dict) -> dict[str, dict]:
     }
 
 
-def _rows(data: dict):
-    """Every figure of the overview as (section, key, measure, value) rows."""
-    for section in ("postings_by_region", "postings_by_field", "funnel_by_month"):
-        for key, measures in data[section].items():
-            for measure, value in measures.items():
-                yield section, key, measure, value
-    for flow in data["deal_flows"]:
-        yield "deal_flows", f"{flow['from']}->{flow['to']}", "deals", flow["deals"]
-        yield "deal_flows", f"{flow['from']}->{flow['to']}", "amount_wan", flow["amount_wan"]
-    for measure, value in data["self_sufficiency"].items():
-        yield "self_sufficiency", "hebei", measure, value
-    for cell in data["unmet_demand"]:
-        yield "unmet_demand", f"{cell['field']}@{cell['city']}", "needs", cell["needs"]
-    for n, cluster in enumerate(data["common_needs"], 1):
-        yield "common_needs", f"cluster {n}", "firms", len(cluster["firms"])
-    for measure, value in data["feedback"].items():
-        yield "feedback", "all", measure, value
-
-
 @bp.route("/dashboard.csv")
 def dashboard_csv():
+    figures.follow()
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["section", "key", "measure", "value"])
-    for row in _rows(stats.overview()):
+    for row in figures.counter_rows():
         writer.writerow([_neutral(v) for v in row])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=dashboard.csv"})

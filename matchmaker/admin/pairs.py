@@ -9,14 +9,23 @@ from flask_login import current_user
 from matchmaker.admin import bp
 from matchmaker.admin.forms import PairForm
 from matchmaker.errors import refusal
+from matchmaker.paging import page_number
 from matchmaker.services import curation
 from matchmaker.services.errors import DomainError
 
 
+PER_PAGE, MAX_PAGE, CURATED_SHOWN = 50, 20, 50
+
+
 @bp.route("/pairs")
 def pairs():
-    return render_template("admin/pairs.html", rows=curation.pairs_for_admin(), curated=curation.recommended_pairs(),
-                           form=PairForm())
+    page = page_number()
+    if page > MAX_PAGE:
+        abort(400)
+    curated = curation.recommended_pairs()
+    return render_template("admin/pairs.html", rows=curation.pairs_for_admin(page, PER_PAGE), page=page, per_page=PER_PAGE,
+                           has_more=page < MAX_PAGE, curated=curated[:CURATED_SHOWN],
+                           curated_more=max(0, len(curated) - CURATED_SHOWN), form=PairForm())
 
 
 @bp.route("/pairs", methods=["POST"])

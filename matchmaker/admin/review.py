@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from matchmaker.admin import bp
 from matchmaker.admin import compare as comparison
 from matchmaker.admin.forms import MergeForm, ReasonForm, ReviewForm
 from matchmaker.auth.views import safe_next
 from matchmaker.errors import refusal
+from matchmaker.extensions import db
 from matchmaker.forms import error_text
 from matchmaker.services import curation, postings
 from matchmaker.services.errors import DomainError
@@ -18,13 +20,21 @@ from matchmaker.services.errors import DomainError
 KIND = "<any(achievement, need):kind>"
 
 
+PER_PAGE = 10  # per kind: each posting on the page is checked for near-duplicates
+
+
 @bp.route("/review")
 def review_queue():
-    queue = {
-        kind: [(p, curation.checklist(p), curation.possible_duplicates(p)) for p in rows]
-        for kind, rows in postings.review_queue().items()
-    }
-    return render_template("admin/review.html", queue=queue, form=ReviewForm())
+    pages, queue = {}, {}
+    for kind, model in postings.MODELS.items():
+        param = f"{kind}_page"
+        raw = request.args.get(param, "1")
+        if len(request.args.getlist(param)) > 1 or not raw.isdigit() or not 1 <= int(raw) <= 100000:
+            abort(400)
+        stmt = select(model).where(model.status == "pending").order_by(model.submitted_at, model.id)  # oldest first
+        pages[kind] = db.paginate(stmt, page=int(raw), per_page=PER_PAGE, error_out=False)
+        queue[kind] = [(p, curation.checklist(p), curation.possible_duplicates(p)) for p in pages[kind].items]
+    return render_template("admin/review.html", queue=queue, pages=pages, form=ReviewForm())
 
 
 @bp.route(f"/{KIND}/<int:posting_id>/review", methods=["POST"])

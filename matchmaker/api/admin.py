@@ -50,7 +50,7 @@ def reject(admin, kind: str, posting_id: int, body):
 
 
 def stats(admin):
-    from matchmaker.services import stats as figures
+    from matchmaker.services import figures
 
     return figures.overview(), 200
 

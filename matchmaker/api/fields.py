@@ -223,7 +223,9 @@ ME = named("Me", Object(properties={
                            description="null while the account's request to join an organization waits for approval."),
 }, required=("id", "name", "email", "role", "organization")))
 STATS = named("Stats", Free(required=("self_sufficiency",), description=(
-    "The admin dashboard's figures, as `matchmaker.services.stats.overview()` returns them.")))
+    "The admin dashboard's figures, as `matchmaker.services.figures.overview()` returns them: the first "
+    "50 unmet cells and 20 groups of common needs (`unmet_demand_total`, `common_needs_total` count all), "
+    "`computed_at` (when each group was computed) and `pending` (needs still to be re-ranked).")))
 ERROR = named("Error", Object(properties={"error": Object(properties={
     "code": String(), "message": String(),
     "fields": Free(description="Field name → what is wrong with it (may be empty)."),

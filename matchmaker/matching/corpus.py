@@ -13,16 +13,10 @@ import numpy as np
 from .build import bm25_idf
 from .postings import Postings
 from .rerank import Table
+from .substring import Grams, blob
 
 
 MEMO_MAX = 200_000  # memoised (field, column) idf values per field before the memo starts over
-
-
-def _blob(strings: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    enc = [s.encode("utf-8") for s in strings]
-    off = np.zeros(len(enc) + 1, np.int64)
-    np.cumsum([len(e) for e in enc], out=off[1:])
-    return np.frombuffer(b"".join(enc), np.uint8).copy(), off
 
 
 class Corpus:
@@ -30,8 +24,9 @@ class Corpus:
 
     def __init__(self, kind: str, postings: Postings, table: Table, sorted_ids: np.ndarray, order: np.ndarray,
                  pos: np.ndarray, titles: tuple[np.ndarray, np.ndarray], avgdl: tuple[float, float],
-                 idf: np.ndarray | None = None):
+                 idf: np.ndarray | None = None, grams: Grams | None = None):
         self.kind = kind
+        self.grams = grams or Grams.empty()  # substring recall (keywords contained in the text)
         self.postings, self.table = postings, table
         self.sorted_ids, self.order, self.pos = sorted_ids, order, pos
         self.titles = titles
@@ -48,12 +43,12 @@ class Corpus:
 
     @classmethod
     def create(cls, kind, postings: Postings, table: Table, ids: list[str], titles: list[str], avgdl,
-               idf: np.ndarray | None = None) -> "Corpus":
+               idf: np.ndarray | None = None, grams: Grams | None = None) -> "Corpus":
         arr = np.array(ids, dtype=str) if ids else np.empty(0, "<U1")
         order = np.argsort(arr, kind="stable")
         pos = np.empty(len(arr), np.int64)
         pos[order] = np.arange(len(arr))
-        return cls(kind, postings, table, arr[order], order.astype(np.int64), pos, _blob(titles), avgdl, idf)
+        return cls(kind, postings, table, arr[order], order.astype(np.int64), pos, blob(titles), avgdl, idf, grams)
 
     # -- idf ---------------------------------------------------------------------------------
     def _idf(self) -> np.ndarray:
@@ -147,9 +142,10 @@ class Corpus:
         return t or None
 
     # -- changes -----------------------------------------------------------------------------
-    def add(self, id_: str, cols, vals, row: dict, title: str) -> None:
+    def add(self, id_: str, cols, vals, row: dict, title: str, text: str = "") -> None:
         self.remove(id_)
         r = self.postings.append(cols, vals)
+        self.grams.add(r, text)
         self.table.append(row)
         self.delta_ids.append(id_)
         self.delta_titles.append(title or "")
@@ -164,6 +160,18 @@ class Corpus:
         self.where.pop(id_, None)
         self.count -= 1
         return True
+
+    def rows_containing(self, terms: list[str]) -> np.ndarray:
+        """Live rows whose text contains every term (see ``substring``), ascending."""
+        rows = self.grams.candidates(terms)
+        p = self.postings
+        if len(rows) and len(p.dead_mask):
+            base = rows < p.n_base
+            rows = rows[~(base & p.dead_mask[np.minimum(rows, p.n_base - 1)])]
+        if len(rows) and p.rows and rows[-1] >= p.n_base:
+            gone = np.array([r is None for r in p.rows] + [False])
+            rows = rows[~gone[np.clip(rows - p.n_base, -1, len(p.rows))]]
+        return self.grams.verified(rows, terms)
 
     def live_rows(self) -> np.ndarray:
         rows = np.ones(self.postings.n_rows, bool)
@@ -186,6 +194,7 @@ class Corpus:
         for i, x in zip(base.tolist(), self.sorted_ids[self.pos[old[base]]].tolist()):
             ids[i] = x
         titles = [self.title_at(int(r)) or "" for r in old]
-        c = Corpus.create(self.kind, postings, self.table.reorder(old), ids, titles, self.avgdl)
+        grams = self.grams.remapped(old, nb)
+        c = Corpus.create(self.kind, postings, self.table.reorder(old), ids, titles, self.avgdl, grams=grams)
         c.idf[: len(self.idf)][self.idf == 0] = 0.0  # bigrams dropped by max_df stay dropped
         return c

@@ -298,10 +298,15 @@ _local = threading.local()
 
 
 def scratch(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """This thread's (accumulator, touched rows) of at least n rows; the accumulator is all zeros."""
+    """This thread's (accumulator, touched rows) of at least n rows; the accumulator is all zeros.
+
+    ``touched`` has one slot more than rows: ``_accumulate`` writes the next slot before it knows
+    whether the row is new, so once every row was touched it writes at index n (out of bounds, with
+    bounds checks off, it corrupted the heap: "free(): invalid pointer" at exit on small pools).
+    """
     s = getattr(_local, "s", None)
     if s is None or len(s[0]) < n:
-        s = _local.s = (np.zeros(max(n, 1), np.float64), np.empty(max(n, 1), np.int32))
+        s = _local.s = (np.zeros(max(n, 1), np.float64), np.empty(max(n, 1) + 1, np.int32))
     return s
 
 

@@ -13,6 +13,7 @@ from .config import MatchConfig
 from .corpus import Corpus
 from .postings import Postings
 from .rerank import Table, boost, decode, encode, reasons_at, signals
+from .substring import Grams, clean_term, doc_text
 from .text import _BIGRAM_CHAR, bigram_buckets, explainable, is_content_word, raw_words
 
 KINDS = ("achievement", "need")
@@ -109,7 +110,8 @@ class Matcher:
             del csc
             table = Table(Table.build([encode(d, lambda f: self._field_id(f, True)) for d in ds]))
             titles = [str(d.get("title") or "") for d in ds]
-            self._kinds[kind] = Corpus.create(kind, postings, table, list(by_kind[kind]), titles, avg, idf)
+            grams = Grams.build([doc_text(d) for d in ds])
+            self._kinds[kind] = Corpus.create(kind, postings, table, list(by_kind[kind]), titles, avg, idf, grams)
         self._kernel()  # compile or load the query kernel now rather than in the first query
         return self
 
@@ -120,7 +122,7 @@ class Matcher:
         corpus = self._kinds[kind]
         cols, vals = self._vector(doc, corpus)
         row = encode(doc, lambda f: self._field_id(f, True))
-        corpus.add(key, cols, vals, row, str(doc.get("title") or ""))
+        corpus.add(key, cols, vals, row, str(doc.get("title") or ""), doc_text(doc))
 
     def remove(self, id_) -> bool:
         """Forget a posting; False if it was not indexed."""
@@ -247,7 +249,7 @@ class Matcher:
         fw, fb = aw / (sw or 1) / (aw + ab), ab / (sb or 1) / (aw + ab)
         return np.array([x * fw for x in w[:n_words]] + [x * fb for x in w[n_words:]])
 
-    def _rank(self, doc, kind, k, offset=0, exclude=(), structured=True, explain=False, relative=False):
+    def _rank(self, doc, kind, k, offset=0, exclude=(), structured=True, explain=False, relative=False, with_text=False):
         k, offset = max(int(k), 0), max(int(offset), 0)
         corpus = self._kinds[kind]
         cols, names = self._terms(doc)
@@ -292,7 +294,11 @@ class Matcher:
             top = top[np.lexsort((rows[top], -total[top]))][offset:n]
         if not explain:
             rows_l, total_l = rows.tolist(), total.tolist()
-            return list(zip(corpus.ids_at([rows_l[i] for i in top]), [total_l[i] for i in top]))
+            ranked = list(zip(corpus.ids_at([rows_l[i] for i in top]), [total_l[i] for i in top]))
+            if with_text:
+                text_l = text.tolist()
+                return [(key, score, text_l[i]) for (key, score), i in zip(ranked, top)]
+            return ranked
         top = list(top)
         sigs = signals(self.config, q, q_kind, corpus.table, rows[top]) if structured else []
         shown = [c for c in range(len(names)) if explainable(names[c])]
@@ -347,11 +353,28 @@ class Matcher:
         """Like query, with each candidate's reasons and the shared words that weigh most."""
         return self._rank(doc, OTHER[_kind(doc, "need")], k, exclude=exclude, explain=True)
 
+    def rank(self, doc: dict, k: int = 10, exclude=()) -> list[tuple[str, float, float]]:
+        """What suggest ranks, as (id, score, text_score), without reasons or shared words (cheaper:
+        figures over every posting read the strength of each suggestion, not its explanation)."""
+        return self._rank(doc, OTHER[_kind(doc, "need")], k, exclude=exclude, with_text=True)
+
     def search(self, text: str, kind: str, k: int = 20, offset: int = 0) -> list[tuple[str, float]]:
         """Free-text search over one kind, text score only; ranks offset .. offset+k-1 (k=1000 is cheap)."""
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
         return self._rank({"description": text}, kind, k, offset=offset, structured=False)
+
+    def containing(self, terms, kind: str) -> list[str]:
+        """Ids of the postings of ``kind`` whose text (title, keywords, body; normalised) contains every
+        one of ``terms`` as a substring, in row order: from per-character-gram lists of rows, with only
+        the candidates' texts read for terms of three characters or more (``substring``)."""
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+        terms = [t for t in map(clean_term, terms) if t]
+        if not terms:
+            return []
+        corpus = self._kinds[kind]
+        return corpus.ids_at(corpus.rows_containing(terms).tolist())
 
     def similar(self, doc: dict, k: int = 5) -> list[tuple[str, float]]:
         """The most similar postings of the same kind (near duplicates), excluding ``doc["id"]``.

@@ -19,8 +19,9 @@ from .config import MatchConfig
 from .corpus import Corpus
 from .postings import Postings
 from .rerank import COLUMNS, Table
+from .substring import Grams
 
-FORMAT = 1
+FORMAT = 2  # 2: substring recall (gram lists) beside the postings
 _ARRAYS = ("indptr", "indices", "data", "idf", "sorted_ids", "order", "pos", "title_blob", "title_off")
 
 
@@ -38,7 +39,8 @@ def save(m, path) -> None:
             p = c.postings
             arrays = {"indptr": p.indptr, "indices": p.indices, "data": p.data, "idf": c.idf,
                       "sorted_ids": c.sorted_ids, "order": c.order, "pos": c.pos,
-                      "title_blob": c.titles[0], "title_off": c.titles[1]}
+                      "title_blob": c.titles[0], "title_off": c.titles[1],
+                      **{f"gram_{name}": getattr(c.grams, name) for name in Grams.ARRAYS}}
             arrays.update({f"meta_{k}": v for k, v in c.table.base.items()})
             for name, arr in arrays.items():
                 np.save(tmp / f"{kind}.{name}.npy", np.ascontiguousarray(arr))
@@ -85,6 +87,7 @@ def load(cls, path, mmap: bool = True):
         a = {name: arr(f"{kind}.{name}") for name in _ARRAYS}
         postings = Postings(a["indptr"], a["indices"], a["data"], info["n_rows"])
         table = Table({k: arr(f"{kind}.meta_{k}") for k in COLUMNS})
+        grams = Grams(*(arr(f"{kind}.gram_{name}") for name in Grams.ARRAYS))
         m._kinds[kind] = Corpus(kind, postings, table, a["sorted_ids"], a["order"], a["pos"],
-                                (a["title_blob"], a["title_off"]), tuple(info["avgdl"]), idf=a["idf"])
+                                (a["title_blob"], a["title_off"]), tuple(info["avgdl"]), idf=a["idf"], grams=grams)
     return m

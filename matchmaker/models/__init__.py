@@ -9,9 +9,10 @@ from matchmaker.models.curation import AuditLog, CuratedPair, DuplicateVerdict
 from matchmaker.models.token import ApiToken
 from matchmaker.models.membership import JoinRequest
 from matchmaker.models.signup import Signup
+from matchmaker.models.figures import FigureCounter, FigureState, NeedCoverage
 
 __all__ = [
     "Organization", "User", "Achievement", "Need", "Posting", "Interest", "InterestEvent", "Message", "Deal",
     "Notification", "SavedSearch", "SuggestionFeedback", "AuditLog", "CuratedPair", "DuplicateVerdict", "ApiToken",
-    "JoinRequest", "Signup",
+    "JoinRequest", "Signup", "NeedCoverage", "FigureCounter", "FigureState",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from matchmaker.extensions import db
@@ -15,7 +15,9 @@ class Notification(db.Model):
     """One event for one user; ``dedupe_key`` makes "once per pair, never repeated" a constraint."""
 
     __tablename__ = "notifications"
-    __table_args__ = (UniqueConstraint("user_id", "event", "dedupe_key"),)
+    # The second: the dashboard counts strong suggestions per month without reading other events.
+    __table_args__ = (UniqueConstraint("user_id", "event", "dedupe_key"),
+                      Index("ix_notifications_event_created", "event", "created_at", "dedupe_key"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -49,11 +49,15 @@ class Posting:
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple:
-        # Browsing reads the newest published postings: one index gives them in order, no sort.
-        # Counts per organization or region (home page, region filter) stay on the second one.
+        # Browsing reads the newest published postings: the first index gives them in order, no sort,
+        # and with their organization and field, so the region and field filters read no row (whose
+        # text comes first in the table). Counts per organization or region (home page, region
+        # filter) stay on the second one; a field's newest postings and the counts per field on the last.
+        name = cls.__tablename__
         return (
-            Index(f"ix_{cls.__tablename__}_status_published", "status", "published_at", "id"),
-            Index(f"ix_{cls.__tablename__}_org_status", "organization_id", "status"),
+            Index(f"ix_{name}_status_published", "status", "published_at", "id", "organization_id", "field"),
+            Index(f"ix_{name}_org_status", "organization_id", "status"),
+            Index(f"ix_{name}_status_field", "status", "field", "published_at", "id"),
         )
 
     @declared_attr

@@ -2,22 +2,23 @@
 
 Without keywords, the newest come first. With keywords, the matcher ranks postings by relevance
 (word segmentation and TF-IDF), and postings that contain every keyword as a substring (so 电池
-finds 锂电池 even where the segmenter made one word of it) follow, newest first.
+finds 锂电池 even where the segmenter made one word of it) follow, newest first. Both come from
+the match index (its character-gram lists answer "contains"), so a search never scans the texts of
+the pool; the database only orders and filters ids.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import OrderedDict
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, replace
 from decimal import Decimal
 
+import numpy as np
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, String, and_, cast, func, or_, select
 
 from matchmaker.extensions import db
 from matchmaker.models import Achievement, Need, Organization, Posting
+from matchmaker.services.caching import VersionedCache
 from matchmaker.services.postings import MODELS
 
 TEXT_COLUMNS = {
@@ -57,22 +58,29 @@ def _escape_like(term: str) -> str:
 
 
 def keyword_clause(model: type[Posting], kind: str, q: str):
-    terms = [t for t in q.split() if t][:MAX_TERMS]
     clauses = []
-    for term in terms:
+    for term in keyword_terms(q):
         pattern = f"%{_escape_like(term)}%"
         columns = [getattr(model, name) for name in TEXT_COLUMNS[kind]] + [cast(model.keywords, String)]
         clauses.append(or_(*(column.ilike(pattern, escape="\\") for column in columns)))
     return and_(*clauses) if clauses else None
 
 
-def published_query(kind: str, filters: Filters, ranked_ids: list[int] | None = None) -> Select:
-    """Published postings passing the filters; ``ranked_ids`` widen the keyword match."""
+def keyword_terms(q: str) -> list[str]:
+    return [t for t in q.split() if t][:MAX_TERMS]
+
+
+def published_query(kind: str, filters: Filters) -> Select:
+    """Published postings passing the filters, newest first.
+
+    Keywords become a substring test of each row's text (ILIKE): fit for checking one posting (a
+    saved search against a newly published one), never for searching the pool (``browse`` asks the
+    index instead).
+    """
     model = MODELS[kind]
     stmt = select(model).where(model.status == "published")
     if filters.q.strip():
-        clause = keyword_clause(model, kind, filters.q)
-        stmt = stmt.where(or_(clause, model.id.in_(ranked_ids)) if ranked_ids else clause)
+        stmt = stmt.where(keyword_clause(model, kind, filters.q))
     if filters.field:
         stmt = stmt.where(model.field == filters.field)
     if filters.region:  # a subquery, not a join: the count then stays on the (status, …) index
@@ -93,11 +101,11 @@ def published_query(kind: str, filters: Filters, ranked_ids: list[int] | None = 
 
 
 class RankedPagination(Pagination):
-    """Pagination over ids already ordered in Python (relevance): only one page of rows is loaded."""
+    """Pagination over ids already in order (relevance, or newest first): only one page of rows is loaded."""
 
     def _query_items(self) -> list:
         start = (self.page - 1) * self.per_page
-        ids = self._query_args["ids"][start : start + self.per_page]
+        ids = [int(i) for i in self._query_args["ids"][start : start + self.per_page]]
         model = self._query_args["model"]
         rows = {p.id: p for p in db.session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
         return [rows[i] for i in ids if i in rows]
@@ -106,47 +114,18 @@ class RankedPagination(Pagination):
         return len(self._query_args["ids"])
 
 
-class _SearchCache:
-    """Recent keyword searches (ordered ids) per process, keyed by the pool's version.
-
-    Paging through results or a popular query then costs one page of rows instead of a ranking
-    and a substring scan of every published posting (~60 ms at 10,000). The key includes
-    ``match_index.pool_version()``, so any committed posting change makes a fresh entry; the TTL
-    bounds what the version cannot see (an organization moving region).
-    """
-
-    def __init__(self, size: int = 256, ttl: float = 120.0):
-        self.size, self.ttl = size, ttl
-        self._items: OrderedDict[tuple, tuple[float, list[int]]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> list[int] | None:
-        with self._lock:
-            hit = self._items.get(key)
-            if hit is None or time.monotonic() - hit[0] > self.ttl:
-                self._items.pop(key, None)
-                return None
-            self._items.move_to_end(key)
-            return hit[1]
-
-    def put(self, key: tuple, ids: list[int]) -> None:
-        with self._lock:
-            self._items[key] = (time.monotonic(), ids)
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-search_cache = _SearchCache()
+# Recent keyword searches (ordered ids): paging through results or a popular query then costs one page
+# of rows instead of a ranking, a substring lookup and the ordering of the hits.
+search_cache = VersionedCache()
+order_cache = VersionedCache(size=32)  # published ids newest first, per kind and filters
 
 
 def browse(kind: str, filters: Filters, page: int, per_page: int):
+    """One page of published postings passing the filters. Without keywords: the newest first, from
+    the filter's id list (kept until the pool changes), so a deep page costs what the first does."""
     if not filters.q.strip():
-        return db.paginate(published_query(kind, filters), page=page, per_page=per_page, error_out=False)
+        ids = _newest_first(kind, replace(filters, q=""))
+        return RankedPagination(page=page, per_page=per_page, error_out=False, ids=ids, model=MODELS[kind])
     from matchmaker.services import match_index
 
     key = (db.engine.url.render_as_string(), kind, match_index.pool_version(), astuple(filters))
@@ -162,12 +141,29 @@ def _ranked_ids(kind: str, filters: Filters) -> list[int]:
     from matchmaker.services import matching
 
     ranked = matching.search_ids(kind, filters.q)
-    model = MODELS[kind]
-    stmt = published_query(kind, filters, ranked).with_only_columns(model.id).order_by(None).order_by(
-        model.published_at.desc(), model.id.desc())
-    ids = list(db.session.scalars(stmt))
+    hits = np.array(ranked + matching.containing_ids(kind, keyword_terms(filters.q)), np.int64)
+    if not len(hits):
+        return []
+    order = _newest_first(kind, replace(filters, q=""))
+    ids = order[np.isin(order, hits)].tolist()
     position = {posting_id: n for n, posting_id in enumerate(ranked)}
     ids.sort(key=lambda i: position.get(i, len(position)))  # stable: unranked keep newest-first
+    return ids
+
+
+def _newest_first(kind: str, filters: Filters) -> np.ndarray:
+    """Ids of the published postings passing ``filters`` (no keywords), newest first, kept per process
+    until the pool changes. Without filters, or by field or region, an index holds them all in order
+    (~60 ms at 100,000; the warm-up reads the unfiltered lists); the other filters read rows."""
+    from matchmaker.services import match_index
+
+    key = (db.engine.url.render_as_string(), kind, match_index.pool_version(), astuple(filters))
+    ids = order_cache.get(key)
+    if ids is None:
+        model = MODELS[kind]
+        stmt = published_query(kind, filters).with_only_columns(model.id)
+        ids = np.fromiter(db.session.connection().execute(stmt).scalars(), np.int64)  # Core rows: no ORM cost
+        order_cache.put(key, ids)
     return ids
 
 
@@ -175,13 +171,23 @@ def latest(kind: str, limit: int = 6) -> list[Posting]:
     return list(db.session.scalars(published_query(kind, Filters()).limit(limit)).unique())
 
 
-def counts_by_region() -> dict[str, dict[str, int]]:
+def counts_by_region(cached: bool = True) -> dict[str, dict[str, int]]:
     """Published postings per region and kind: {"beijing": {"achievement": 12, "need": 0}, …}.
 
     Grouped by (organization, status) with no WHERE, so every database reads it from the covering
     (organization_id, status) index; a ``WHERE status = …`` lets SQLite (without ANALYZE statistics)
     pick the status index and read every row's full text instead (~20 ms at 10,000 postings, not ~1).
+    Still ~10 ms at 150,000, so the home page's copy is kept until the pool changes (``cached``).
     """
+    if cached:
+        from matchmaker.services import match_index
+
+        key = (db.engine.url.render_as_string(), "regions", match_index.pool_version())
+        counts = order_cache.get(key)
+        if counts is None:
+            counts = counts_by_region(cached=False)
+            order_cache.put(key, counts)
+        return counts
     regions = {org_id: region for org_id, region in db.session.execute(select(Organization.id, Organization.region))}
     result: dict[str, dict[str, int]] = {}
     for kind, model in MODELS.items():

@@ -23,6 +23,7 @@ from matchmaker.services.links import posting_path
 from matchmaker.services.notify import notify, org_members
 
 KEEPABLE = ("pending", "published", "needs_revision")
+PAIRS_PER_NEED = 3  # the admin's best pairs: at most this many per need (need_coverage.best_score is over these)
 DUPLICATE_SIMILARITY = 0.40  # relative similarity (identical = 1.0) from which postings are flagged: bench/duplicates.py
 
 
@@ -195,15 +196,29 @@ def close_interests_of(posting: Posting) -> None:
     db.session.execute(update(Interest).where(column == posting.id, Interest.status == "proposed").values(status="withdrawn"))
 
 
-def pairs_for_admin(limit: int = 50) -> list[tuple[Need, matching.SuggestionView]]:
-    """The best suggested pairs across published needs (the admin's "best pairs" view)."""
-    rows = []
-    needs = db.session.scalars(select(Need).where(Need.status == "published").order_by(Need.published_at.desc()).limit(200))
-    for need in needs:
-        for view in matching.suggestions_for(need, k=3):
-            rows.append((need, view))
-    rows.sort(key=lambda row: -row[1].score)
-    return rows[:limit]
+def pairs_for_admin(page: int = 1, per_page: int = 50) -> list[tuple[Need, matching.SuggestionView]]:
+    """One page of the best suggested pairs across published needs (up to three per need), best first.
+
+    Read from the figures' rows (``need_coverage``: each need's ranked suggestions and the best score
+    of its first three), so no need is ranked here: the best ``page * per_page`` pairs are all among
+    the pairs of the needs with the best ``page * per_page`` such scores.
+    """
+    from matchmaker.models import NeedCoverage
+    from matchmaker.services import figures
+
+    figures.follow()
+    wanted = page * per_page
+    rows = db.session.execute(select(NeedCoverage.need_id, NeedCoverage.top).where(NeedCoverage.status == "published")
+                              .order_by(NeedCoverage.best_score.desc(), NeedCoverage.need_id).limit(wanted)).all()
+    pairs = sorted(((need_id, a, score, text) for need_id, top in rows for a, score, text, _supply in top[:PAIRS_PER_NEED]),
+                   key=lambda p: (-p[2], p[0], p[1]))[(page - 1) * per_page : wanted]
+    needs = {n.id: n for n in db.session.scalars(select(Need).where(
+        Need.id.in_({p[0] for p in pairs}), Need.status == "published"))}
+    found = {a.id: a for a in db.session.scalars(select(Achievement).where(
+        Achievement.id.in_({p[1] for p in pairs}), Achievement.status == "published"))}
+    picks = matching.curated_for(list(needs))
+    return [(needs[n], matching.SuggestionView(found[a], score, text, [], [], f"a{a}" in picks[n]["recommended"]))
+            for n, a, score, text in pairs if n in needs and a in found]
 
 
 def find_posting(kind: str, posting_id: int) -> Posting:

@@ -26,8 +26,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable, Iterable
 
-from flask import current_app
-from sqlalchemy import func, select
+from flask import current_app, g, has_request_context
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from matchmaker.extensions import db
 from matchmaker.matching import Matcher
@@ -149,16 +150,19 @@ def _max_updated_at() -> datetime:
 
 
 def build_index(progress: Callable[[int, int], None] | None = None, only_if_missing: bool = False,
-                workers: int | None = 1) -> str:
+                workers: int | None = 1, replace: str | None = None) -> str:
     """Fit a new base index from the published postings and make it current; returns its version.
 
     ``workers``: processes that segment the text (None: one per core). Only the CLI, a process of its
     own, forks; a web worker refits in a background thread with 1 (its other threads may hold locks).
+    ``only_if_missing`` / ``replace``: unless another process built one (or replaced version
+    ``replace``) while this one waited for the lock.
     """
     index_dir = _index_dir()
     with _FileLock(index_dir):
         existing = _pointer(index_dir)
-        if only_if_missing and existing and (index_dir / existing / "app-meta.json").exists():
+        if existing and (index_dir / existing / "app-meta.json").exists() and (
+                only_if_missing or (replace is not None and existing != replace)):
             return existing  # another process built it while we waited for the lock
         watermark = _max_updated_at()
         docs = list(_published_docs())
@@ -185,16 +189,22 @@ def _prune(index_dir: Path, keep: str) -> None:
 
 def _load(state: IndexState, index_dir: Path, version: str) -> None:
     meta = json.loads((index_dir / version / "app-meta.json").read_text())
-    state.matcher = Matcher.load(index_dir / version, mmap=True)
+    try:
+        state.matcher = Matcher.load(index_dir / version, mmap=True)
+    except ValueError:  # saved by an older format (a deploy changed it): fit anew, once, under the lock
+        log.warning("Match index %s has an older format; rebuilding it", version)
+        version = build_index(replace=version)
+        meta = json.loads((index_dir / version / "app-meta.json").read_text())
+        state.matcher = Matcher.load(index_dir / version, mmap=True)
     state.version = version
     state.watermark = datetime.fromisoformat(meta["watermark"])
     state.seen = {}
     state.changes_since_base = 0
 
 
-def _apply_changes(state: IndexState) -> None:
+def _apply_changes(state: IndexState) -> int:
     since = state.watermark - LOOKBACK if state.watermark > datetime.min + LOOKBACK else datetime.min
-    newest = state.watermark
+    newest, applied = state.watermark, 0
     for model in MODELS.values():
         rows = db.session.scalars(select(model).where(model.updated_at > since).order_by(model.updated_at))
         for posting in rows:
@@ -203,6 +213,7 @@ def _apply_changes(state: IndexState) -> None:
             if state.seen.get(key) == posting.updated_at:
                 continue
             state.seen[key] = posting.updated_at
+            applied += 1
             if key in state.matcher:
                 state.matcher.remove(key)
                 state.changes_since_base += 1
@@ -210,22 +221,50 @@ def _apply_changes(state: IndexState) -> None:
                 state.matcher.add(to_doc(posting))
                 state.changes_since_base += 1
     state.watermark = newest
+    return applied
 
 
-def current_matcher() -> Matcher:
-    """This process's matcher, up to date with every committed change."""
+_COMMITS = [0]  # commits by this process: a request reads the index once per commit it made
+
+
+@event.listens_for(Session, "after_commit")
+def _count_commit(session) -> None:
+    _COMMITS[0] += 1
+
+
+def current_matcher(refit: bool = True) -> Matcher:
+    """This process's matcher, up to date with every committed change.
+
+    Within one request the catch-up runs once, and again only after the request committed something
+    (a page with 100 suggestions asks the database once, not 100 times). ``refit=False``: never start
+    the background refit (a process about to fork, the gunicorn master, must not have a thread).
+    """
     index_dir = _index_dir()
     state = _state(index_dir)
+    seen = (str(index_dir), _COMMITS[0], state.version)
+    if has_request_context() and g.get("_match_index_seen") == seen and state.matcher is not None:
+        return state.matcher
     with state.lock:
         version = _pointer(index_dir)
         if not version or not (index_dir / version / "app-meta.json").exists():
             version = build_index(only_if_missing=True)
         if version != state.version:
             _load(state, index_dir, version)
-        _apply_changes(state)
-        if state.changes_since_base > _refit_threshold(state) and not state.refitting:
+        if _apply_changes(state):
+            from matchmaker.services import figures  # the dashboard's figures follow the index
+
+            figures.poke()
+        if refit and state.changes_since_base > _refit_threshold(state) and not state.refitting:
             _refit_in_background(state)
+        if has_request_context():
+            g._match_index_seen = (str(index_dir), _COMMITS[0], state.version)
         return state.matcher
+
+
+def index_version() -> str:
+    """The base index this process ranks with, once caught up (rows ranked by another base are stale)."""
+    current_matcher()
+    return _state(_index_dir()).version
 
 
 def pool_version() -> str:

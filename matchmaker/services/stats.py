@@ -1,24 +1,25 @@
-"""The region's figures for the admin dashboard and the API: pool, funnel, flows, self-sufficiency.
+"""How each dashboard figure is counted: from the postings, the interests and the ``need_coverage`` rows.
 
-Everything here is read-only and JSON-safe, so the dashboard, its CSV download and
-``GET /api/v1/admin/stats`` show the same numbers.
+These functions are the definition of every figure; ``figures`` runs them when their sources changed
+(or all of them, ``flask pool stats refresh``) and stores the results, which the dashboard, its CSV
+and ``GET /api/v1/admin/stats`` read. Everything is JSON-safe. Each function reads only indexes or
+the coverage rows, never the matcher: the matcher's part is in ``coverage``.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from sqlalchemy import distinct, func, literal_column, select
 from sqlalchemy.orm import aliased
 
 from matchmaker.extensions import db
-from matchmaker.models import Achievement, Deal, Interest, Need, Notification, Organization
-from matchmaker.services import matching
-from matchmaker.services.suggestions import feedback_counts
+from matchmaker.models import Achievement, Deal, Interest, Need, NeedCoverage, Notification, Organization
+from matchmaker.services import browse
 
-SUPPLY_REGIONS = ("beijing", "tianjin")
-COMMON_NEED_MIN_SIMILARITY = 0.4  # matcher similarity of two needs (identical = 1.0)
+SAMPLE = 5  # titles shown per unmet cell
+CLUSTER_SAMPLE = 8  # needs shown per group of common needs
+MODELS = {"achievement": Achievement, "need": Need}
 
 
 def _month(column):
@@ -30,13 +31,16 @@ def _month(column):
 
 
 def postings_by(column_name: str) -> dict[str, dict[str, int]]:
-    """Published postings per region or field: {"hebei": {"achievement": 3, "need": 12}, ...}."""
+    """Published postings per region or field: {"hebei": {"achievement": 3, "need": 12}, ...}.
+
+    Grouped on the (organization_id, status) and (status, field, ...) indexes: no posting row is read.
+    """
+    if column_name == "region":
+        return browse.counts_by_region(cached=False)
     result: dict[str, dict[str, int]] = defaultdict(lambda: {"achievement": 0, "need": 0})
-    for kind, model in (("achievement", Achievement), ("need", Need)):
-        column = Organization.region if column_name == "region" else model.field
-        rows = db.session.execute(
-            select(column, func.count(model.id)).join(model.organization).where(model.status == "published").group_by(column)
-        )
+    for kind, model in MODELS.items():
+        rows = db.session.execute(select(model.field, func.count()).where(model.status == "published")
+                                  .group_by(model.status, model.field))
         for key, count in rows:
             result[key][kind] = count
     return dict(result)
@@ -78,62 +82,60 @@ def deal_flows() -> list[dict]:
     ]
 
 
-@dataclass
-class HebeiCoverage:
-    """Which published Hebei needs have a strong Beijing/Tianjin suggestion or an introduction."""
-
-    needs: list[Need] = field(default_factory=list)
-    strong: set[int] = field(default_factory=set)
-    introduced: set[int] = field(default_factory=set)
-    best: dict[int, list[matching.SuggestionView]] = field(default_factory=dict)
+def _hebei(*columns):
+    return select(*columns).where(NeedCoverage.region == "hebei")
 
 
-def hebei_coverage() -> HebeiCoverage:
-    coverage = HebeiCoverage()
-    coverage.needs = list(db.session.scalars(
-        select(Need).join(Need.organization).where(Need.status.in_(("published", "fulfilled")), Organization.region == "hebei")
-    ))
-    for need in coverage.needs:
-        views = [v for v in matching.suggestions_for(need, k=5) if v.posting.organization.region in SUPPLY_REGIONS]
-        coverage.best[need.id] = views
-        if any(v.strength == "strong" for v in views):
-            coverage.strong.add(need.id)
-    ids = [n.id for n in coverage.needs]
-    if ids:
-        coverage.introduced = set(db.session.scalars(
-            select(Interest.need_id).where(Interest.need_id.in_(ids), Interest.accepted_at.is_not(None))
-        ))
-    return coverage
-
-
-def self_sufficiency(coverage: HebeiCoverage) -> dict:
-    total = len(coverage.needs)
+def self_sufficiency() -> dict:
+    """Share of Hebei's published (or fulfilled) needs with a strong Beijing/Tianjin suggestion, or an introduction."""
+    total, strong = db.session.execute(_hebei(func.count(), func.count().filter(NeedCoverage.strong > 0))).one()
+    introduced = db.session.scalar(select(func.count(distinct(Interest.need_id))).where(
+        Interest.accepted_at.is_not(None), Interest.need_id.in_(_hebei(NeedCoverage.need_id)))) or 0
     share = (lambda n: round(n / total, 4) if total else 0.0)
     return {
         "hebei_needs": total,
-        "with_strong_suggestion": len(coverage.strong),
-        "with_introduction_or_deal": len(coverage.introduced),
-        "strong_suggestion_rate": share(len(coverage.strong)),
-        "introduction_rate": share(len(coverage.introduced)),
+        "with_strong_suggestion": strong,
+        "with_introduction_or_deal": introduced,
+        "strong_suggestion_rate": share(strong),
+        "introduction_rate": share(introduced),
     }
 
 
-def unmet_demand(coverage: HebeiCoverage) -> list[dict]:
-    """Fields × Hebei cities whose needs have no strong suggestion: where to scout for supply."""
-    cells: dict[tuple[str, str], list[Need]] = defaultdict(list)
-    for need in coverage.needs:
-        if need.id not in coverage.strong and need.status == "published":
-            cells[(need.field, need.organization.city)].append(need)
+def unmet_demand() -> list[dict]:
+    """Fields × Hebei cities whose published needs have no strong suggestion: where to scout for supply.
+
+    Each cell: its count, and the first few needs (ids and titles) to open from the dashboard.
+    """
+    unmet = _hebei(NeedCoverage.field, NeedCoverage.city, NeedCoverage.need_id).where(
+        NeedCoverage.status == "published", NeedCoverage.strong == 0).order_by(NeedCoverage.need_id)
+    cells: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for field, city, need_id in db.session.execute(unmet):
+        cells[(field, city)].append(need_id)
+    titles = _titles(Need, [i for ids in cells.values() for i in ids[:SAMPLE]])
     return [
-        {"field": f, "city": city, "needs": len(needs), "titles": [n.title for n in needs], "ids": [n.id for n in needs]}
-        for (f, city), needs in sorted(cells.items(), key=lambda item: (-len(item[1]), item[0]))
+        {"field": f, "city": city, "needs": len(ids), "ids": ids[:SAMPLE], "titles": [titles[i] for i in ids[:SAMPLE]]}
+        for (f, city), ids in sorted(cells.items(), key=lambda item: (-len(item[1]), item[0]))
     ]
 
 
-def common_needs(coverage: HebeiCoverage, min_similarity: float = COMMON_NEED_MIN_SIMILARITY) -> list[dict]:
-    """Clusters of similar needs posted by several firms (共性需求), with the achievements that fit them."""
-    by_id = {n.id: n for n in coverage.needs if n.status == "published"}
-    parent = {i: i for i in by_id}
+def _titles(model, ids: list[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        out.update(db.session.execute(select(model.id, model.title).where(model.id.in_(ids[start : start + 500]))).all())
+    return out
+
+
+def common_needs() -> list[dict]:
+    """Groups of similar needs posted by several firms (共性需求), with the achievements that fit them.
+
+    Needs are joined when either lists the other among its nearest (similarity ≥ 0.4); a group counts
+    when at least two firms posted in it. Each group lists its first needs and its best five
+    Beijing/Tianjin achievements (the best scores among its needs' suggestions).
+    """
+    rows = db.session.execute(_hebei(NeedCoverage.need_id, NeedCoverage.organization_id, NeedCoverage.top,
+                                     NeedCoverage.similar).where(NeedCoverage.status == "published")
+                              .order_by(NeedCoverage.need_id)).all()
+    parent = {r.need_id: r.need_id for r in rows}
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -141,45 +143,38 @@ def common_needs(coverage: HebeiCoverage, min_similarity: float = COMMON_NEED_MI
             i = parent[i]
         return i
 
-    for need in by_id.values():
-        for other, score in matching.similar_postings(need, k=5):
-            if other.id in by_id and score >= min_similarity:
-                parent[root(need.id)] = root(other.id)
-    groups: dict[int, list[Need]] = defaultdict(list)
-    for need_id, need in by_id.items():
-        groups[root(need_id)].append(need)
+    for r in rows:
+        for other, _score in r.similar:
+            if other in parent:
+                parent[root(r.need_id)] = root(other)
+    groups: dict[int, list] = defaultdict(list)
+    for r in rows:
+        groups[root(r.need_id)].append(r)
+    groups = {k: members for k, members in groups.items() if len({m.organization_id for m in members}) >= 2}
+    orgs = {o.id: o for o in db.session.scalars(select(Organization))}
+    shown = [m.need_id for members in groups.values() for m in members[:CLUSTER_SAMPLE]]
+    titles = _titles(Need, shown)
+    best = {}
+    for key, members in groups.items():
+        scored: dict[int, float] = {}
+        for m in members:
+            for achievement_id, score, _text, supply in m.top:
+                if supply and score > scored.get(achievement_id, -1.0):
+                    scored[achievement_id] = score
+        best[key] = sorted(scored.items(), key=lambda item: -item[1])[:5]
+    achievements = {a.id: a for a in db.session.scalars(select(Achievement).where(
+        Achievement.id.in_({a for pairs in best.values() for a, _s in pairs})))}
     clusters = []
-    for members in groups.values():
-        firms = sorted({n.organization.name for n in members})
-        if len(firms) < 2:
-            continue
-        scored: dict[int, tuple[float, object]] = {}
-        for need in members:
-            for view in coverage.best.get(need.id, []):
-                best = scored.get(view.posting.id)
-                if best is None or view.score > best[0]:
-                    scored[view.posting.id] = (view.score, view.posting)
-        top = sorted(scored.values(), key=lambda pair: -pair[0])[:5]
+    for key, members in groups.items():
+        top = [(achievements[a], s) for a, s in best[key] if a in achievements]
         clusters.append({
-            "needs": [{"id": n.id, "title": n.title, "firm": n.organization.name, "city": n.organization.city} for n in members],
-            "firms": firms,
-            "achievements": [{"id": a.id, "title": a.title, "institution": a.organization.name, "score": round(s, 3)} for s, a in top],
-            "institutions": sorted({a.organization.name for _s, a in top}),
+            "needs": [{"id": m.need_id, "title": titles[m.need_id], "firm": orgs[m.organization_id].name,
+                       "city": orgs[m.organization_id].city} for m in members[:CLUSTER_SAMPLE]],
+            "needs_total": len(members),
+            "firms": sorted({orgs[m.organization_id].name for m in members}),
+            "achievements": [{"id": a.id, "title": a.title, "institution": a.organization.name, "score": round(s, 3)}
+                             for a, s in top],
+            "institutions": sorted({a.organization.name for a, _s in top}),
         })
-    clusters.sort(key=lambda c: (-len(c["firms"]), c["needs"][0]["title"]))
+    clusters.sort(key=lambda c: (-len(c["firms"]), c["needs"][0]["title"], c["needs"][0]["id"]))
     return clusters
-
-
-def overview() -> dict:
-    """Every dashboard figure, JSON-safe (the API's ``/admin/stats`` returns exactly this)."""
-    coverage = hebei_coverage()
-    return {
-        "postings_by_region": postings_by("region"),
-        "postings_by_field": postings_by("field"),
-        "funnel_by_month": funnel_by_month(),
-        "deal_flows": deal_flows(),
-        "self_sufficiency": self_sufficiency(coverage),
-        "unmet_demand": unmet_demand(coverage),
-        "common_needs": common_needs(coverage),
-        "feedback": feedback_counts(),
-    }

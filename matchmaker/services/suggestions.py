@@ -15,14 +15,20 @@ from matchmaker.services import matching
 from matchmaker.services.errors import DomainError, NotFound
 from matchmaker.services.interests import open_pairs_for
 from matchmaker.services.links import posting_path
+from matchmaker.services.match_index import doc_id
 from matchmaker.services.notify import notify, org_members
 
 PER_POSTING = 8
+MINE_POSTINGS = 20  # my suggestions come from my organization's newest published postings of each kind
 
 
 def pair_of(posting: Posting, other: Posting) -> tuple[int, int]:
     """(need_id, achievement_id) for a posting and its counterpart, in either order."""
-    return (posting.id, other.id) if posting.kind == "need" else (other.id, posting.id)
+    return _pair(posting, other.id)
+
+
+def _pair(posting: Posting, other_id: int) -> tuple[int, int]:
+    return (posting.id, other_id) if posting.kind == "need" else (other_id, posting.id)
 
 
 def dismissed_ids(user: User, posting: Posting) -> set[str]:
@@ -76,23 +82,39 @@ def _verdicts(user: User) -> dict[tuple[int, int], bool]:
 
 
 def mine(user: User, limit: int = 30) -> list[Row]:
-    """The best new suggestions across my organization's published postings: no verdict, no interest yet."""
+    """The best new suggestions across my organization's published postings: no verdict, no interest yet.
+
+    They come from the ``MINE_POSTINGS`` newest published postings of each kind (an organization with
+    thousands of postings is not ranked whole on every visit). Every posting is ranked without
+    explanations first; only the postings whose suggestions make the list are explained (what
+    ``suggestions_for`` lists for them, so the rows are the same).
+    """
     postings: list[Posting] = []
     for model in (Need, Achievement):
         postings += db.session.scalars(
             select(model).where(model.organization_id == user.organization_id, model.status == "published")
-            .order_by(model.published_at.desc()).limit(50)
+            .order_by(model.published_at.desc()).limit(MINE_POSTINGS)
         )
     verdicts = _verdicts(user)
     pairs = open_pairs_for(user.organization_id)
-    best: list[Row] = []
-    for posting in postings:
-        for view in matching.suggestions_for(posting, k=5, exclude=dismissed_ids(user, posting)):
-            row = Row(view, posting)
-            if row.pair not in verdicts and row.pair not in pairs:
-                best.append(row)
-    best.sort(key=lambda r: r.suggestion.score, reverse=True)
-    return best[:limit]
+    dismissed: dict[tuple[str, int], set[str]] = {}  # what dismissed_ids gives, from the verdicts already read
+    for (need_id, achievement_id), relevant in verdicts.items():
+        if not relevant:
+            dismissed.setdefault(("need", need_id), set()).add(f"a{achievement_id}")
+            dismissed.setdefault(("achievement", achievement_id), set()).add(f"n{need_id}")
+    best = []
+    for posting, ranked in zip(postings, matching.ranked_for(postings, k=5, exclude=dismissed)):
+        for key, score, _text in ranked:
+            pair = _pair(posting, int(key[1:]))
+            if pair not in verdicts and pair not in pairs:
+                best.append((score, posting, key))
+    best.sort(key=lambda item: item[0], reverse=True)
+    best = best[:limit]
+    views: dict[int, dict[str, matching.SuggestionView]] = {}
+    for posting in dict.fromkeys(p for _s, p, _k in best):
+        views[id(posting)] = {doc_id(v.posting): v for v in matching.suggestions_for(
+            posting, k=5, exclude=dismissed.get((posting.kind, posting.id), ()))}
+    return [Row(views[id(p)][key], p) for _s, p, key in best if key in views[id(p)]]
 
 
 def give_feedback(user: User, need_id: int, achievement_id: int, relevant: bool, reason: str = "", note: str = "") -> None:

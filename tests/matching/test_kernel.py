@@ -198,3 +198,15 @@ def test_document_frequency_within_a_field_agrees(seed):
         compiled_idf = corpus.field_idf_of(cols, f, 100.0, _load_kernel())
         again = corpus.field_idf_of(cols, f, 100.0, _load_kernel())  # from the memo
         assert np.allclose(compiled_idf, corpus.field_idf_of(cols, f, 100.0)) and again.tolist() == compiled_idf.tolist()
+
+
+def test_touched_rows_have_a_spare_slot():
+    """_accumulate writes touched[nt] before knowing the row is new: with every row touched, nt == n."""
+    from matchmaker.matching import kernel
+
+    kernel.drop_scratch()
+    acc, touched = kernel.scratch(5)
+    assert len(acc) == 5 and len(touched) == 6
+    docs = [dict(BATTERY, id=f"a{i}") for i in range(5)]  # one query touches every row, twice over
+    m = Matcher().fit(docs)
+    assert len(m.query({"kind": "need", "description": BATTERY["description"]}, k=10)) == 5

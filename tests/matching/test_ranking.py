@@ -191,3 +191,10 @@ def test_field_idf_weighs_what_sets_postings_of_the_field_apart():
     assert with_field[0][0] == without[0][0] == "fracture"
     gap = lambda r: r[0][1] / r[1][1]  # noqa: E731
     assert gap(with_field) > gap(without)
+
+
+def test_rank_is_suggest_without_the_explanations(matcher):
+    from conftest import NEED as need
+
+    full = matcher.suggest(need, k=3, exclude=("a2",))
+    assert matcher.rank(need, k=3, exclude=("a2",)) == [(s.id, s.score, s.text_score) for s in full]

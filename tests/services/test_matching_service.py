@@ -70,6 +70,44 @@ def test_search_ranks_and_keeps_substring_hits(client, world, make):
     assert "锂电池隔膜涂覆技术" in client.get("/achievements/?q=电池").get_data(as_text=True)
 
 
+def test_substring_hits_come_from_the_index_not_a_scan(client, app, world, make):
+    """A keyword inside a longer word, in a posting the ranking drops: found from the index's gram lists,
+    with no ILIKE over the pool (the statements the search runs are recorded)."""
+    from sqlalchemy import event
+
+    make.achievement(world["bj_org"], title="高温合金叶片精密铸造", keywords=["高温合金"], field="materials",
+                     summary="叶片", description="单晶高温合金叶片，用于燃气轮机。")
+    published = make.achievement(world["bj_org"], status="pending", title="燃气轮机叶片修复",
+                                 keywords=["叶片"], field="equipment", summary="激光熔覆", description="熔覆修复")
+    statements = []
+    with app.app_context():
+        listen = lambda conn, cursor, statement, *a: statements.append(statement)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listen)
+        try:
+            page = client.get("/achievements/?q=温合").get_data(as_text=True)  # inside 高温合金: no word of its own
+            assert "高温合金叶片精密铸造" in page and "燃气轮机叶片修复" not in page
+            db.session.execute(update(Achievement).where(Achievement.id == published).values(
+                status="published", updated_at=utcnow()))
+            db.session.commit()
+            assert "燃气轮机叶片修复" in client.get("/achievements/?q=轮机叶").get_data(as_text=True)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listen)
+    assert statements and not [s for s in statements if "LIKE" in s.upper()]
+
+
+def test_index_of_an_older_format_is_rebuilt_on_read(app, world, make, ctx):
+    import json
+
+    make.achievement(world["bj_org"], title="锂电池隔膜涂覆技术")
+    old = match_index.build_index()
+    index_dir = Path(app.config["MATCHING_INDEX_DIR"])
+    meta = index_dir / old / "meta.json"
+    meta.write_text(json.dumps(dict(json.loads(meta.read_text()), format=1)))  # as a previous release saved it
+    match_index._STATES.clear()
+    assert match_index.current_matcher().containing(["隔膜"], "achievement")
+    assert (index_dir / "CURRENT").read_text() != old and not (index_dir / old).exists()
+
+
 def test_cli_rebuild_and_suggest(app, runner, world, make):
     need = make.need(world["hb_org"])
     make.achievement(world["bj_org"])

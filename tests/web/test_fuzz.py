@@ -46,7 +46,7 @@ def _form_fields() -> set[str]:
 
 
 def _query_names() -> set[str]:
-    pattern = re.compile(r"request\.args(?:\.get|\.getlist)?[\(\[]\s*[\"'](\w+)[\"']")
+    pattern = re.compile(r"(?:request\.args(?:\.get|\.getlist)?[\(\[]|page_number\()\s*[\"'](\w+)[\"']")
     names = set()
     for path in (ROOT / "matchmaker").rglob("*.py"):
         names.update(pattern.findall(path.read_text()))
