@@ -17,6 +17,8 @@ from flask_babel import gettext as _
 
 from matchmaker import domain
 from matchmaker.admin import bp
+from matchmaker.admin import figure_words as words
+from matchmaker.models.base import utcnow
 from matchmaker.i18n import current_lang
 from matchmaker.paging import page_number
 from matchmaker.services import figures
@@ -52,38 +54,53 @@ def dashboard():
                            total=data["common_needs_total"]),
     }
     stamp = figures.updated_at(data)
-    return render_template("admin/dashboard.html", data=data, charts=chart_specs(data), totals=funnel_totals(data),
-                           pages=pages, updated=datetime.fromisoformat(stamp) if stamp else None)
+    months = months_without_gaps(data["funnel_by_month"], utcnow().strftime("%Y-%m"))
+    lang = current_lang()
+    return render_template("admin/dashboard.html", data=data, charts=chart_specs(data, months), months=months,
+                           pages=pages, updated=datetime.fromisoformat(stamp) if stamp else None,
+                           define={k: domain.label(words.DEFINITIONS, k, lang) for k in words.DEFINITIONS})
 
 
-def funnel_totals(data: dict) -> dict[str, int]:
-    totals = {"suggestions": 0, "interests": 0, "accepted": 0, "deals": 0}
-    for month in data["funnel_by_month"].values():
-        for stage in totals:
-            totals[stage] += month.get(stage, 0)
-    return totals
+def months_without_gaps(by_month: dict[str, dict[str, int]], until: str) -> dict[str, dict[str, int]]:
+    """Every month from the first with activity to ``until`` ("YYYY-MM"), empty months included."""
+    if not by_month:
+        return {}
+    year, month = map(int, min(by_month).split("-"))
+    out: dict[str, dict[str, int]] = {}
+    while f"{year:04d}-{month:02d}" <= max(until, max(by_month)):
+        key = f"{year:04d}-{month:02d}"
+        out[key] = by_month.get(key, {})
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
 
 
-def chart_specs(data: dict) -> dict[str, dict]:
+def chart_specs(data: dict, months: dict[str, dict[str, int]]) -> dict[str, dict]:
     """What static/js/charts.js draws, with labels in the reader's language."""
     lang = current_lang()
     kinds = {"achievement": _("Achievements"), "need": _("Needs")}
-    stages = {"suggestions": _("Strong suggestions"), "interests": _("Interests"),
-              "accepted": _("Accepted introductions"), "deals": _("Deals")}
+    events = {m: words.word(words.MEASURES, m, lang) for m in ("interests", "accepted", "deals")}
+    stages = {s: words.word(words.FUNNEL, s, lang) for s in words.FUNNEL}
     regions = {code: domain.label(domain.REGIONS, code, lang) for code in domain.REGIONS}
     fields = sorted(data["postings_by_field"], key=lambda f: -sum(data["postings_by_field"][f].values()))
-    months = list(data["funnel_by_month"])
+    cells = data.get("unmet_matrix", [])
+    rows = sorted({c["field"] for c in cells}, key=lambda f: -sum(c["needs"] for c in cells if c["field"] == f))
+    cols = [c for c in domain.CITIES["hebei"] if any(cell["city"] == c for cell in cells)]
     return {
         "regions": {"title": _("Postings by region"), "categories": list(domain.REGIONS), "series": list(kinds),
                     "labels": {**regions, **kinds}, "values": data["postings_by_region"]},
         "fields": {"title": _("Postings by field"), "categories": fields, "series": list(kinds),
                    "labels": {**{f: domain.label(domain.FIELDS, f, lang) for f in fields}, **kinds},
                    "values": data["postings_by_field"]},
-        "months": {"title": _("Funnel by month"), "categories": months, "series": list(stages),
-                   "labels": {**{m: m for m in months}, **stages}, "values": data["funnel_by_month"]},
-        "funnel": {"title": _("Funnel"), "stages": list(stages), "labels": stages, "values": funnel_totals(data)},
+        "months": {"title": words.word(words.SECTIONS, "funnel_by_month", lang), "categories": list(months),
+                   "series": list(events), "labels": {**{m: m for m in months}, **events}, "values": months},
+        "funnel": {"title": words.word(words.SECTIONS, "funnel", lang), "stages": list(stages), "labels": stages,
+                   "values": {s: data["funnel"].get(s, {}).get("count", 0) for s in stages}},
         "flows": {"title": _("Deals between regions"), "regions": list(domain.REGIONS), "labels": regions,
                   "flows": data["deal_flows"], "empty": _("No deals recorded yet.")},
+        "unmet": {"title": words.word(words.SECTIONS, "unmet_demand", lang), "rows": rows, "cols": cols,
+                  "labels": {**{f: domain.label(domain.FIELDS, f, lang) for f in rows},
+                             **{c: domain.city_label(c, lang) for c in cols}},
+                  "values": {f"{c['field']}@{c['city']}": c["needs"] for c in cells}},
     }
 
 
@@ -92,9 +109,12 @@ def dashboard_csv():
     figures.follow()
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["section", "key", "measure", "value"])
-    for row in figures.counter_rows():
-        writer.writerow([_neutral(v) for v in row])
+    lang = current_lang()
+    writer.writerow([_("Section"), _("Item"), _("Measure"), _("Value"), _("Codes (section / item / measure)")])
+    for section, key, measure, value in figures.counter_rows():
+        writer.writerow([_neutral(v) for v in (words.word(words.SECTIONS, section, lang), words.key_words(section, key, lang),
+                                                words.word(words.MEASURES, measure, lang), value,
+                                                f"{section}/{key}/{measure}")])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=dashboard.csv"})
 

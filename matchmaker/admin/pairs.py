@@ -25,6 +25,7 @@ def pairs():
     curated = curation.recommended_pairs()
     return render_template("admin/pairs.html", rows=curation.pairs_for_admin(page, PER_PAGE), page=page, per_page=PER_PAGE,
                            has_more=page < MAX_PAGE, curated=curated[:CURATED_SHOWN],
+                           titles=curation.titles_of(curated[:CURATED_SHOWN]),
                            curated_more=max(0, len(curated) - CURATED_SHOWN), form=PairForm())
 
 

@@ -190,6 +190,15 @@ def recommended_pairs() -> list[CuratedPair]:
     return list(db.session.scalars(select(CuratedPair).order_by(CuratedPair.id.desc())))
 
 
+def titles_of(pairs: list[CuratedPair]) -> dict[tuple[str, int], str]:
+    """("need" | "achievement", id) → title, for a list of curated pairs (two queries)."""
+    out: dict[tuple[str, int], str] = {}
+    for kind, model, ids in (("need", Need, {p.need_id for p in pairs}), ("achievement", Achievement, {p.achievement_id for p in pairs})):
+        if ids:
+            out.update({(kind, i): t for i, t in db.session.execute(select(model.id, model.title).where(model.id.in_(ids)))})
+    return out
+
+
 def close_interests_of(posting: Posting) -> None:
     """When a posting leaves the pool, its unanswered interests are withdrawn (not deleted)."""
     column = Interest.posting_column(posting.kind)
@@ -210,7 +219,9 @@ def pairs_for_admin(page: int = 1, per_page: int = 50) -> list[tuple[Need, match
     wanted = page * per_page
     rows = db.session.execute(select(NeedCoverage.need_id, NeedCoverage.top).where(NeedCoverage.status == "published")
                               .order_by(NeedCoverage.best_score.desc(), NeedCoverage.need_id).limit(wanted)).all()
-    pairs = sorted(((need_id, a, score, text) for need_id, top in rows for a, score, text, _supply in top[:PAIRS_PER_NEED]),
+    candidates = [(need_id, a, score, text) for need_id, top in rows for a, score, text, _supply in top[:PAIRS_PER_NEED]]
+    talking = _pairs_with_interests({n for n, *_rest in candidates})  # already in touch: nothing to curate
+    pairs = sorted((p for p in candidates if (p[0], p[1]) not in talking),
                    key=lambda p: (-p[2], p[0], p[1]))[(page - 1) * per_page : wanted]
     needs = {n.id: n for n in db.session.scalars(select(Need).where(
         Need.id.in_({p[0] for p in pairs}), Need.status == "published"))}
@@ -219,6 +230,15 @@ def pairs_for_admin(page: int = 1, per_page: int = 50) -> list[tuple[Need, match
     picks = matching.curated_for(list(needs))
     return [(needs[n], matching.SuggestionView(found[a], score, text, [], [], f"a{a}" in picks[n]["recommended"]))
             for n, a, score, text in pairs if n in needs and a in found]
+
+
+def _pairs_with_interests(need_ids: set[int]) -> set[tuple[int, int]]:
+    """(need, achievement) pairs that have an open interest or a deal."""
+    if not need_ids:
+        return set()
+    rows = db.session.execute(select(Interest.need_id, Interest.achievement_id).where(
+        Interest.need_id.in_(need_ids), Interest.status.in_(OPEN_STATUSES + ("deal_signed",))))
+    return {(n, a) for n, a in rows}
 
 
 def find_posting(kind: str, posting_id: int) -> Posting:

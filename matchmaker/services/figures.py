@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 
 GROUPS = {
     "postings": ("postings_by_region", "postings_by_field"),
-    "activity": ("funnel_by_month", "deal_flows", "feedback"),
+    "activity": ("funnel", "funnel_by_month", "deal_flows", "feedback"),
     "coverage": ("self_sufficiency", "unmet_demand", "common_needs"),
 }
 JOB, DERIVED = "coverage_job", "coverage"  # the coverage rows' job state; the figures derived from them
@@ -53,8 +53,9 @@ LEASE = timedelta(minutes=2)
 # -- what each section stores --------------------------------------------------------------------
 def _rows(section: str):
     """(key, measure, value, detail) rows of one section, counted afresh."""
-    if section in ("postings_by_region", "postings_by_field", "funnel_by_month"):
-        counted = stats.funnel_by_month() if section == "funnel_by_month" else stats.postings_by(section.split("_")[-1])
+    if section in ("postings_by_region", "postings_by_field", "funnel_by_month", "funnel"):
+        counted = {"funnel_by_month": stats.funnel_by_month, "funnel": stats.funnel}.get(
+            section, lambda: stats.postings_by(section.split("_")[-1]))()
         return [(key, m, v, None) for key, measures in counted.items() for m, v in measures.items()]
     if section == "deal_flows":
         return [row for f in stats.deal_flows() for row in (
@@ -84,7 +85,7 @@ def overview(unmet: tuple[int, int] = (0, 50), groups: tuple[int, int] = (0, 20)
     return read(unmet, groups)
 
 
-FLOATS = ("amount_wan", "strong_suggestion_rate", "introduction_rate")
+FLOATS = ("amount_wan", "strong_suggestion_rate", "introduction_rate", "self_sufficiency_rate")
 ORDER = [s for sections in GROUPS.values() for s in sections]
 
 
@@ -108,12 +109,12 @@ def read(unmet: tuple[int, int] = (0, 50), groups: tuple[int, int] = (0, 20)) ->
     """Every figure as ``stats`` counts it, read from the tables; of the unmet cells and the groups of
     common needs one page each, ``(offset, limit)``, with their totals; plus when each group was
     computed and how many coverage rows still wait. JSON-safe: the API returns exactly this."""
-    data: dict = {"postings_by_region": {}, "postings_by_field": {}, "funnel_by_month": {}, "deal_flows": [],
-                  "feedback": {}, "self_sufficiency": {}}
+    data: dict = {"postings_by_region": {}, "postings_by_field": {}, "funnel": {}, "funnel_by_month": {}, "deal_flows": [],
+                  "feedback": {}, "self_sufficiency": {}, "unmet_matrix": []}
     flows: dict[str, dict] = {}
     listed: dict[str, list] = {"unmet_demand": [], "common_needs": []}
     for section, key, measure, value in counter_rows():
-        if section in ("postings_by_region", "postings_by_field", "funnel_by_month"):
+        if section in ("postings_by_region", "postings_by_field", "funnel_by_month", "funnel"):
             data[section].setdefault(key, {})[measure] = value
         elif section == "deal_flows":
             src, dst = key.split("->")
@@ -124,6 +125,8 @@ def read(unmet: tuple[int, int] = (0, 50), groups: tuple[int, int] = (0, 20)) ->
             listed[section].append((value, key))
     data["deal_flows"] = sorted(flows.values(), key=lambda f: (-f["deals"], f["from"], f["to"]))
     listed["unmet_demand"].sort(key=lambda item: (-item[0], item[1]))
+    data["unmet_matrix"] = [{"field": key.split("@")[0], "city": key.split("@")[1], "needs": value}
+                            for value, key in listed["unmet_demand"]]  # every cell, for the heat map
     for section, (offset, limit) in (("unmet_demand", unmet), ("common_needs", groups)):
         keys = [key for _v, key in listed[section][offset : offset + limit]]
         details = dict(db.session.execute(select(FigureCounter.key, FigureCounter.detail).where(
@@ -158,6 +161,7 @@ def _source(group: str) -> str:
     if group == "activity":
         strong = select(func.max(Notification.created_at)).where(Notification.event == "strong_suggestion")
         return "|".join([one(func.count(Interest.id), func.max(Interest.updated_at)), accepted,
+                         one(func.max(Need.updated_at)),  # the funnel counts the public needs
                          one(func.count(Deal.id), func.max(Deal.id)), str(db.session.scalar(strong)),
                          one(func.count(SuggestionFeedback.id), func.max(SuggestionFeedback.id))])
     job = db.session.get(FigureState, JOB)

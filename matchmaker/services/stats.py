@@ -14,7 +14,7 @@ from sqlalchemy import distinct, func, literal_column, select
 from sqlalchemy.orm import aliased
 
 from matchmaker.extensions import db
-from matchmaker.models import Achievement, Deal, Interest, Need, NeedCoverage, Notification, Organization
+from matchmaker.models import Achievement, Deal, Interest, Need, NeedCoverage, Organization
 from matchmaker.services import browse
 
 SAMPLE = 5  # titles shown per unmet cell
@@ -46,12 +46,27 @@ def postings_by(column_name: str) -> dict[str, dict[str, int]]:
     return dict(result)
 
 
+PUBLIC_NEEDS = ("published", "fulfilled")  # the needs the pool counts: in it, or met through it
+
+
+def funnel() -> dict[str, dict[str, int]]:
+    """Needs (published or fulfilled) by how far they got: every stage a subset of the one before
+    (an accepted interest was an interest first, a deal was accepted first), so it never grows."""
+    public = select(Need.id).where(Need.status.in_(PUBLIC_NEEDS))
+    reached = lambda *where: db.session.scalar(  # noqa: E731
+        select(func.count(distinct(Interest.need_id))).where(Interest.need_id.in_(public), *where)) or 0
+    with_deal = db.session.scalar(select(func.count(distinct(Interest.need_id))).join(Deal, Deal.interest_id == Interest.id)
+                                  .where(Interest.need_id.in_(public))) or 0
+    return {"needs": {"count": db.session.scalar(select(func.count()).select_from(public.subquery())) or 0},
+            "with_interest": {"count": reached()},
+            "accepted": {"count": reached(Interest.accepted_at.is_not(None))},
+            "deal": {"count": with_deal}}
+
+
 def funnel_by_month() -> dict[str, dict[str, int]]:
-    """Per month: strong suggestions announced, interests, accepted introductions, deals."""
-    months: dict[str, dict[str, int]] = defaultdict(lambda: {"suggestions": 0, "interests": 0, "accepted": 0, "deals": 0})
+    """Per month: interests expressed, introductions accepted, deals signed (events, any posting)."""
+    months: dict[str, dict[str, int]] = defaultdict(lambda: {"interests": 0, "accepted": 0, "deals": 0})
     queries = {
-        "suggestions": select(_month(Notification.created_at), func.count(distinct(Notification.dedupe_key)))
-        .where(Notification.event == "strong_suggestion").group_by(_month(Notification.created_at)),
         "interests": select(_month(Interest.created_at), func.count(Interest.id)).group_by(_month(Interest.created_at)),
         "accepted": select(_month(Interest.accepted_at), func.count(Interest.id))
         .where(Interest.accepted_at.is_not(None)).group_by(_month(Interest.accepted_at)),
@@ -87,17 +102,36 @@ def _hebei(*columns):
 
 
 def self_sufficiency() -> dict:
-    """Share of Hebei's published (or fulfilled) needs with a strong Beijing/Tianjin suggestion, or an introduction."""
-    total, strong = db.session.execute(_hebei(func.count(), func.count().filter(NeedCoverage.strong > 0))).one()
+    """The report's measures for Hebei's needs, each with its own denominator (the page defines them):
+
+    * ``hebei_needs``: published Hebei needs (the count the home page and the region chart show);
+      ``strong_suggestion_rate``: the share of them with at least one strong Beijing/Tianjin suggestion;
+    * ``hebei_needs_all``: published or fulfilled Hebei needs; ``introduction_rate``: the share with an
+      accepted introduction (or a deal); ``self_sufficiency_rate`` (区域自给率): the share met by a deal
+      with a Beijing or Tianjin achievement.
+    """
+    total, strong = db.session.execute(_hebei(func.count(), func.count().filter(NeedCoverage.strong > 0))
+                                       .where(NeedCoverage.status == "published")).one()
+    everyone = _hebei(NeedCoverage.need_id)
+    total_all = db.session.scalar(select(func.count()).select_from(everyone.subquery())) or 0
     introduced = db.session.scalar(select(func.count(distinct(Interest.need_id))).where(
-        Interest.accepted_at.is_not(None), Interest.need_id.in_(_hebei(NeedCoverage.need_id)))) or 0
-    share = (lambda n: round(n / total, 4) if total else 0.0)
+        Interest.accepted_at.is_not(None), Interest.need_id.in_(everyone))) or 0
+    supplier = aliased(Organization)
+    regional = db.session.scalar(
+        select(func.count(distinct(Interest.need_id))).join(Deal, Deal.interest_id == Interest.id)
+        .join(Achievement, Interest.achievement_id == Achievement.id)
+        .join(supplier, Achievement.organization_id == supplier.id)
+        .where(Interest.need_id.in_(everyone), supplier.region.in_(("beijing", "tianjin")))) or 0
+    share = (lambda n, d: round(n / d, 4) if d else 0.0)
     return {
         "hebei_needs": total,
         "with_strong_suggestion": strong,
+        "strong_suggestion_rate": share(strong, total),
+        "hebei_needs_all": total_all,
         "with_introduction_or_deal": introduced,
-        "strong_suggestion_rate": share(strong),
-        "introduction_rate": share(introduced),
+        "introduction_rate": share(introduced, total_all),
+        "with_regional_deal": regional,
+        "self_sufficiency_rate": share(regional, total_all),
     }
 
 

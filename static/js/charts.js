@@ -16,8 +16,13 @@
     return node;
   }
 
+  /* Drawn at most at its own size (a small chart is not blown up), never squeezed below a readable
+     size: a narrow screen scrolls the figure sideways instead (CSSOM styles pass a strict CSP). */
   function svg(width, height, label) {
-    return el("svg", { viewBox: "0 0 " + width + " " + height, role: "img", "aria-label": label, class: "chart-svg" });
+    var node = el("svg", { viewBox: "0 0 " + width + " " + height, role: "img", "aria-label": label, class: "chart-svg" });
+    node.style.maxWidth = Math.max(width, 320) + "px";
+    node.style.minWidth = Math.min(width, 520) + "px";
+    return node;
   }
 
   function legend(root, series, labels) {
@@ -83,15 +88,49 @@
     legend(root, series, spec.labels);
   }
 
-  /* Funnel: stages with their totals, each bar's width proportional to the first stage. */
+  /* Funnel: one bar per stage, every width on one scale (the largest stage), its number beside it.
+   * The label sits above its bar so a long label is never clipped (phones too). */
   function funnel(root, spec) {
-    var stages = spec.stages, W = 640, row = 40, H = stages.length * row + 10;
-    var top = Math.max(1, spec.values[stages[0]] || 0), chart = svg(W, H, spec.title || "");
+    var stages = spec.stages, W = 640, row = 52, H = stages.length * row + 6, room = W - 80;
+    var max = 1;
+    stages.forEach(function (s) { max = Math.max(max, spec.values[s] || 0); });
+    var chart = svg(W, H, spec.title || "");
     stages.forEach(function (s, i) {
-      var v = spec.values[s] || 0, w = Math.max(2, (W - 200) * v / Math.max(top, v)), x = (W - 200 - w) / 2 + 190;
-      chart.appendChild(el("rect", { x: x, y: 6 + i * row, width: w, height: row - 10, rx: 3, fill: COLORS[i % COLORS.length] }));
-      chart.appendChild(el("text", { x: 180, y: 6 + i * row + 20, "text-anchor": "end", class: "chart-axis" }, spec.labels[s] || s));
-      chart.appendChild(el("text", { x: x + w + 6, y: 6 + i * row + 20, class: "chart-value" }, String(v)));
+      var v = spec.values[s] || 0, w = v ? Math.max(3, room * v / max) : 0, y = 4 + i * row;
+      chart.appendChild(el("text", { x: 0, y: y + 14, class: "chart-axis" }, spec.labels[s] || s));
+      var rect = el("rect", { x: 0, y: y + 20, width: w, height: row - 28, rx: 3, fill: COLORS[i % COLORS.length] });
+      rect.appendChild(el("title", {}, (spec.labels[s] || s) + ": " + v));
+      chart.appendChild(rect);
+      chart.appendChild(el("text", { x: w + 8, y: y + 20 + (row - 28) / 2 + 5, class: "chart-value" }, String(v)));
+    });
+    root.appendChild(chart);
+  }
+
+  /* Heat map: rows × columns of counts (fields × cities), darker where more; the number in each cell. */
+  function heatmap(root, spec) {
+    var rows = spec.rows, cols = spec.cols, left = 130, top = 70, cell = Math.min(44, (640 - left) / Math.max(cols.length, 1));
+    var W = left + cell * cols.length + 44, H = top + rows.length * 30 + 4, max = 1;
+    Object.keys(spec.values).forEach(function (k) { max = Math.max(max, spec.values[k]); });
+    var chart = svg(W, H, spec.title || "");
+    cols.forEach(function (c, ci) {
+      var x = left + ci * cell + cell / 2;
+      chart.appendChild(el("text", { x: x, y: top - 8, transform: "rotate(-45 " + x + " " + (top - 8) + ")", class: "chart-axis" },
+        spec.labels[c] || c));
+    });
+    rows.forEach(function (r, ri) {
+      var y = top + ri * 30;
+      chart.appendChild(el("text", { x: left - 8, y: y + 19, "text-anchor": "end", class: "chart-axis" }, spec.labels[r] || r));
+      cols.forEach(function (c, ci) {
+        var v = spec.values[r + "@" + c] || 0, x = left + ci * cell;
+        var rect = el("rect", { x: x + 1, y: y + 1, width: cell - 2, height: 28, rx: 2,
+          fill: v ? "rgba(179, 38, 30, " + (0.15 + 0.85 * v / max).toFixed(2) + ")" : "#f0f3f7" });
+        rect.appendChild(el("title", {}, (spec.labels[r] || r) + " · " + (spec.labels[c] || c) + ": " + v));
+        chart.appendChild(rect);
+        if (!v) return;
+        var label = el("text", { x: x + cell / 2, y: y + 19, "text-anchor": "middle", class: "chart-value" }, String(v));
+        label.style.fill = v / max > 0.5 ? "#fff" : "#1f2328";
+        chart.appendChild(label);
+      });
     });
     root.appendChild(chart);
   }
@@ -121,7 +160,7 @@
     root.appendChild(chart);
   }
 
-  var KINDS = { bars: bars, hbars: hbars, funnel: funnel, flows: flows };
+  var KINDS = { bars: bars, hbars: hbars, funnel: funnel, flows: flows, heatmap: heatmap };
   document.querySelectorAll("figure[data-chart]").forEach(function (figure) {
     var source = document.getElementById(figure.getAttribute("data-source"));
     var draw = KINDS[figure.getAttribute("data-chart")];

@@ -102,8 +102,8 @@ class Story:
         response = self.actor("admin", ADMIN).page.request.get("/admin/dashboard.csv")
         assert response.status == 200 and response.headers["content-type"].startswith("text/csv")
         rows = list(csv.reader(io.StringIO(response.text().lstrip("\ufeff"))))
-        assert rows[0] == ["section", "key", "measure", "value"]
-        return {(r[0], r[1], r[2]): r[3] for r in rows[1:]}
+        assert rows[0] == ["栏目", "项目", "指标", "数值", "代码（栏目/项目/指标）"], rows[0]
+        return {tuple(r[4].split("/", 2)): r[3] for r in rows[1:]}
 
     def mailed_link(self, to: str, prefix: str) -> str:
         """The path of the newest link starting with ``prefix`` mailed to ``to`` (the outbox's .eml files)."""
@@ -118,6 +118,18 @@ class Story:
             if mail["To"] == to and found:
                 return found.group(1)
         raise AssertionError(f"no mail to {to} with {prefix}")
+
+    @staticmethod
+    def assert_funnel_proportional(page) -> None:
+        """Each funnel bar is as long as its stage's count, relative to the first (the table's numbers)."""
+        counts = [int(c) for c in page.locator("#table-funnel td").all_inner_texts()]
+        widths = [float(w) for w in page.locator("figure[data-chart=funnel] rect").evaluate_all(
+            "rects => rects.map(r => r.getAttribute('width'))")]
+        assert len(widths) == len(counts) and counts[0] > 0, (counts, widths)
+        assert counts == sorted(counts, reverse=True), counts  # nested stages never grow
+        for count, width in zip(counts, widths):
+            expected = widths[0] * count / counts[0]
+            assert (count == 0 and width == 0) or abs(width - max(3.0, expected)) < 0.5, (counts, widths)
 
     @staticmethod
     def deals_total(figures) -> int:
@@ -380,8 +392,9 @@ class Story:
             admin = self.actor("admin", ADMIN)
             admin.visit("/admin/dashboard")
             expect(admin.page.get_by_role("heading", level=1)).to_have_text("区域数据看板")
-            funnel = admin.page.locator(".kpis .stat").nth(1)
-            expect(funnel).to_contain_text(f"成交 {deals_before + 1}")
+            funnel = admin.page.locator("#table-funnel")
+            expect(funnel.locator("tr").last).to_contain_text(str(int(figures[("funnel", "deal", "count")])))
+            self.assert_funnel_proportional(admin.page)
             expect(admin.page.locator("figure[data-chart] svg").first).to_be_visible()
             shoot(admin, "4-deal", "dashboard", docs="dashboard")
             return interest

@@ -45,8 +45,11 @@ def everything() -> dict:
 
 def test_known_answers_after_a_full_refresh(pool, ctx):
     data = figures.refresh(workers=1)
-    assert data["self_sufficiency"] == {"hebei_needs": 4, "with_strong_suggestion": 3, "with_introduction_or_deal": 0,
-                                        "strong_suggestion_rate": 0.75, "introduction_rate": 0.0}
+    assert data["self_sufficiency"] == {"hebei_needs": 4, "with_strong_suggestion": 3, "strong_suggestion_rate": 0.75,
+                                        "hebei_needs_all": 4, "with_introduction_or_deal": 0, "introduction_rate": 0.0,
+                                        "with_regional_deal": 0, "self_sufficiency_rate": 0.0}
+    assert data["funnel"] == {"needs": {"count": 4}, "with_interest": {"count": 0}, "accepted": {"count": 0},
+                              "deal": {"count": 0}}
     assert [(c["field"], c["city"], c["needs"], c["titles"]) for c in data["unmet_demand"]] == [
         ("digital_creative", "唐山", 1, ["古建筑彩画数字化修复"])]
     [group] = data["common_needs"]

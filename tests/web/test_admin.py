@@ -336,9 +336,13 @@ def test_dashboard_numbers_and_csv(client, app, world, make):
     login(client, app, world["admin"])
     page = client.get("/admin/dashboard").get_data(as_text=True)
     assert "区域自给率" in page and 'data-chart="flows"' in page and "charts.js" in page
+    assert "与北京或天津的科技成果签约成交的比例" in page  # every figure says what it counts
     csv_text = client.get("/admin/dashboard.csv").get_data(as_text=True)
-    assert "postings_by_region,hebei,need,2" in csv_text
-    assert "deal_flows,beijing->hebei,deals,1" in csv_text and "deal_flows,beijing->hebei,amount_wan,80.0" in csv_text
-    assert "self_sufficiency,hebei,hebei_needs,2" in csv_text
-    assert "self_sufficiency,hebei,with_introduction_or_deal,1" in csv_text
-    assert re.search(r"unmet_demand,digital_creative@唐山,needs,1", csv_text)
+    assert csv_text.startswith("\ufeff栏目,项目,指标,数值,代码")  # in words, the codes last for programs
+    assert "各地区发布数,河北,技术需求,2,postings_by_region/hebei/need" in csv_text
+    assert "地区间成交,北京→河北,成交,1,deal_flows/beijing->hebei/deals" in csv_text
+    assert "地区间成交,北京→河北,成交额（万元）,80.0," in csv_text
+    assert "河北需求指标,河北,已发布的河北需求,2," in csv_text
+    assert "河北需求指标,河北,已对接的,1," in csv_text and "河北需求指标,河北,与京津成果成交的,1," in csv_text
+    assert re.search(r"未满足需求,数字创意 · 唐山,需求数,1,unmet_demand/digital_creative@唐山/needs", csv_text)
+    assert "postings_by_region,hebei" not in csv_text.split("\n")[1].split(",")[0]
