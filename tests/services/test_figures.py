@@ -134,7 +134,7 @@ def test_large_backlog_goes_to_the_background(pool, make_app):
     with app.test_request_context():
         data = figures.overview()
         assert data["pending"] == 4  # the reader did not rank them itself
-        figures._BACKGROUND["thread"].join(30)
+        figures.wait_background(30)
     with app.app_context():
         assert figures.read()["pending"] == 0 and not db.session.scalar(
             select(NeedCoverage).where(NeedCoverage.dirty.is_(True)))
@@ -159,7 +159,7 @@ def test_first_figures_of_a_large_pool_are_computed_in_the_background(pool, make
     with app.test_request_context():
         data = figures.overview()  # no figures yet: the reader neither marks nor ranks 4 needs itself
         assert data["computed_at"]["coverage"] is None and data["self_sufficiency"] == {}
-        figures._BACKGROUND["thread"].join(30)
+        figures.wait_background(30)
     with app.app_context():
         done = figures.read()
         assert done["self_sufficiency"]["hebei_needs"] == 4 and done["pending"] == 0
