@@ -71,13 +71,24 @@ def page_url(page: int, param: str = "page") -> str:
     return request.path + "?" + urlencode(args, doseq=True)
 
 
+_LATIN_TERM = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+#_-]*$")
+
+
+def _marks(terms) -> re.Pattern | None:
+    """One pattern for every term, longest first, without case; Latin terms only as whole tokens."""
+    terms = sorted({t for t in terms or [] if t and len(t) <= 40}, key=len, reverse=True)
+    if not terms:
+        return None
+    parts = [rf"(?<![0-9A-Za-z]){re.escape(t)}(?![0-9A-Za-z])" if _LATIN_TERM.match(t) else re.escape(t) for t in terms]
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
 def highlight(text: str, terms: list[str]) -> Markup:
     """Escape ``text`` and wrap each occurrence of ``terms`` in <mark>: only escaped pieces are joined."""
     text = text or ""
-    terms = sorted({t for t in terms or [] if t and len(t) <= 40}, key=len, reverse=True)
-    if not terms:
+    pattern = _marks(terms)
+    if pattern is None:
         return escape(text)
-    pattern = re.compile("|".join(re.escape(t) for t in terms))
     out, last = [], 0
     for match in pattern.finditer(text):
         out.append(escape(text[last : match.start()]))
@@ -85,6 +96,29 @@ def highlight(text: str, terms: list[str]) -> Markup:
         last = match.end()
     out.append(escape(text[last:]))
     return Markup("").join(out)
+
+
+EXCERPT_FIELDS = {"achievement": ("summary", "description", "advantages", "applications"),
+                  "need": ("problem", "key_points", "goals")}
+
+
+def excerpt(posting, terms=None, width: int = 110) -> Markup:
+    """A card's excerpt: the summary's opening, or with search terms the first passage holding one
+    (from whichever text field has it), terms marked."""
+    pattern = _marks(terms)
+    fields = EXCERPT_FIELDS.get(posting.kind, ("summary",))
+    text = getattr(posting, fields[0], "") or ""
+    start = 0
+    if pattern is not None:
+        for name in fields:
+            value = getattr(posting, name, "") or ""
+            found = pattern.search(value)
+            if found:
+                text, start = value, max(0, found.start() - 20)
+                break
+    piece = text[start : start + width]
+    piece = ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
+    return highlight(piece, terms or [])
 
 
 def unread_notifications() -> int:
@@ -112,7 +146,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters["highlight"] = highlight
     app.jinja_env.globals.update(
-        choices=choices, page_url=page_url, lang=current_lang, trl_levels=list(domain.TRL),
+        excerpt=excerpt, choices=choices, page_url=page_url, lang=current_lang, trl_levels=list(domain.TRL),
         unread_notifications=unread_notifications,
         url_map_endpoints=lambda: {rule.endpoint for rule in app.url_map.iter_rules()},
     )

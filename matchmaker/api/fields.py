@@ -146,11 +146,18 @@ def posting_output(kind: str) -> Ref:
         "`contact` appears only for the posting's organization, admins, and the other side of an accepted interest.")))
 
 
-def page_of(item: Schema, name: str) -> Ref:
+def page_of(item: Schema, name: str, extra: dict | None = None) -> Ref:
     return named(name, Object(properties={
         "items": Array(items=item), "total": Integer(minimum=0), "page": Integer(minimum=1),
-        "per_page": Integer(minimum=1),
+        "per_page": Integer(minimum=1), **(extra or {}),
     }, required=("items", "total", "page", "per_page")))
+
+
+SEARCH = {  # beside a page of search results (``q`` given)
+    "words": Array(items=String(), description="The keywords searched for (a long one typed without spaces, segmented)."),
+    "highlights": Array(items=String(), description="The keywords and their equivalents, as matched in the texts."),
+    "partial": Boolean(description="true: no result holds every keyword; these hold some of them."),
+}
 
 
 SUGGESTION = named("Suggestion", Object(properties={

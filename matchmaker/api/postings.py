@@ -30,17 +30,25 @@ def list_query(kind: str) -> dict:
         "region": String(enum=tuple(domain.REGIONS), description="Region of the posting organization."),
         "min_trl": Integer(minimum=min(domain.TRL), maximum=max(domain.TRL), description=(
             "Achievements at least this mature" if kind == "achievement" else "Needs that accept a result this mature")),
+        "sort": String(enum=browse.SORTS[kind], description=(
+            "relevance (with q; the default), newest (the default without q), "
+            + ("deadline (soonest first), budget (highest first)" if kind == "need" else "price (highest first)"))),
         "page": Integer(minimum=1, maximum=MAX_PAGE, default=1),
         "per_page": Integer(minimum=1, maximum=100, default=20),
     }
 
 
 def browse_pool(user, kind: str, query: dict):
-    values = {name: query[api] for name, api in (("q", "q"), ("field", "field"), ("region", "region"), ("trl", "min_trl"))}
+    names = (("q", "q"), ("field", "field"), ("region", "region"), ("trl", "min_trl"), ("sort", "sort"))
+    values = {name: query[api] for name, api in names}
     filters = validated(FilterForm, values, {"trl": "min_trl"}).to_filters()
     page = browse.browse(kind, filters, query["page"], query["per_page"])
     items = [serialize.posting(item, user, public=True) for item in page.items]
-    return {"items": items, "total": page.total, "page": query["page"], "per_page": query["per_page"]}, 200
+    out = {"items": items, "total": page.total, "page": query["page"], "per_page": query["per_page"]}
+    found = getattr(page, "found", None)
+    if found is not None:
+        out.update(words=found.words, highlights=found.highlights, partial=found.partial)
+    return out, 200
 
 
 def _location(posting) -> dict:
@@ -94,7 +102,7 @@ def _register(kind: str) -> None:
 
     operation(bp, bound(browse_pool), method="GET", rule=f"/{plural}", endpoint=f"{kind}_list", auth="optional",
               summary=(f"Browse published {plural}", f"浏览已发布的{zh}"), query=list_query(kind),
-              response=fields.page_of(output, f"{kind.title()}Page"), **common)
+              response=fields.page_of(output, f"{kind.title()}Page", fields.SEARCH), **common)
     operation(bp, bound(create), method="POST", rule=f"/{plural}", endpoint=f"{kind}_create", auth="user",
               summary=(f"Post a new {en} (goes to review)", f"发布新{zh}（提交审核）"),
               body=fields.posting_input(kind), status=201, response=output, errors=(403,), **common)

@@ -13,10 +13,17 @@ from .config import MatchConfig
 from .corpus import Corpus
 from .postings import Postings
 from .rerank import Table, boost, decode, encode, reasons_at, signals
+from .generic import curated as curated_generic
+from .query import has_token
 from .substring import Grams, clean_term, doc_text
 from .text import _BIGRAM_CHAR, bigram_buckets, explainable, is_content_word, raw_words
 
 KINDS = ("achievement", "need")
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
 OTHER = {"achievement": "need", "need": "achievement"}
 EXPLAIN = 8  # shared terms reported per suggestion
 WORD_CACHE = 1 << 18  # words whose vocabulary column is remembered (cleared when full)
@@ -44,6 +51,7 @@ class Matcher:
         self._words = np.empty(0, "<U1")  # sorted vocabulary of the base; word column = nb + position
         self._extra: dict[str, int] = {}  # words first seen by add(): column beyond the base ones
         self._word_cols: tuple = (None, {})  # (the _words it is for, word -> base column or -1)
+        self._generic: tuple = (None, frozenset())  # (the _words it is for, generic words: see generic.py)
         self._fields: list[str] = []
         self._field_ids: dict[str, int] = {}
         self._bits = bucket_bits(self.config, 0)  # fixed per index: set by fit, kept by add
@@ -304,10 +312,13 @@ class Matcher:
         shown = [c for c in range(len(names)) if explainable(names[c])]
         top_rows = rows[top].tolist()
         vals = corpus.postings.values(top_rows, cols[shown].tolist()).tolist()
-        out = []
+        out, generic = [], self.generic_words()
         for j, i in enumerate(top):
             contrib = [(weights[c] * v, names[c]) for c, v in zip(shown, vals[j])]
-            shared = [w for v, w in sorted(contrib, key=lambda t: -t[0]) if v > 0][:EXPLAIN]
+            words = [w for v, w in sorted(contrib, key=lambda t: -t[0]) if v > 0]
+            shared = [w for w in words if w not in generic][:EXPLAIN]
+            if words and not shared:
+                continue  # shares only generic words: no suggestion on those alone
             out.append(Suggestion(corpus.id_at(top_rows[j]), float(total[i]), float(text[i]), reasons_at(sigs, j), shared))
         return out
 
@@ -375,6 +386,81 @@ class Matcher:
             return []
         corpus = self._kinds[kind]
         return corpus.ids_at(corpus.rows_containing(terms).tolist())
+
+    def containing_any(self, variants, kind: str, whole_token: bool = False) -> list[str]:
+        """Ids of the postings of ``kind`` containing at least one of ``variants`` (a word and its
+        equivalents); ``whole_token``: Latin words only as whole tokens (plc, never inside plcs or
+        in "rplc"), case-insensitively."""
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+        corpus = self._kinds[kind]
+        found: set[int] = set()
+        for term in dict.fromkeys(t for t in map(clean_term, variants) if t):
+            rows = corpus.rows_containing([term]).tolist()
+            if whole_token:
+                text_at = corpus.grams.text_at
+                rows = [r for r in rows if has_token(text_at(r).decode("utf-8", "replace"), term)]
+            found.update(rows)
+        return corpus.ids_at(sorted(found))
+
+    def count(self, kind: str) -> int:
+        """Live postings of ``kind`` in the index."""
+        return self._kinds[kind].count
+
+    def anchored_words(self, word: str, limit: int = 12) -> list[str]:
+        """Words of this pool built on ``word``'s one distinctive character, most frequent first
+        (氢能 → 制氢, 氢气, 富氢, 加氢站 …): equivalents learnt from the pool, for a word the pool
+        seldom says. Only for a word of 2–4 Chinese characters of which exactly one is rare in the
+        pool (in at most 2% of postings, or 10) and the others common (in 15% of postings or more,
+        and five times as many as the rare one: 能, 电, 性, 化 …); the
+        words offered hold that character, are content words of 2–6 characters, not generic, and
+        are in at least two postings."""
+        word = clean_term(word)
+        if not 2 <= len(word) <= 4 or not all(_is_cjk(ch) for ch in word) or not len(self._words):
+            return []
+        n = sum(c.count for c in self._kinds.values())
+        df = {ch: sum(len(c.grams.rows_of(ord(ch) << 21)) for c in self._kinds.values()) for ch in set(word)}
+        rare = [ch for ch in df if 0 < df[ch] <= max(0.02 * n, 10)]
+        if len(rare) != 1 or any(df[ch] < max(0.15 * n, 5 * df[rare[0]]) for ch in df if ch != rare[0]):
+            return []  # 氢能: 能 is everywhere, 氢 the meaning; 芯片: 片 is no suffix, nothing to learn
+        holders = np.flatnonzero(np.char.find(self._words, rare[0]) >= 0)
+        counts = sum(np.diff(c.postings.indptr)[self._nb + holders] for c in self._kinds.values()
+                     if c.postings.n_cols_base >= self._nb + len(self._words))
+        generic = self.generic_words()
+        found = [(int(k), str(self._words[i])) for i, k in zip(holders.tolist(), np.atleast_1d(counts).tolist())]
+        found = [(k, w) for k, w in found if k >= 2 and 2 <= len(w) <= 6 and w != word and w not in generic
+                 and explainable(w)]
+        return [w for _k, w in sorted(found, key=lambda t: (-t[0], t[1]))[:limit]]
+
+    def generic_words(self) -> frozenset[str]:
+        """The curated generic words and those spread over most fields of this index (``generic``)."""
+        if self._generic[0] is not self._words:
+            self._generic = (self._words, curated_generic() | self.spread_words())
+        return self._generic[1]
+
+    def spread_words(self, share: float = 0.6, rate: float = 0.02, min_rows: int = 5) -> frozenset[str]:
+        """Base words present in at least ``share`` of the fields (those with ``min_rows`` postings or
+        more, both kinds together), in at least ``rate`` of each one's postings: words of no field."""
+        nb, nw, nf = self._nb, len(self._words), len(self._fields)
+        if not nw or not nf:
+            return frozenset()
+        counts, sizes = np.zeros(nw * nf, np.int64), np.zeros(nf, np.int64)
+        for corpus in self._kinds.values():
+            p = corpus.postings
+            if not p.n_base or p.n_cols_base < nb + nw:
+                continue
+            f = corpus.table.base["field"][: p.n_base].astype(np.int64)
+            sizes += np.bincount(f[f >= 0], minlength=nf)[:nf]
+            ptr = p.indptr[nb : nb + nw + 1]
+            col = np.repeat(np.arange(nw, dtype=np.int64), np.diff(ptr))
+            ff = f[p.indices[int(ptr[0]) : int(ptr[-1])]]
+            ok = ff >= 0
+            counts += np.bincount(col[ok] * nf + ff[ok], minlength=nw * nf)
+        usable = sizes >= min_rows
+        if usable.sum() < 3:  # too few fields to tell a generic word from a shared topic
+            return frozenset()
+        present = counts.reshape(nw, nf)[:, usable] >= np.maximum(1, rate * sizes[usable])
+        return frozenset(self._words[present.mean(axis=1) >= share].tolist())
 
     def similar(self, doc: dict, k: int = 5) -> list[tuple[str, float]]:
         """The most similar postings of the same kind (near duplicates), excluding ``doc["id"]``.

@@ -82,7 +82,7 @@ def settings():
 
 @bp.route("/searches/<any(achievements, needs):kind>", methods=["POST"])
 def save_search(kind: str):
-    filters_form = FilterForm(request.args)
+    filters_form = FilterForm(request.args, kind=kind[:-1])
     form = SaveSearchForm()
     back = url_for("postings.browse_list", kind=kind, **FilterForm.params(request.args))
     if not (filters_form.validate() and form.validate()):

@@ -12,7 +12,7 @@ from matchmaker import domain
 from matchmaker.auth.forms import PHONE
 from matchmaker.forms import BaseForm, KeywordsField, MultiCheckboxField, check_range, int_or_none, money_in_range
 from matchmaker.i18n import current_lang
-from matchmaker.services.browse import Filters
+from matchmaker.services.browse import SORTS, Filters
 from matchmaker.templating import choices
 
 LONG = 5000
@@ -147,9 +147,15 @@ class FilterForm(BaseForm):
     mode = SelectField(_l("Transfer mode"), validators=[Optional()])
     price_min = DecimalField(_l("Amount from"), places=2, validators=[Optional(), money_in_range])
     price_max = DecimalField(_l("Amount up to"), places=2, validators=[Optional(), money_in_range])
+    sort = SelectField(_l("Sort by"), validators=[Optional()])
 
-    def __init__(self, *args, **kwargs):
+    SORT_LABELS = {"relevance": _l("Relevance"), "newest": _l("Newest"), "deadline": _l("Deadline"),
+                   "budget": _l("Budget"), "price": _l("Price")}
+
+    def __init__(self, *args, kind: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        sorts = SORTS[kind] if kind else tuple(dict.fromkeys(s for names in SORTS.values() for s in names))
+        self.sort.choices = [("", _l("Default (relevance with keywords, else newest)"))] + [(s, self.SORT_LABELS[s]) for s in sorts]
         anything = ("", _l("Any"))
         self.field.choices = [anything] + choices("field")
         self.region.choices = [anything] + choices("region")
@@ -164,12 +170,12 @@ class FilterForm(BaseForm):
     def params(cls, args) -> dict[str, str]:
         """Only the filters' own query parameters (never ``**request.args`` into ``url_for``: a parameter
         named ``kind``, ``endpoint`` or ``_method`` would collide with its arguments)."""
-        names = ("q", "field", "region", "trl", "mode", "price_min", "price_max")
+        names = ("q", "field", "region", "trl", "mode", "price_min", "price_max", "sort")
         return {name: args[name] for name in names if args.get(name)}
 
     def to_filters(self) -> Filters:
         return Filters(
             q=self.q.data or "", field=self.field.data or "", region=self.region.data or "",
             trl=int(self.trl.data) if self.trl.data else None, mode=self.mode.data or "",
-            price_min=self.price_min.data, price_max=self.price_max.data,
+            price_min=self.price_min.data, price_max=self.price_max.data, sort=self.sort.data or "",
         )

@@ -37,7 +37,7 @@ def browse_list(kind: str):
     singular = KINDS[kind]
     if any(len(request.args.getlist(key)) > 1 for key in request.args):
         abort(400)  # duplicate parameters are ambiguous: refuse rather than pick one
-    form = FilterForm(request.args)
+    form = FilterForm(request.args, kind=singular)
     page, status = None, 200
     if form.validate():
         page = browse.browse(singular, form.to_filters(), page_number(), current_app.config["PER_PAGE"])

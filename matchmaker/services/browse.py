@@ -1,10 +1,11 @@
-"""Browsing and searching the public pool: filters on published postings.
+"""Browsing and searching the public pool: filters on published postings, in the order asked for.
 
-Without keywords, the newest come first. With keywords, the matcher ranks postings by relevance
-(word segmentation and TF-IDF), and postings that contain every keyword as a substring (so 电池
-finds 锂电池 even where the segmenter made one word of it) follow, newest first. Both come from
+Without keywords, the newest come first. With keywords, ``services.search`` ranks them: postings
+holding every word (or an equivalent) first, then the partial ones by the weight of the distinctive
+words they hold, each tier by relevance, then newest first (``matching.query``). The hits come from
 the match index (its character-gram lists answer "contains"), so a search never scans the texts of
-the pool; the database only orders and filters ids.
+the pool; the database only orders and filters ids. ``sort`` orders by 最新 (newest), 截止日期
+(deadline, soonest first; needs) or 预算/价格 (budget or price, highest first) instead.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ TEXT_COLUMNS = {
     "achievement": ("title", "summary", "description", "advantages", "applications"),
     "need": ("title", "problem", "key_points", "goals"),
 }
-MAX_TERMS = 8
+MAX_TERMS = 8  # as matching.query
 
 
 @dataclass
@@ -37,6 +38,11 @@ class Filters:
     mode: str = ""
     price_min: Decimal | None = None
     price_max: Decimal | None = None
+    sort: str = ""  # "" (relevance with keywords, else newest), or one of SORTS[kind]
+
+
+# Orders a list may be sorted by, per kind ("relevance" orders keyword results; without keywords, newest).
+SORTS = {"achievement": ("relevance", "newest", "price"), "need": ("relevance", "newest", "deadline", "budget")}
 
 
 def filters_to_params(filters: Filters) -> dict:
@@ -97,7 +103,12 @@ def published_query(kind: str, filters: Filters) -> Select:
         stmt = stmt.where(or_(high_col.is_(None), high_col >= filters.price_min))
     if filters.price_max is not None:
         stmt = stmt.where(or_(low_col.is_(None), low_col <= filters.price_max))
-    return stmt.order_by(model.published_at.desc(), model.id.desc())
+    newest = (model.published_at.desc(), model.id.desc())
+    if filters.sort == "deadline" and kind == "need":  # soonest first; open-ended ones last
+        return stmt.order_by(Need.deadline.is_(None), Need.deadline.asc(), *newest)
+    if filters.sort in ("budget", "price"):  # the highest upper bound first; 面议 last
+        return stmt.order_by(high_col.is_(None), high_col.desc(), low_col.desc(), *newest)
+    return stmt.order_by(*newest)
 
 
 class RankedPagination(Pagination):
@@ -121,34 +132,41 @@ order_cache = VersionedCache(size=32)  # published ids newest first, per kind an
 
 
 def browse(kind: str, filters: Filters, page: int, per_page: int):
-    """One page of published postings passing the filters. Without keywords: the newest first, from
-    the filter's id list (kept until the pool changes), so a deep page costs what the first does."""
+    """One page of published postings passing the filters, in the filters' order. Without keywords:
+    from the filter's id list (kept until the pool changes), so a deep page costs what the first
+    does. With keywords the page also carries the search (``page.found``: words to highlight,
+    whether any result holds every word)."""
     if not filters.q.strip():
-        ids = _newest_first(kind, replace(filters, q=""))
+        ids = _newest_first(kind, replace(filters, q="", sort="" if filters.sort == "relevance" else filters.sort))
         return RankedPagination(page=page, per_page=per_page, error_out=False, ids=ids, model=MODELS[kind])
     from matchmaker.services import match_index
 
     key = (db.engine.url.render_as_string(), kind, match_index.pool_version(), astuple(filters))
-    ids = search_cache.get(key)
-    if ids is None:
-        ids = _ranked_ids(kind, filters)
-        search_cache.put(key, ids)
-    return RankedPagination(page=page, per_page=per_page, error_out=False, ids=ids, model=MODELS[kind])
+    cached = search_cache.get(key)
+    if cached is None:
+        cached = _ranked_ids(kind, filters)
+        search_cache.put(key, cached)
+    ids, found = cached
+    pagination = RankedPagination(page=page, per_page=per_page, error_out=False, ids=ids, model=MODELS[kind])
+    pagination.found = found
+    return pagination
 
 
-def _ranked_ids(kind: str, filters: Filters) -> list[int]:
-    """Published ids passing the filters: matcher relevance first, then substring hits, newest first."""
-    from matchmaker.services import matching
+def _ranked_ids(kind: str, filters: Filters):
+    """(ids passing the filters in the order asked for, the search behind them)."""
+    from matchmaker.services import search
 
-    ranked = matching.search_ids(kind, filters.q)
-    hits = np.array(ranked + matching.containing_ids(kind, keyword_terms(filters.q)), np.int64)
-    if not len(hits):
-        return []
-    order = _newest_first(kind, replace(filters, q=""))
-    ids = order[np.isin(order, hits)].tolist()
-    position = {posting_id: n for n, posting_id in enumerate(ranked)}
-    ids.sort(key=lambda i: position.get(i, len(position)))  # stable: unranked keep newest-first
-    return ids
+    found = search.search(kind, filters.q, filters.field)
+    if not found.ids:
+        return [], found
+    by_relevance = filters.sort in ("", "relevance")
+    order = _newest_first(kind, replace(filters, q="", sort="" if by_relevance else filters.sort))
+    ids = order[np.isin(order, np.array(found.ids, np.int64))].tolist()
+    if by_relevance:
+        last = (True, 0.0, 0.0)
+        ids.sort(key=lambda i: found.keys.get(i, last))  # stable: ties stay newest first
+    found.complete = sum(1 for i in ids if not found.keys[i][0])  # after the filters
+    return ids, found
 
 
 def _newest_first(kind: str, filters: Filters) -> np.ndarray:

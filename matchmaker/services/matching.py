@@ -160,23 +160,6 @@ def suggestions_for(posting: Posting, k: int = 10, exclude: Iterable[str] = ()) 
     ]
 
 
-SEARCH_FLOOR, SEARCH_RELATIVE = 0.03, 0.1  # drop the long tail of one-shared-bigram hits
-
-
-def search_ids(kind: str, text: str, k: int = 2000) -> list[int]:
-    """Published postings of ``kind`` ranked by relevance to free text (Chinese-aware)."""
-    hits = current_matcher().search(text, kind, k=k)
-    if not hits:
-        return []
-    floor = max(SEARCH_FLOOR, SEARCH_RELATIVE * hits[0][1])
-    return [parse_doc_id(key)[1] for key, score in hits if score >= floor]
-
-
-def containing_ids(kind: str, terms: list[str]) -> list[int]:
-    """Published postings of ``kind`` whose text contains every term (substring recall from the index)."""
-    return [int(key[1:]) for key in current_matcher().containing(terms, kind)]
-
-
 def similar_postings(posting: Posting, k: int = 5) -> list[tuple[Posting, float]]:
     """Published postings of the same kind whose text is very close (near-duplicate candidates)."""
     results = answer(posting, "similar", k)

@@ -46,7 +46,10 @@ def test_limits_and_vocabularies_come_from_the_forms_and_domain(doc):
     need = schemas["NeedInput"]["properties"]
     assert need["deadline"]["format"] == "date" and need["min_trl"]["maximum"] == 9 and "cooperation_modes" in need
     params = {p["name"]: p["schema"] for p in doc["paths"]["/achievements"]["get"]["parameters"]}
-    assert set(params) == {"q", "field", "region", "min_trl", "page", "per_page"}
+    assert set(params) == {"q", "field", "region", "min_trl", "sort", "page", "per_page"}
+    assert params["sort"]["enum"] == ["relevance", "newest", "price"]
+    need_params = {p["name"]: p["schema"] for p in doc["paths"]["/needs"]["get"]["parameters"]}
+    assert need_params["sort"]["enum"] == ["relevance", "newest", "deadline", "budget"]
     assert params["per_page"]["maximum"] == 100 and params["region"]["enum"] == list(domain.REGIONS)
 
 

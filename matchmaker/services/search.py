@@ -1,0 +1,72 @@
+"""Keyword search over the published pool: the matcher's ``query.search`` with this pool's equivalents,
+generic words and structured data.
+
+A word also covers a posting when it names the posting's field (钢铁 → the 钢铁 field's postings), its
+organization (part of the name) or its organization's city or region, in Chinese or English. The
+equivalents are the curated list (``matching/data/equivalents.txt``), for the field filtered on when
+there is one, else every field's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import or_, select
+
+from matchmaker import domain
+from matchmaker.extensions import db
+from matchmaker.matching import query
+from matchmaker.matching.equivalents import Equivalents
+from matchmaker.matching.text import normalise
+from matchmaker.models import Organization
+from matchmaker.services.postings import MODELS
+
+MIN_NAME_PART = 2  # a word of one character never names an organization or a city
+
+
+@dataclass
+class Found:
+    """Ranked ids (the database's) with what the page shows about them."""
+
+    ids: list[int]
+    keys: dict[int, tuple] = field(default_factory=dict)  # id -> sort key, smaller first
+    complete: int = 0  # results that hold every word
+    highlights: list[str] = field(default_factory=list)  # words and equivalents to mark
+    words: list[str] = field(default_factory=list)  # the words searched for (after segmenting)
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.ids) and not self.complete
+
+
+def search(kind: str, q: str, field_code: str = "") -> Found:
+    """Published postings of ``kind`` for keywords ``q``, best first (``matching.query`` rules)."""
+    from matchmaker.services.match_index import current_matcher, parse_doc_id
+
+    equivalents, matcher = Equivalents.load(), current_matcher()
+    result = query.search(matcher, kind, q, expand=lambda w: equivalents.expand(w, field_code or None),
+                          extra=lambda w: named_by(kind, w), learn=matcher.anchored_words)
+    ids = [parse_doc_id(key)[1] for key in result.ids]
+    keys = {parse_doc_id(key)[1]: value for key, value in result.keys.items()}
+    return Found(ids, keys, result.complete, result.highlights(), [t.word for t in result.terms])
+
+
+def named_by(kind: str, word: str) -> list[str]:
+    """Matcher ids of the published postings of ``kind`` whose field, organization, city or region
+    the word names (a field or region label it equals or lies within, part of an organization name)."""
+    from matchmaker.services.match_index import PREFIX
+
+    word = normalise(word)
+    if len(word) < MIN_NAME_PART:
+        return []
+    fields = [code for code, pair in domain.FIELDS.items() if any(word in normalise(label) for label in pair)]
+    regions = [code for code, pair in domain.REGIONS.items() if any(word == normalise(label) for label in pair)]
+    cities = [city for names in domain.CITIES.values() for city, pinyin in names.items()
+              if word in normalise(city) or word == normalise(pinyin)]
+    model = MODELS[kind]
+    orgs = select(Organization.id).where(or_(
+        Organization.name.contains(word, autoescape=True),
+        Organization.region.in_(regions), Organization.city.in_(cities)))
+    stmt = select(model.id).where(model.status == "published",
+                                  or_(model.field.in_(fields), model.organization_id.in_(orgs)))
+    return [PREFIX[kind] + str(i) for i in db.session.scalars(stmt)]
