@@ -63,10 +63,12 @@ def named_by(kind: str, word: str) -> list[str]:
     regions = [code for code, pair in domain.REGIONS.items() if any(word == normalise(label) for label in pair)]
     cities = [city for names in domain.CITIES.values() for city, pinyin in names.items()
               if word in normalise(city) or word == normalise(pinyin)]
-    model = MODELS[kind]
-    orgs = select(Organization.id).where(or_(
+    orgs = db.session.scalars(select(Organization.id).where(or_(  # organizations: a small table
         Organization.name.contains(word, autoescape=True),
-        Organization.region.in_(regions), Organization.city.in_(cities)))
+        Organization.region.in_(regions), Organization.city.in_(cities)))).all()
+    if not fields and not orgs:
+        return []
+    model = MODELS[kind]
     stmt = select(model.id).where(model.status == "published",
                                   or_(model.field.in_(fields), model.organization_id.in_(orgs)))
     return [PREFIX[kind] + str(i) for i in db.session.scalars(stmt)]

@@ -21,8 +21,9 @@ def test_9a_search_finds_hydrogen_marks_the_words_and_says_when_partial(story):
     visitor = story.fresh("searcher")
     visitor.visit("/achievements/")
     page = visitor.page
-    page.get_by_label("关键词").fill("氢能")
-    page.get_by_role("button", name="应用筛选").click()
+    filters = page.get_by_role("search", name="筛选")
+    filters.get_by_label("关键词", exact=True).fill("氢能")
+    filters.get_by_role("button", name="筛选").click()
     visitor.check()
     cards = page.locator("article.posting-card")
     expect(cards.first).to_be_visible()
@@ -40,8 +41,9 @@ def test_9b_sort_needs_by_deadline(story):
     visitor = story.fresh("sorter")
     visitor.visit("/needs/")
     page = visitor.page
-    page.get_by_label("排序").select_option(label="截止日期")
-    page.get_by_role("button", name="应用筛选").click()
+    filters = page.get_by_role("search", name="筛选")
+    filters.get_by_label("排序").select_option(label="截止日期")
+    filters.get_by_role("button", name="筛选").click()
     visitor.check()
     assert "sort=deadline" in page.url
     expect(page.get_by_label("排序")).to_have_value("deadline")
