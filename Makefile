@@ -6,7 +6,7 @@ PORT   ?= 5000
 HOST   ?= 127.0.0.1
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-e2e e2e-browser redis check-migrations install install-dev translations extract-messages db demo clean
+.PHONY: run test test-e2e e2e-browser redis kernel check-migrations install install-dev translations extract-messages db demo clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,10 +54,15 @@ e2e-browser:                             ## install chromium and fonts-wqy-micro
 redis:                                   ## install redis-server for the multi-worker test when missing
 	@.ci/apt-tool.sh --skip "the multi-worker test will be skipped" redis-server
 
-test: install-dev translations e2e-browser redis  ## run the whole test suite (unit, web and e2e)
+# The matcher's numba kernel compiles once per install into numba's cache (matchmaker/matching/__pycache__):
+# done here, so that no test pays the JIT (a few seconds) inside its own timing.
+kernel: install                          ## compile (or load from cache) the matcher's query kernel
+	$(BIN)/python -c "from matchmaker.matching.matcher import _load_kernel; print('query kernel:', 'numba' if _load_kernel() else 'numpy')"
+
+test: install-dev translations kernel e2e-browser redis  ## run the whole test suite (unit, web and e2e)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
-test-e2e: install-dev translations e2e-browser  ## only the browser tests (tests/e2e), screenshots in tests/e2e/screenshots/
+test-e2e: install-dev translations kernel e2e-browser  ## only the browser tests (tests/e2e), screenshots in tests/e2e/screenshots/
 	$(BIN)/python -m pytest -q tests/e2e $(PYTEST_ARGS)
 
 clean:

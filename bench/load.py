@@ -868,7 +868,6 @@ def stage_postgres(tmp: Path, args, report: Report) -> None:
         for th in pollers:
             th.join(15)
         g_alive = g.proc.poll() is None
-        logs = g.log_counts()
 
         before = [e for e in events if e[1] < t_stop0]
         down = [e for e in events if e[0] >= t_stop1 and e[1] < t_start0]

@@ -11,7 +11,6 @@ Queries are the dev needs. Skips with a message if ../shared/data is absent.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import re
@@ -166,7 +165,7 @@ def main(argv=None) -> int:
         load_s = time.perf_counter() - t
         m2.fast = m.fast
         loaded = timed(lambda q: m2.query(q, k=10), qs[:500])
-        del m2
+        m2 = None  # the mapped index goes before the all-pairs run
 
     pairs = [needs[i % len(needs)] for i in range(args.pairs)]
     t = time.perf_counter()

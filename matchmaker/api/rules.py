@@ -8,7 +8,7 @@ promises nothing that the form would refuse, so schema-valid input is accepted.
 
 from __future__ import annotations
 
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from matchmaker.api.schema import Schema, String
 from matchmaker.forms import CONTROL_CHARS, MONEY_LIMIT
@@ -54,10 +54,6 @@ def is_required(form_class, name: str) -> bool:
 def max_length(form_class, name: str) -> int | None:
     lengths = [v.max for v in validators_of(form_class, name) if isinstance(v, Length) and v.max not in (None, -1)]
     return min(lengths) if lengths else None
-
-
-def is_optional(form_class, name: str) -> bool:
-    return any(isinstance(v, Optional) for v in validators_of(form_class, name))
 
 
 def text(form_class, name: str, pattern: str | None = None, description: str = "", example: str | None = None) -> Schema:

@@ -72,13 +72,6 @@ def posting(item: Posting, viewer: User | None, public: bool = False, with_conta
     return out
 
 
-def as_input(item: Posting) -> dict:
-    """The posting in the shape of a request body (what a PATCH is merged into)."""
-    data = posting(item, None, public=True)
-    data["contact"] = contacts.card(item)
-    return data
-
-
 def suggestion(row) -> dict:
     view = row.suggestion
     other = view.posting

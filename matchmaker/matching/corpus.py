@@ -173,14 +173,6 @@ class Corpus:
             rows = rows[~gone[np.clip(rows - p.n_base, -1, len(p.rows))]]
         return self.grams.verified(rows, terms)
 
-    def live_rows(self) -> np.ndarray:
-        rows = np.ones(self.postings.n_rows, bool)
-        if self.postings.dead:
-            rows[list(self.postings.dead)] = False
-        for i, r in enumerate(self.postings.rows):
-            rows[self.postings.n_base + i] = r is not None
-        return np.flatnonzero(rows)
-
     def compacted(self, n_cols: int) -> "Corpus":
         """A fresh base with the delta folded in and tombstoned rows gone; idf recomputed."""
         postings, old = self.postings.compacted(n_cols)

@@ -32,12 +32,14 @@ from datetime import date
 import numba
 import numpy as np
 
-from .rerank import _EPOCH, NO_DATE
+from .config import REASONS
+from .rerank import _EPOCH, HEBEI, NO_DATE, SUPPLY
 from .text import _BIGRAM_CHAR
 
 # Layout of the small parameter arrays (ints, float64 weights, float32 price bounds).
 I_FIELD, I_TRL, I_TRL_NEED, I_MODES, I_PRICE, I_HEBEI, I_DEADLINE, I_TODAY, I_N, I_STRUCT, I_RELATIVE, I_FIELD_SORTED = range(12)
-F_FIELD, F_TRL, F_MODE, F_OVERLAP, F_NEG, F_HEBEI, F_DEADLINE, F_CONST, F_SELF = range(9)
+F_FIELD, F_TRL, F_MODE, F_OVERLAP, F_NEG, F_HEBEI, F_DEADLINE, F_CONST, F_SELF = range(9)  # F_* up to F_DEADLINE: REASONS' order
+_SUPPLY_A, _SUPPLY_B = SUPPLY  # compile-time constants of the kernel
 N_INT, N_FLOAT = 12, 9
 
 
@@ -234,9 +236,9 @@ def top_base(indptr, indices, data, cols, weights, acc, touched, dead, exclude,
                     b += qf[F_NEG] * cneg
                 if hebei == 1:
                     g = t_region[r]
-                    b += qf[F_HEBEI] * (g == 1 or g == 2)
+                    b += qf[F_HEBEI] * (g == _SUPPLY_A or g == _SUPPLY_B)
                 elif hebei == 2:
-                    b += qf[F_HEBEI] * (t_region[r] == 3)
+                    b += qf[F_HEBEI] * (t_region[r] == HEBEI)
                 if row_deadline:
                     d = t_deadline[r]
                     b += qf[F_DEADLINE] * (d != NO_DATE and d >= today)
@@ -401,7 +403,7 @@ def params(cfg, q: dict | None, q_kind: str, n: int, self_score: float = 0.0, fi
     else:
         qp = (-np.inf if qmin != qmin else qmin, np.inf if qmax != qmax else qmax)
     region, deadline = q["region"], q["deadline"]
-    hebei = 1 if need and region == 3 else 2 if not need and region in (1, 2) else 0
+    hebei = 1 if need and region == HEBEI else 2 if not need and region in SUPPLY else 0
     if need and deadline != NO_DATE:
         const += w[F_DEADLINE] * bool(deadline >= today)
     qi = [int(q["field"]), int(q["trl"]), int(need), int(q["modes"]), has_price, hebei, int(not need), today,
@@ -418,8 +420,7 @@ def _weights(cfg) -> list[float]:
     key = id(cfg)
     hit = _WEIGHTS.get(key)
     if hit is None or hit[0] is not cfg:
-        names = ("same_field", "trl_ok", "mode_match", "price_overlap", "price_negotiable", "to_hebei", "deadline_ok")
-        hit = _WEIGHTS[key] = (cfg, [cfg.boost(r) for r in names])
+        hit = _WEIGHTS[key] = (cfg, [cfg.boost(r) for r in REASONS])  # F_* follow REASONS' order
         if len(_WEIGHTS) > 64:
             _WEIGHTS.clear()
             _WEIGHTS[key] = hit

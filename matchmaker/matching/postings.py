@@ -31,10 +31,6 @@ class Postings:
         return cls(np.zeros(1, np.int64), np.empty(0, np.int32), np.empty(0, np.float32), 0)
 
     @classmethod
-    def from_csr(cls, csr: sp.csr_matrix) -> "Postings":
-        return cls.from_csc(csr.tocsc())
-
-    @classmethod
     def from_csc(cls, csc: sp.csc_matrix) -> "Postings":
         csc.sort_indices()
         return cls(csc.indptr.astype(np.int64), csc.indices.astype(np.int32, copy=False),

@@ -10,10 +10,18 @@ from datetime import date
 
 import numpy as np
 
+from matchmaker import domain
+
 from .config import REASONS, MatchConfig
 
-MODES = ("assignment", "license", "equity", "joint", "development", "service")
-REGIONS = ("beijing", "tianjin", "hebei")  # stored as 1, 2, 3; 0 = unknown
+# The pool's own vocabulary (domain.py, pure Python), in its order: a mode is a bit of a uint8 and a
+# region is stored as 1, 2, 3 (0 = unknown) in saved indexes, so codes are only ever appended.
+MODES = tuple(domain.TRANSFER_MODES)
+REGIONS = tuple(domain.REGIONS)
+SUPPLY = tuple(REGIONS.index(r) + 1 for r in ("beijing", "tianjin"))  # the regions results come from
+HEBEI = REGIONS.index("hebei") + 1  # the region they go to
+if len(MODES) > 8:
+    raise ValueError("transfer modes are the bits of one uint8: widen COLUMNS['modes'] first")
 NO_DATE = np.iinfo(np.int32).min
 _EPOCH = date(1970, 1, 1).toordinal()
 # name -> (dtype, value when absent)
@@ -157,11 +165,10 @@ def signals(cfg: MatchConfig, q: dict, q_kind: str, table: Table, rows: np.ndarr
         overlap = (np.where(np.isnan(cmin), -np.inf, cmin) <= hi) & (lo <= np.where(np.isnan(cmax), np.inf, cmax))
         out.append(("price_overlap", overlap & ~cneg))
         out.append(("price_negotiable", cneg))
-    if q_kind == "need" and q["region"] == 3:
-        region = table.take("region", rows)
-        out.append(("to_hebei", (region == 1) | (region == 2)))
-    elif q_kind == "achievement" and q["region"] in (1, 2):
-        out.append(("to_hebei", table.take("region", rows) == 3))
+    if q_kind == "need" and q["region"] == HEBEI:
+        out.append(("to_hebei", np.isin(table.take("region", rows), SUPPLY)))
+    elif q_kind == "achievement" and q["region"] in SUPPLY:
+        out.append(("to_hebei", table.take("region", rows) == HEBEI))
     today = (cfg.today or date.today()).toordinal() - _EPOCH
     if q_kind == "need":
         if q["deadline"] != NO_DATE:

@@ -66,10 +66,6 @@ class Interest(db.Model):
     deal: Mapped[Deal | None] = relationship(back_populates="interest", cascade="all, delete-orphan")
 
     @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
-
-    @property
     def contacts_shared(self) -> bool:
         return self.accepted_at is not None
 

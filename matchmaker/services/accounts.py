@@ -53,16 +53,6 @@ def password_problem(password: str, email: str = "", name: str = "") -> str | No
     return None
 
 
-class NotConfirmed(DomainError):
-    """The password is right but the e-mail address was never confirmed (``services.registration``)."""
-
-    status = 403
-
-    def __init__(self, user: User):
-        super().__init__(_("Confirm your e-mail address first: we have sent you the link again."))
-        self.user = user
-
-
 def authenticate(email: str, password: str) -> User | None:
     """The user for these credentials, or None (same cost and answer for unknown e-mails)."""
     user = db.session.scalar(select(User).where(User.email == normalize_email(email)))

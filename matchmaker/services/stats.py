@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import numpy as np
+from scipy.sparse import csr_matrix
+from sklearn.cluster import DBSCAN
 from sqlalchemy import distinct, func, literal_column, select
 from sqlalchemy.orm import aliased
 
 from matchmaker.extensions import db
 from matchmaker.models import Achievement, Deal, Interest, Need, NeedCoverage, Organization
 from matchmaker.services import browse
+from matchmaker.services.coverage import COMMON_NEED_MIN_SIMILARITY
 
 SAMPLE = 5  # titles shown per unmet cell
 CLUSTER_SAMPLE = 8  # needs shown per group of common needs
@@ -159,31 +163,42 @@ def _titles(model, ids: list[int]) -> dict[int, str]:
     return out
 
 
+def _single_linkage(rows) -> np.ndarray:
+    """A group label per row: the connected groups of the graph whose edges are the rows' similar
+    needs (either side listing the other suffices), found by scikit-learn's DBSCAN over that sparse
+    graph of distances (1 - similarity) with one sample per core, which is single-linkage clustering
+    cut at ``COMMON_NEED_MIN_SIMILARITY``."""
+    if not rows:
+        return np.empty(0, np.int64)
+    index = {r.need_id: i for i, r in enumerate(rows)}
+    edges: dict[tuple[int, int], float] = {}
+    for r in rows:
+        for other, score in r.similar:
+            if other in index and other != r.need_id:
+                pair = tuple(sorted((index[r.need_id], index[other])))
+                edges[pair] = min(edges.get(pair, 1.0), max(1.0 - score, 1e-9))  # 0 would be no edge
+    a, b = (np.array(side, np.int64) for side in zip(*edges)) if edges else (np.empty(0, np.int64),) * 2
+    distance = np.array(list(edges.values()), np.float64)
+    graph = csr_matrix((np.concatenate([distance, distance]), (np.concatenate([a, b]), np.concatenate([b, a]))),
+                       shape=(len(rows), len(rows)))
+    eps = 1.0 - COMMON_NEED_MIN_SIMILARITY + 1e-9
+    return DBSCAN(eps=eps, min_samples=1, metric="precomputed").fit_predict(graph)
+
+
 def common_needs() -> list[dict]:
     """Groups of similar needs posted by several firms (共性需求), with the achievements that fit them.
 
-    Needs are joined when either lists the other among its nearest (similarity ≥ 0.4); a group counts
+    Needs are joined when either lists the other among its nearest (similarity ≥ 0.4, single linkage:
+    ``_single_linkage``); a group counts
     when at least two firms posted in it. Each group lists its first needs and its best five
     Beijing/Tianjin achievements (the best scores among its needs' suggestions).
     """
     rows = db.session.execute(_hebei(NeedCoverage.need_id, NeedCoverage.organization_id, NeedCoverage.top,
                                      NeedCoverage.similar).where(NeedCoverage.status == "published")
                               .order_by(NeedCoverage.need_id)).all()
-    parent = {r.need_id: r.need_id for r in rows}
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for r in rows:
-        for other, _score in r.similar:
-            if other in parent:
-                parent[root(r.need_id)] = root(other)
     groups: dict[int, list] = defaultdict(list)
-    for r in rows:
-        groups[root(r.need_id)].append(r)
+    for r, label in zip(rows, _single_linkage(rows)):
+        groups[int(label)].append(r)
     groups = {k: members for k, members in groups.items() if len({m.organization_id for m in members}) >= 2}
     orgs = {o.id: o for o in db.session.scalars(select(Organization))}
     shown = [m.need_id for members in groups.values() for m in members[:CLUSTER_SAMPLE]]

@@ -5,6 +5,7 @@ import dataclasses
 import pytest
 from conftest import BATTERY, NEED, TODAY
 
+from matchmaker import domain
 from matchmaker.matching import REASONS, MatchConfig, Matcher
 
 
@@ -104,3 +105,15 @@ def test_shared_terms_never_show_stop_words_units_or_numbers(word):
     (s,) = Matcher().fit([ach]).suggest(need, k=1)
     assert word not in s.shared_terms and all(len(t) >= 2 for t in s.shared_terms)
     assert "正极" in s.shared_terms or "正极材料" in s.shared_terms
+
+
+@pytest.mark.parametrize("mode", list(domain.TRANSFER_MODES))
+@pytest.mark.parametrize("fast", [True, False], ids=["kernel", "numpy"])
+def test_every_transfer_mode_of_the_domain_earns_its_reason_on_both_paths(mode, fast):
+    """The matcher reads the modes and regions from domain.py: a mode added there earns mode_match."""
+    m = Matcher(MatchConfig(today=TODAY), fast=fast).fit([dict(BATTERY, transfer_modes=[mode])])
+    (s,) = m.suggest(dict(NEED, transfer_modes=[mode]), k=1)
+    assert "mode_match" in s.reasons and "to_hebei" in s.reasons
+    other = next(o for o in domain.TRANSFER_MODES if o != mode)
+    (s,) = m.suggest(dict(NEED, transfer_modes=[other]), k=1)
+    assert "mode_match" not in s.reasons

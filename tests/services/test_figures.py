@@ -163,3 +163,20 @@ def test_first_figures_of_a_large_pool_are_computed_in_the_background(pool, make
     with app.app_context():
         done = figures.read()
         assert done["self_sufficiency"]["hebei_needs"] == 4 and done["pending"] == 0
+
+
+def test_common_need_groups_are_single_linkage_at_the_similarity_floor():
+    from types import SimpleNamespace
+
+    from matchmaker.services.stats import _single_linkage
+
+    def row(need_id, *similar):
+        return SimpleNamespace(need_id=need_id, similar=[list(s) for s in similar])
+
+    rows = [row(1, (2, 0.5)), row(2, (1, 0.5), (3, 0.41)),  # 1–2 listed both ways, 2–3 one way: a chain
+            row(3), row(4, (5, 0.39)), row(5), row(6, (6, 1.0)), row(7, (99, 0.9)),  # 0.39 < 0.4; itself; not shown
+            row(8, (9, 1.0)), row(9)]  # identical texts (distance 0) still join
+    labels = _single_linkage(rows).tolist()
+    groups = sorted(sorted(r.need_id for r, g in zip(rows, labels) if g == label) for label in set(labels))
+    assert groups == [[1, 2, 3], [4], [5], [6], [7], [8, 9]]
+    assert _single_linkage([]).tolist() == []

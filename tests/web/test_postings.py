@@ -184,7 +184,7 @@ def test_admin_review_queue_publishes(client, app, world, make):
     assert client.post(f"/admin/need/{posting_id}/review", data={"decision": "publish"}).status_code == 403
     login(client, app, world["admin"])
     assert "待审核的需求" in client.get("/admin/review").get_data(as_text=True)
-    response = client.post(f"/admin/need/{posting_id}/review", data={"decision": "reject", "reason": ""})
+    client.post(f"/admin/need/{posting_id}/review", data={"decision": "reject", "reason": ""})
     with app.app_context():
         assert db.session.get(Need, posting_id).status == "pending"  # a rejection needs a reason
     client.post(f"/admin/need/{posting_id}/review", data={"decision": "publish"})
