@@ -4,6 +4,7 @@ built from ../shared/data, each beside the old search.
     .venv/bin/python bench/search.py                 # demo queries + the benchmark (~1-2 min)
     .venv/bin/python bench/search.py --demo-only     # the demo queries only (~5 s)
     .venv/bin/python bench/search.py --queries 500 --json out.json
+    .venv/bin/python bench/search.py --demo-only --scale 100000   # + time per query at 100,000 (~1 min)
 
 **Demo queries** run on the demo pool (``matchmaker/demo``, the published postings), through the
 same ranking the pages use (``matching.query.search`` with the curated equivalents, those learnt
@@ -185,17 +186,53 @@ def run_benchmark(n: int, seed: int, equivalents: Equivalents) -> dict | None:
     return results
 
 
+SCALE_QUERIES = ("氢能", "锂电池 正极材料", "正极材料", "PLC", "SCR", "钢渣 材料", "高炉煤气除尘滤袋寿命短", "氟化", "钒电池",
+                 "芯片", "石墨烯 涂层", "催化剂", "稀土 永磁", "碳化硅", "膜分离 废水", "智能制造 MES", "农业", "5G")
+
+
+def run_scale(size: int, equivalents: Equivalents) -> dict | None:
+    """Time per query of the new search on a pool of ``size`` (bench/matching.py's synthetic records):
+    the first query (which computes the index's generic words, once per index: a worker's warm-up
+    does it), then three rounds of the queries above."""
+    if not (DATA / "achievements.jsonl").exists():
+        print("scale run skipped: ../shared/data is absent")
+        return None
+    sys.path.insert(0, str(ROOT / "bench"))
+    from matching import synth  # bench/matching.py: the synthetic pool of the speed benchmark
+
+    docs = synth(read_jsonl(str(DATA / "achievements.jsonl")), size)
+    t0 = time.perf_counter()
+    matcher = Matcher().fit(docs, workers=None)
+    fit = time.perf_counter() - t0
+    times = []
+    for _round in range(4):
+        for q in SCALE_QUERIES:
+            t0 = time.perf_counter()
+            new_search(matcher, "achievement", q, equivalents)
+            times.append((time.perf_counter() - t0) * 1000)
+    first, warm = times[0], sorted(times[len(SCALE_QUERIES):])
+    figures = {"size": len(docs), "fit_s": fit, "first_ms": first, "p50_ms": warm[len(warm) // 2],
+               "p99_ms": warm[min(len(warm) - 1, int(len(warm) * 0.99))], "max_ms": warm[-1]}
+    print(f"\nScale: {len(docs):,} achievements (fit {fit:.0f} s), {len(SCALE_QUERIES)} queries x 3 rounds: "
+          f"p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms, max {figures['max_ms']:.1f} ms; "
+          f"the very first query {first:.0f} ms (the index's generic words, computed once)")
+    return figures
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--queries", type=int, default=400, help="single keywords, and as many pairs")
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--demo-only", action="store_true")
     ap.add_argument("--json", help="write the figures here")
+    ap.add_argument("--scale", type=int, metavar="N", help="also time the search on a synthetic pool of N (~1 min at 100,000)")
     args = ap.parse_args(argv)
     equivalents = Equivalents.load()
     out = {"demo": run_demo(equivalents)}
     if not args.demo_only:
         out["benchmark"] = run_benchmark(args.queries, args.seed, equivalents)
+    if args.scale:
+        out["scale"] = run_scale(args.scale, equivalents)
     if args.json:
         Path(args.json).write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0 if out["demo"]["passed"] == out["demo"]["total"] else 1
