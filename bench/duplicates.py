@@ -5,7 +5,7 @@
     .venv/bin/python bench/duplicates.py --background         # + a 17k-posting pool (../shared/data), ~10 s
 
 **The set** (`bench/data/duplicates.jsonl`, one pair a line) was written for this project, in
-Simplified Chinese, from the demo postings in `matchmaker/demo/achievements_*.py` and `needs_*.py`;
+Simplified Chinese, from the demo postings (then in `matchmaker/demo/achievements_*.py` and `needs_*.py`, now `matchmaker/demo/data/*.csv`);
 everything in it is fictional and no external text was copied. Each line is `{"id", "label",
 "kind", "level", "a", "b", "a_source", "b_source", "note"}`; `a` and `b` carry the demo rows' posting
 fields (title, field, keywords, org, and the achievement's summary/description/advantages/
@@ -32,7 +32,7 @@ budget_min/budget_max/modes/deadline).
 The pairs were written before any score was computed and were not edited to suit the matcher.
 
 **The measure**: for each pair, one `Matcher` (default config) is fitted on a background pool (all
-100 demo postings of `matchmaker.demo.data`, whatever their status, built as `match_index.to_doc`
+100 demo postings of `matchmaker.demo.records`, whatever their status, built as `match_index.to_doc`
 builds them: modes as code lists, region from the organization; minus the demo postings that are
 `a` or `b` of the pair) plus `a`, and `b` is scored with `Matcher.similar(b, k=5)`: `a`'s score (0 when
 not in the top 5) and whether `a` is the top hit. A pair is flagged at threshold t when `a` is the
@@ -77,15 +77,15 @@ DATA = ROOT / "bench" / "data" / "duplicates.jsonl"
 SHARED = ROOT.parent / "shared" / "data" / "achievements.jsonl"
 sys.path.insert(0, str(ROOT))
 
-from matchmaker.demo.data import ACHIEVEMENTS, NEEDS  # noqa: E402
-from matchmaker.demo.orgs import ORGANIZATIONS  # noqa: E402
+from matchmaker import demo  # noqa: E402
 from matchmaker.matching import Matcher  # noqa: E402
 
 K = 5
 THRESHOLDS = [round(0.20 + 0.01 * i, 2) for i in range(76)]  # 0.20 .. 0.95
 FINE = [round(0.005 * i, 3) for i in range(201)]  # 0 .. 1, for the signals and the halves
 TARGET_P, TARGET_R = 0.9, 0.9
-REGION = {o["key"]: o["region"] for o in ORGANIZATIONS}
+ACHIEVEMENTS, NEEDS = demo.records("achievement"), demo.records("need")
+REGION = {o["key"]: o["region"] for o in demo.organizations()}
 CURRENT = 0.8  # matchmaker.services.curation.DUPLICATE_SIMILARITY when this benchmark was written
 
 

@@ -92,10 +92,12 @@ DEMO = [
 
 
 def demo_pool() -> tuple[Matcher, dict[str, dict]]:
-    from matchmaker.demo.data import ACHIEVEMENTS, NEEDS
+    from matchmaker import demo
 
-    docs = [dict(a, id=f"a{i}", kind="achievement") for i, a in enumerate(ACHIEVEMENTS) if a["status"] == "published"]
-    docs += [dict(n, id=f"n{i}", kind="need") for i, n in enumerate(NEEDS) if n["status"] in ("published", "fulfilled")]
+    docs = [dict(a, id=f"a{i}", kind="achievement") for i, a in enumerate(demo.records("achievement"))
+            if a["status"] == "published"]
+    docs += [dict(n, id=f"n{i}", kind="need") for i, n in enumerate(demo.records("need"))
+             if n["status"] in ("published", "fulfilled")]
     return Matcher().fit(docs), {d["id"]: d for d in docs}
 
 

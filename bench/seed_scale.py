@@ -99,10 +99,10 @@ def _recombine(rng: random.Random, base: list[dict], fields: dict, i: int, org_i
 
 
 def achievement_rows(n: int, org_ids: dict[str, int], supply_keys: list[str], creators: dict[int, int], seed: int) -> list[dict]:
-    from matchmaker.demo import data
+    from matchmaker import demo
 
     rng = random.Random(seed)
-    base = [r for r in data.ACHIEVEMENTS if r.get("status", "published") == "published"]
+    base = [r for r in demo.records("achievement") if r["status"] == "published"]
     fields = _by_field(base)
     rows = []
     for i in range(n):
@@ -126,10 +126,10 @@ def achievement_rows(n: int, org_ids: dict[str, int], supply_keys: list[str], cr
 
 
 def need_rows(n: int, org_ids: dict[str, int], firm_keys: list[str], creators: dict[int, int], seed: int) -> list[dict]:
-    from matchmaker.demo import data
+    from matchmaker import demo
 
     rng = random.Random(seed + 1)
-    base = [r for r in data.NEEDS if r.get("status", "published") == "published"]
+    base = [r for r in demo.records("need") if r["status"] == "published"]
     fields = _by_field(base)
     rows = []
     for i in range(n):
@@ -156,7 +156,7 @@ def seed(args) -> dict:
     from sqlalchemy import func, insert, select
 
     from matchmaker.app import create_app
-    from matchmaker.demo import data
+    from matchmaker import demo
     from matchmaker.extensions import db
     from matchmaker.models import Achievement, AuditLog, Interest, InterestEvent, Need, Organization, User
     from matchmaker.services import figures, match_index, passwords
@@ -176,13 +176,13 @@ def seed(args) -> dict:
 
         t = time.perf_counter()
         orgs = {}
-        for row in data.ORGANIZATIONS:
+        for row in demo.organizations():
             fields = {k: row[k] for k in ("name", "kind", "region", "city", "credit_code", "profile")}
             orgs[row["key"]] = Organization(**fields, verified=True)
         db.session.add_all(orgs.values())
         password_hash = passwords.hash_password(DEMO_PASSWORD)
         users = {}
-        for row in data.USERS:
+        for row in demo.users():
             users[row["email"]] = User(
                 organization=orgs[row["org"]], email=row["email"], name=row["name"], phone=row["phone"],
                 role=row["role"], password_hash=password_hash, consent_version="demo",
@@ -193,8 +193,8 @@ def seed(args) -> dict:
         creators: dict[int, int] = {}
         for user in users.values():
             creators.setdefault(user.organization_id, user.id)
-        supply_keys = [r["key"] for r in data.ORGANIZATIONS if r["kind"] in ("university", "institute")]
-        firm_keys = [r["key"] for r in data.ORGANIZATIONS if r["kind"] == "firm"]
+        supply_keys = [r["key"] for r in demo.organizations() if r["kind"] in ("university", "institute")]
+        firm_keys = [r["key"] for r in demo.organizations() if r["kind"] == "firm"]
 
         a_rows = achievement_rows(args.achievements + args.pending // 2, org_ids, supply_keys, creators, args.seed)
         n_rows = need_rows(args.needs + args.pending - args.pending // 2, org_ids, firm_keys, creators, args.seed)

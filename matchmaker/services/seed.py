@@ -1,48 +1,50 @@
-"""Load the project's own demo data (``matchmaker.demo.data``) into an empty database."""
+"""Load the project's own demo data (``matchmaker.demo``) into an empty database, in one transaction.
+
+The postings go through the importer (``services.transfer.import_file``), the path an administrator's
+upload takes, so the demo's CSV files are checked by the same forms; each posting then gets the
+status, dates, author and review note the demo gives it. Relative dates count from ``today``
+(by default the day in Beijing).
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from contextlib import nullcontext
+from datetime import date, datetime, time
 from decimal import Decimal
 
+from flask import current_app, has_request_context
 from sqlalchemy import func, select
 
+from matchmaker import demo
 from matchmaker.extensions import db
 from matchmaker.models.base import utcnow
 from matchmaker.models import (Achievement, Deal, Interest, InterestEvent, JoinRequest, Message, Need, Notification,
                                Organization, User)
-from matchmaker.services import passwords
+from matchmaker.services import passwords, transfer
 from matchmaker.services.links import interest_path
+from matchmaker.services.postings import MODELS
 
 DEMO_PASSWORD = "demo-2026-pool"
 ACCEPTED_NOTE = "已接受：联系方式已向双方共享。"  # what accepting writes in the history (zh)
 
 
-def _money(value) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
-
-
-def _when(day: str | None) -> datetime:
-    return datetime.fromisoformat(day) if day else datetime(2026, 11, 1)
-
-
-def _beijing(text: str) -> datetime:
-    """A Beijing-time ``YYYY-MM-DDTHH:MM`` of the demo data as the naive UTC the database keeps."""
-    return datetime.fromisoformat(text) - timedelta(hours=8)
+class DemoDataError(RuntimeError):
+    """The demo's own files do not pass the importer: a bug in them, never the user's."""
 
 
 def is_empty() -> bool:
     return not db.session.scalar(select(func.count(Organization.id)))
 
 
-def load_demo() -> dict[str, int]:
+def load_demo(today: date | None = None) -> dict[str, int]:
     """Insert every demo organization, user, posting and connection in one transaction; returns counts."""
-    from matchmaker.demo import data
+    from matchmaker.demo.connections import CONNECTIONS, JOIN_REQUEST
 
+    today = today or demo.load_day()
     orgs = {}
-    for row in data.ORGANIZATIONS:
-        fields = {k: row[k] for k in ("name", "kind", "region", "city", "credit_code", "profile")}
-        orgs[row["key"]] = Organization(**fields, verified=row.get("verified", False))
+    for row in demo.organizations():
+        fields = {k: row[k] for k in ("name", "kind", "region", "city", "credit_code", "profile", "verified")}
+        orgs[row["key"]] = Organization(**fields)
     db.session.add_all(orgs.values())
     password_hash = passwords.hash_password(DEMO_PASSWORD)  # one hash: demo accounts only
     users = [
@@ -50,63 +52,73 @@ def load_demo() -> dict[str, int]:
             organization=orgs[row["org"]], email=row["email"], name=row["name"], phone=row["phone"],
             role=row["role"], password_hash=password_hash, consent_version="demo", email_confirmed_at=utcnow(),
         )
-        for row in data.USERS
+        for row in demo.users()
     ]
     db.session.add_all(users)
+    db.session.flush()  # column defaults (an active admin, orgs not suspended) before the importer checks them
     creators = {}
     for user in users:
         creators.setdefault(user.organization, user)
-
-    def common(row) -> dict:
-        created = _when(row.get("created"))
-        status = row.get("status", "published")
-        org = orgs[row["org"]]
-        return dict(
-            organization=org, created_by=creators.get(org), title=row["title"], field=row["field"],
-            keywords=list(row["keywords"]), status=status, review_note=row.get("reject_reason", ""),
-            contact_name=row["contact_name"], contact_phone=row["contact_phone"], contact_email=row["contact_email"],
-            created_at=created, updated_at=created,
-            submitted_at=created if status != "draft" else None,
-            published_at=created if status == "published" else None,
-        )
-
+    admin = next(user for user in users if user.role == "admin")
     by_title: dict[str, Achievement | Need] = {}
-    for row in data.ACHIEVEMENTS:
-        posting = by_title[row["title"]] = Achievement(
-            **common(row), summary=row["summary"], description=row["description"],
-            advantages=row["advantages"], applications=row.get("applications", ""), trl=row["trl"],
-            ip_type=row.get("ip_type", "none"), patent_numbers=row.get("patent_numbers", ""),
-            price_min=_money(row.get("price_min")), price_max=_money(row.get("price_max")),
-        )
-        posting.modes = row["transfer_modes"]
-        db.session.add(posting)
-    for row in data.NEEDS:
-        posting = by_title[row["title"]] = Need(
-            **common(row), problem=row["problem"], key_points=row["key_points"], goals=row["goals"],
-            min_trl=row["min_trl"], budget_min=_money(row.get("budget_min")), budget_max=_money(row.get("budget_max")),
-            deadline=date.fromisoformat(row["deadline"]) if row.get("deadline") else None,
-        )
-        posting.modes = row["modes"]
-        db.session.add(posting)
-    db.session.flush()  # ids for the connections' users and links
-    from matchmaker.demo.connections import CONNECTIONS
-
-    interests = [_connect(row, by_title[row["need"]], by_title[row["achievement"]], creators) for row in CONNECTIONS]
-    _join_request(orgs["jdgt"], password_hash)
+    counts = {}
+    for kind in ("achievement", "need"):
+        postings = _import(kind, admin, today)
+        for posting in postings:
+            posting.created_by = creators.get(posting.organization)
+            by_title[posting.title] = posting
+        counts[kind + "s"] = len(postings)
+    interests = [_connect(row, by_title[row["need"]], by_title[row["achievement"]], creators, today)
+                 for row in CONNECTIONS]
+    _join_request(orgs[JOIN_REQUEST["org"]], JOIN_REQUEST, password_hash, today)
     db.session.commit()
     return {
-        "organizations": len(orgs), "users": len(users),
-        "achievements": len(data.ACHIEVEMENTS), "needs": len(data.NEEDS),
+        "organizations": len(orgs), "users": len(users), **counts,
         "interests": len(interests), "deals": sum(1 for i in interests if i.deal is not None),
     }
 
 
-def _connect(row: dict, need: Need, achievement: Achievement, member: dict[Organization, User]) -> Interest:
+def _import(kind: str, admin: User, today: date) -> list[Achievement | Need]:
+    """Import one kind's file as an admin would (left pending), then give each posting its demo state."""
+    rows = demo.postings(kind)
+    with _request_context():
+        report = transfer.import_file(admin, demo.FILES[kind], demo.import_file(kind, today), kind=kind, commit=False)
+    if report.errors or report.created != len(rows):
+        problems = "; ".join(f"row {e.row} {e.column}: {e.message}" for e in report.errors[:5])
+        raise DemoDataError(f"{demo.FILES[kind]}: {report.created} of {len(rows)} rows imported. {problems}")
+    model = MODELS[kind]
+    ids = [row["external_id"] for row in rows]
+    stored = {p.external_id: p for p in db.session.scalars(select(model).where(model.external_id.in_(ids)))}
+    postings = []
+    for row in rows:
+        posting = stored[row["external_id"]]
+        created = datetime.combine(demo.day(row["demo_created"], today), time())
+        status = posting.status = row["demo_status"]
+        posting.review_note = row["demo_review_note"]
+        posting.created_at = posting.updated_at = created
+        posting.submitted_at = created if status != "draft" else None
+        posting.published_at = created if status == "published" else None
+        if kind == "need" and row["deadline"]:
+            posting.deadline = demo.day(row["deadline"], today)  # a past one did not come through the importer
+        postings.append(posting)
+    return postings
+
+
+def _request_context():
+    """The importer's forms want a request (its language); ``flask seed demo`` runs outside one."""
+    return nullcontext() if has_request_context() else current_app.test_request_context()
+
+
+def _connect(row: dict, need: Need, achievement: Achievement, member: dict[Organization, User], today: date) -> Interest:
     """One demo interest with its history, messages, deal and the unread notifications it leaves."""
     org = {"need": need.organization, "achievement": achievement.organization}
     initiator = row["initiator"]
     recipient = "achievement" if initiator == "need" else "need"
-    created = _beijing(row["created"])
+
+    def at(text: str) -> datetime:
+        return demo.moment(text, today)
+
+    created = at(row["created"])
     interest = Interest(
         need=need, achievement=achievement, initiator_org=org[initiator], recipient_org=org[recipient],
         initiator_user=member[org[initiator]], message=row["message"], status="proposed",
@@ -121,26 +133,26 @@ def _connect(row: dict, need: Need, achievement: Achievement, member: dict[Organ
 
     if "declined" in row:
         when, reason = row["declined"]
-        move("declined", recipient, _beijing(when), reason)
+        move("declined", recipient, at(when), reason)
         interest.decline_reason = reason
     if "accepted" in row:
-        when = _beijing(row["accepted"])
+        when = at(row["accepted"])
         move("negotiating", recipient, when, ACCEPTED_NOTE)
         interest.accepted_at, interest.accepted_by_id = when, member[org[recipient]].id
     for side, when, body in row.get("messages", ()):
         interest.messages.append(Message(sender=member[org[side]], sender_org=org[side], body=body,
-                                         created_at=_beijing(when)))
-        interest.updated_at = _beijing(when)
+                                         created_at=at(when)))
+        interest.updated_at = at(when)
     for to_status, side, when, note in row.get("moves", ()):
-        move(to_status, side, _beijing(when), note)
+        move(to_status, side, at(when), note)
     if deal := row.get("deal"):
         side, when = deal["recorded"]
         interest.deal = Deal(
             contract_type=deal["contract_type"], amount_wan=Decimal(deal["amount_wan"]),
-            signed_on=date.fromisoformat(deal["signed_on"]), registration_no=deal["registration_no"],
-            recorded_by_id=member[org[side]].id, created_at=_beijing(when),
+            signed_on=demo.day(deal["signed_on"], today), registration_no=deal["registration_no"],
+            recorded_by_id=member[org[side]].id, created_at=at(when),
         )
-        move("deal_signed", side, _beijing(when))
+        move("deal_signed", side, at(when))
     db.session.add(interest)
     db.session.flush()
     # What is waiting for the two demo desks: a new interest, or the other side's last message.
@@ -153,16 +165,11 @@ def _connect(row: dict, need: Need, achievement: Achievement, member: dict[Organ
     return interest
 
 
-# A colleague of hb-firm@ who asked to join its firm: the member approves or refuses on "我的机构".
-JOINER = {"email": "li.xin@jdgt.example.com", "name": "李欣", "phone": "0315-5555 0457",
-          "message": "我是设备部新入职的工程师，负责高炉除尘改造项目，请批准我加入公司账号。"}
-
-
-def _join_request(org: Organization, password_hash: str) -> None:
-    when = _beijing("2026-11-28T09:15")
-    joiner = User(organization=None, email=JOINER["email"], name=JOINER["name"], phone=JOINER["phone"],
+def _join_request(org: Organization, row: dict, password_hash: str, today: date) -> None:
+    when = demo.moment(row["created"], today)
+    joiner = User(organization=None, email=row["email"], name=row["name"], phone=row["phone"],
                   password_hash=password_hash, consent_version="demo", email_confirmed_at=when, created_at=when)
-    db.session.add(JoinRequest(user=joiner, organization=org, message=JOINER["message"], created_at=when))
+    db.session.add(JoinRequest(user=joiner, organization=org, message=row["message"], created_at=when))
     for user in org.users:
         db.session.add(Notification(user_id=user.id, event="join_requested", created_at=when, link="/me/organization",
                                     params={"name": joiner.name, "email": joiner.email}))

@@ -85,8 +85,12 @@ class _Batch:
 
 
 def import_file(actor: User, filename: str, data: bytes, *, kind: str | None = None, org_credit_code: str | None = None,
-                valid_only: bool = False, dry_run: bool = False, publish: bool = False) -> ImportReport:
-    """Check ``data`` (a CSV or XLSX file) row by row and, if allowed, upsert it in one transaction."""
+                valid_only: bool = False, dry_run: bool = False, publish: bool = False,
+                commit: bool = True) -> ImportReport:
+    """Check ``data`` (a CSV or XLSX file) row by row and, if allowed, upsert it in one transaction.
+
+    ``commit=False`` leaves that transaction open for a caller that writes more in it (the demo seed).
+    """
     if not permissions.is_admin(actor):
         raise Forbidden(_("Only administrators import postings."))
     if len(data) > MAX_BYTES:
@@ -122,7 +126,8 @@ def import_file(actor: User, filename: str, data: bytes, *, kind: str | None = N
     _upsert(kind, writes)
     audit.record(actor, "import", _Batch(kind), None,
                  {**report.counts, "status": report.status, "valid_only": valid_only}, name)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     report.committed = True
     return report
 
