@@ -78,8 +78,10 @@ def possible_duplicates(posting: Posting, k: int = 3) -> list[tuple[Posting, flo
 
 
 def duplicates_before_submit(user: User, kind: str, data: dict, posting: Posting | None = None) -> list[tuple[Posting, float]]:
-    """Published postings that what the poster is about to submit looks like (a paraphrased re-post of
-    the same need is the common case): the form asks "is it the same one?" before it goes to review."""
+    """Published postings of the poster's own organization that what it is about to submit looks like
+    (a paraphrased re-post of the same need is the common case): the form asks "is it the same one?"
+    before it goes to review. Another organization's similar posting is no re-post (it may be a common
+    need): the admins see such pairs in the review queue."""
     from matchmaker.services.postings import FIELDS, MODELS
 
     probe = MODELS[kind]()
@@ -88,7 +90,8 @@ def duplicates_before_submit(user: User, kind: str, data: dict, posting: Posting
     probe.id = posting.id if posting is not None else None
     probe.organization = posting.organization if posting is not None else user.organization
     try:
-        return possible_duplicates(probe)
+        return [(other, score) for other, score in possible_duplicates(probe, k=10)
+                if other.organization_id == probe.organization.id][:3]
     finally:
         if probe in db.session:
             db.session.expunge(probe)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from matchmaker.extensions import db
 from matchmaker.models import CuratedPair, Posting
@@ -71,13 +71,19 @@ answers = VersionedCache(size=4096)
 
 
 def answer(posting: Posting, how: str, k: int, exclude: tuple[str, ...] = ()) -> list:
-    """``current_matcher().suggest / rank / similar`` for ``posting``, kept until the pool or it changes."""
+    """``current_matcher().suggest / rank / similar`` for ``posting``, kept until the pool or it changes.
+
+    Only a saved posting as saved is kept: a text being typed (the duplicate check before submitting,
+    a new posting or an edit not yet saved) has no id or ``updated_at`` of its own to key it by."""
+    state = inspect(posting)
+    keep = state.persistent and not state.modified
     key = (pool_version(), posting.kind, posting.id, posting.updated_at, how, k, tuple(sorted(exclude)))
-    found = answers.get(key)
+    found = answers.get(key) if keep else None
     if found is None:
         matcher, doc = current_matcher(), to_doc(posting)
         found = matcher.similar(doc, k=k) if how == "similar" else getattr(matcher, how)(doc, k=k, exclude=exclude)
-        answers.put(key, found)
+        if keep:
+            answers.put(key, found)
     return found
 
 

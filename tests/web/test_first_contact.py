@@ -174,7 +174,17 @@ def test_a_paraphrased_re_post_is_caught_before_it_goes_to_review(client, app, w
     assert 'name="not_duplicate"' in page and "\n我厂2号高炉干法布袋除尘的滤袋" in page  # what was typed stays
     with app.app_context():
         assert db.session.query(Need).count() == 1  # nothing saved yet
+    other = {**form, "title": "羊绒纱线含绒量检测慢", "field": "textile", "keywords": "羊绒、含绒量",
+             "problem": "羊绒原料含绒量检测要两天，掺假原料难以把关。", "key_points": "近红外光谱快速检测。",
+             "goals": "十分钟出结果，误差小于百分之二。"}
+    assert client.post("/needs/new", data=other).status_code == 303  # another text: no stale warning (the probe found one)
+    client.post("/logout")
+    firm2 = make.org("firm", "hebei", "唐山", name="唐山另一家钢铁有限公司")
+    login(client, app, make.user(firm2, email="firm2@example.com"))
+    assert client.post("/needs/new", data=form).status_code == 303  # another firm's similar need is no re-post
+    client.post("/logout")
+    login(client, app, world["hb"])
     confirmed = client.post("/needs/new", data={**form, "not_duplicate": "y"})
     assert confirmed.status_code == 303
     with app.app_context():
-        assert db.session.query(Need).filter_by(status="pending").count() == 1
+        assert db.session.query(Need).filter_by(status="pending").count() == 3
