@@ -67,6 +67,8 @@ def review(kind: str, posting_id: int):
 
 @bp.route(f"/duplicates/{KIND}/<int:posting_id>/<int:other_id>")
 def compare(kind: str, posting_id: int, other_id: int):
+    if posting_id == other_id:  # a posting is no duplicate of itself: nothing to compare or merge
+        abort(404)
     try:
         first, second = curation.find_posting(kind, posting_id), curation.find_posting(kind, other_id)
     except DomainError:

@@ -317,8 +317,8 @@ class Matcher:
             contrib = [(weights[c] * v, names[c]) for c, v in zip(shown, vals[j])]
             words = [w for v, w in sorted(contrib, key=lambda t: -t[0]) if v > 0]
             shared = [w for w in words if w not in generic][:EXPLAIN]
-            if words and not shared:
-                continue  # shares only generic words: no suggestion on those alone
+            if not shared:
+                continue  # shares only generic words (or only character pairs, no word): nothing to show for it
             out.append(Suggestion(corpus.id_at(top_rows[j]), float(total[i]), float(text[i]), reasons_at(sigs, j), shared))
         return out
 

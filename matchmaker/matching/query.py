@@ -50,9 +50,15 @@ def has_token(text: str, token: str) -> bool:
     return re.search(rf"(?<![0-9a-z]){re.escape(normalise(token))}(?![0-9a-z])", text) is not None
 
 
+_SEPARATOR = re.compile(r"[^\w.+\-#]+")  # anything but letters, digits, CJK and the joiners of PM2.5, C++, Wi-Fi
+_EDGE = ".-_#"
+
+
 def split_words(q: str) -> list[str]:
-    """The query's words: normalised, split at spaces (and full-width spaces), distinct, at most MAX_TERMS."""
-    return list(dict.fromkeys(w for w in normalise(q or "").split() if w))[:MAX_TERMS]
+    """The query's words: normalised, split at spaces, punctuation and symbols (钢渣？ is 钢渣, an emoji
+    or a byte-order mark is nothing), distinct, at most MAX_TERMS."""
+    words = (w.strip(_EDGE) for w in _SEPARATOR.split(normalise(q or "")))
+    return list(dict.fromkeys(w for w in words if w))[:MAX_TERMS]
 
 
 def segment(word: str) -> list[str]:

@@ -59,13 +59,17 @@ def named_by(kind: str, word: str) -> list[str]:
     word = normalise(word)
     if len(word) < MIN_NAME_PART:
         return []
-    fields = [code for code, pair in domain.FIELDS.items() if any(word in normalise(label) for label in pair)]
+    latin = query.is_latin(word)  # a Latin word names only whole tokens: PP is not inside "apparel"
+    inside = (lambda text: query.has_token(text, word)) if latin else (lambda text: word in text)
+    fields = [code for code, pair in domain.FIELDS.items() if any(inside(normalise(label)) for label in pair)]
     regions = [code for code, pair in domain.REGIONS.items() if any(word == normalise(label) for label in pair)]
     cities = [city for names in domain.CITIES.values() for city, pinyin in names.items()
               if word in normalise(city) or word == normalise(pinyin)]
-    orgs = db.session.scalars(select(Organization.id).where(or_(  # organizations: a small table
+    named = db.session.execute(select(Organization.id, Organization.name).where(or_(  # organizations: a small table
         Organization.name.contains(word, autoescape=True),
         Organization.region.in_(regions), Organization.city.in_(cities)))).all()
+    orgs = [i for i, name in named if not latin or query.has_token(normalise(name), word)
+            or (word not in normalise(name))]  # kept when named by its region or city
     if not fields and not orgs:
         return []
     model = MODELS[kind]

@@ -107,3 +107,19 @@ def test_equivalents_learnt_from_the_pool_for_a_word_it_seldom_says():
     found = query.search(matcher, "achievement", "氢能", generic=curated(), learn=matcher.anchored_words)
     assert set(found.ids) == {"h1", "h2"}
     assert query.search(matcher, "achievement", "氢能", generic=curated()).ids == []  # without learning: nothing
+
+
+def test_punctuation_symbols_and_emoji_are_not_part_of_a_word(matcher):
+    assert query.split_words("钢渣？ 🔥氢能，\ufeff高炉。") == ["钢渣", "氢能", "高炉"]
+    assert query.split_words("PM2.5 C++ Wi-Fi #5G") == ["pm2.5", "c++", "wi-fi", "5g"]
+    assert query.split_words("% ！？ 🔥") == []
+    assert search(matcher, "氢能？").ids == search(matcher, "氢能").ids != []
+
+
+def test_a_suggestion_needs_a_shared_word_not_only_character_pairs():
+    docs = [
+        dict(id="n1", kind="need", field="steel", title="转炉炼钢终点控制", problem="转炉终点碳温命中率低"),
+        dict(id="a1", kind="achievement", field="steel", title="炉温命令系统", summary="炉温命令下发"),  # 炉温, 命令: pairs only
+    ]
+    shared = {s.id: s.shared_terms for s in Matcher().fit(docs).suggest(docs[0], k=5)}
+    assert "a1" not in shared, shared  # it shares 炉温 and 命令 as character pairs only: no word to show

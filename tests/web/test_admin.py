@@ -62,6 +62,7 @@ def test_merge_archives_one_and_moves_interests(client, app, world, make):
     with app.app_context():
         interest_service.express(db.session.get(User, world["bj"]), drop, ach, "")
     login(client, app, world["admin"])
+    assert client.get(f"/admin/duplicates/need/{keep}/{keep}").status_code == 404  # not a pair: nothing to merge
     page = client.get(f"/admin/duplicates/need/{keep}/{drop}").get_data(as_text=True)
     assert "焦炉煤气制氢提纯<mark>（重复）</mark>" in page  # the difference is marked, section by section
     assert "主要问题" in page and "可接受的最低成熟度" in page and "预算" in page and "截止日期" in page

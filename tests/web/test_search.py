@@ -2,6 +2,7 @@
 organizations and cities, Latin words as whole tokens, the partial-match notice, highlights, sorting."""
 
 import re
+from datetime import date
 
 import pytest
 
@@ -123,8 +124,10 @@ def test_sort_by_deadline_and_budget(client, demo, app):
     deadline_of = {t: d for t, d, _b in rows}
     found = titles(client, "/needs/?sort=deadline&per_page=100")
     dated = [deadline_of[t] for t in found if deadline_of[t] is not None]
-    every = sorted(d for d in deadline_of.values() if d is not None)
-    assert len(dated) >= 3 and dated == every[: len(dated)]  # the soonest first, open-ended ones last
+    today = date.today()
+    upcoming = sorted(d for d in deadline_of.values() if d is not None and d >= today)
+    passed = sorted(d for d in deadline_of.values() if d is not None and d < today)  # until `pool expire` runs
+    assert len(dated) >= 3 and dated == (upcoming + passed)[: len(dated)]  # the soonest first; passed, open-ended last
     budget_of = {t: b for t, _d, b in rows}
     assert budget_of[titles(client, "/needs/?sort=budget")[0]] == max(b for b in budget_of.values() if b is not None)
     assert 'name="sort"' in page(client, "/needs/?q=钢铁")
@@ -147,3 +150,14 @@ def test_api_search_and_sort(client, demo):
 def test_english_page_says_partial_in_english(client, demo):
     html = page(client, "/achievements/?q=氢能 钢渣&lang=en")
     assert "No posting holds all the keywords" in html or "没有同时包含全部关键词" in html
+
+
+def test_short_latin_words_do_not_match_inside_field_names(client, demo):
+    assert titles(client, "/needs/?q=PP") == []  # "pp" lies inside "Textiles & apparel", not as a word
+    assert client.get("/api/v1/achievements?q=PP").get_json()["total"] == 0
+    assert titles(client, "/needs/?q=钢渣？") == titles(client, "/needs/?q=钢渣") != []
+
+
+def test_the_all_words_first_note_only_under_relevance(client, demo):
+    assert "同时包含全部关键词的排在前面" in page(client, "/needs/?q=高炉 煤气")
+    assert "同时包含全部关键词的排在前面" not in page(client, "/needs/?q=高炉 煤气&sort=newest")
