@@ -1,4 +1,8 @@
-"""The application factory: configuration, extensions, blueprints. Nothing else happens here."""
+"""The application factory: every piece of wiring is one line of ``create_app``, in the order it runs.
+
+Nothing is registered by importing a module: blueprints, hooks, error handlers, the session
+interface, SQLAlchemy listeners and ``flask`` commands are all added here (a test checks them).
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,14 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from matchmaker import cli, errors, i18n, logs, security, templating
+from matchmaker.api import errors as api_errors
+from matchmaker.api.wiring import SessionGuard
+from matchmaker.auth import login
 from matchmaker.config import load_config
 from matchmaker.converters import IdConverter
 from matchmaker.database import init_database
-from matchmaker.extensions import csrf, db, limiter, login_manager, migrate
+from matchmaker.extensions import csrf, db, limiter, migrate
+from matchmaker.services import mailer, match_index
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,19 +37,29 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     trust_proxies(app)
     logs.init_app(app)
 
-    init_database(app)
+    # Extensions (Flask-Login's hooks after CSRF's and the limiter's: their checks come first).
+    init_database(app)  # Flask-SQLAlchemy, and SQLite's pragmas on every new connection
     migrate.init_app(app, db, render_as_batch=True, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
-    login_manager.init_app(app)
     limiter.init_app(app)
+    login.init_app(app)  # user loader, login page and message, idle and absolute session expiry
     i18n.init_app(app)
     templating.init_app(app)
-    errors.init_app(app)
-    security.init_app(app)
-    cli.init_app(app)
+
+    # SQLAlchemy session listeners: process-wide, attached once however many apps are built.
+    mailer.listen()  # queued e-mails are sent when their transaction commits, dropped on rollback
+    match_index.listen()  # commits are counted: a request catches the index up after its own writes
+
+    # Every answer: errors, headers, sessions.
+    errors.init_app(app)  # the site's error pages
+    api_errors.install(app)  # JSON errors under /api/; after the site's handlers, which it defers to elsewhere
+    security.init_app(app)  # security headers, no-store for private pages
+    app.session_interface = SessionGuard(app.session_interface)  # requests under /api/ get no session
+
     # Ids in paths are bounded (a 20-digit id would overflow SQLite: a 500, not a 404).
     app.url_map.converters["int"] = app.url_map.converters["id"] = IdConverter
     register_blueprints(app)
+    register_commands(app)
     return app
 
 
@@ -61,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     from matchmaker.account.views import bp as account_bp
     from matchmaker.admin import bp as admin_bp
     from matchmaker.api import bp as api_bp
+    from matchmaker.api.ui import ui_bp as api_tokens_bp
     from matchmaker.auth.views import bp as auth_bp
     from matchmaker.interests.views import bp as interests_bp
     from matchmaker.main.views import bp as main_bp
@@ -70,5 +89,14 @@ def register_blueprints(app: Flask) -> None:
     from matchmaker.suggestions.views import bp as suggestions_bp
     from matchmaker.transfer import bp as transfer_bp
 
-    for blueprint in (main_bp, auth_bp, postings_bp, interests_bp, suggestions_bp, notifications_bp, admin_bp, api_bp, transfer_bp, account_bp, members_bp):
+    csrf.exempt(api_bp)  # API callers authenticate with a bearer token, never with the cookie CSRF protects
+    for blueprint in (main_bp, auth_bp, postings_bp, interests_bp, suggestions_bp, notifications_bp, admin_bp,
+                      api_bp, api_tokens_bp, transfer_bp, account_bp, members_bp):
         app.register_blueprint(blueprint)
+
+
+def register_commands(app: Flask) -> None:
+    """``flask backup|restore|seed|users|matching|pool`` (``pool`` also holds import, export and stats)."""
+    for command in (cli.backup_command, cli.restore_command, cli.seed_cli, cli.users_cli, cli.matching_cli,
+                    cli.pool_cli):
+        app.cli.add_command(command)

@@ -1,14 +1,18 @@
-"""Command-line tools: ``flask seed demo``, ``flask users create-admin``, ``flask matching …``."""
+"""Command-line tools: ``flask seed demo``, ``flask users create-admin``, ``flask matching …``.
+
+Each group is complete once this module is imported (``flask pool`` includes the import/export
+commands of ``transfer.cli`` and ``flask pool stats``); ``create_app`` adds the groups to the app.
+"""
 
 from __future__ import annotations
 
 from contextlib import contextmanager
 
 import click
-from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
 from matchmaker.services.errors import DomainError
+from matchmaker.transfer import cli as transfer_cli
 
 seed_cli = AppGroup("seed", help="Load data into the database.")
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -172,13 +176,5 @@ def restore_command(path: str, yes: bool) -> None:
     click.echo(f"Database restored from {path}.")
 
 
-def init_app(app: Flask) -> None:
-    app.cli.add_command(backup_command)
-    app.cli.add_command(restore_command)
-    app.cli.add_command(seed_cli)
-    app.cli.add_command(users_cli)
-    app.cli.add_command(matching_cli)
-    import matchmaker.transfer.cli  # noqa: F401  (adds `flask pool import` / `export` to the group)
-
-    pool_cli.add_command(stats_cli)
-    app.cli.add_command(pool_cli)
+for _command in (*transfer_cli.COMMANDS, stats_cli):  # `flask pool import|export|template`, `flask pool stats …`
+    pool_cli.add_command(_command)

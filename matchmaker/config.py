@@ -72,6 +72,11 @@ class Config:
     RESET_MAIL_LIMIT = "3 per hour"  # reset requests per e-mail address (an inbox cannot be flooded)
     REGISTER_MAIL_LIMIT = "3 per hour"  # registrations per e-mail address (confirmation or "already registered" mails)
     PASSWORD_RESET_MAX_AGE = 3600  # seconds a password-reset link works (it also dies once used)
+    # The JSON API's rate limits: per token, or per address when anonymous (the password endpoint).
+    API_RATELIMIT_READ = "120/minute"
+    API_RATELIMIT_WRITE = "30/minute"
+    API_RATELIMIT_TOKEN = "10/minute"
+    API_TOKEN_LIFETIME_DAYS = 30  # a new token's lifetime when its owner does not choose one
     # The site's address for links in e-mails, e.g. "https://pool.example.com". Required in production;
     # unset (development, tests), links use the request's host, which a client chooses.
     PUBLIC_URL: str | None = None

@@ -29,6 +29,8 @@ def init_database(app: Flask) -> None:
     if uri.startswith("sqlite"):
         options["connect_args"] = {**options.get("connect_args", {}), "timeout": BUSY_TIMEOUT_MS / 1000}
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    if not event.contains(Engine, "connect", _sqlite_pragmas):  # every engine's, once per process
+        event.listen(Engine, "connect", _sqlite_pragmas)
     db.init_app(app)
     app.teardown_appcontext(_end_session)  # runs before Flask-SQLAlchemy's (last registered, first run)
     # Import the models so the metadata is complete for migrations and create_all.
@@ -50,7 +52,6 @@ def _end_session(_error: BaseException | None) -> None:
         db.session.registry.clear()
 
 
-@event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     if type(dbapi_connection).__module__ != "sqlite3":
         return

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
+from babel.support import Translations
+from flask import current_app, has_request_context
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.i18n import messages_path
 from wtforms import Field, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -24,10 +29,23 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+@lru_cache(maxsize=4)
+def _wtforms_messages(locale: str) -> Translations:
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
 class BaseForm(FlaskForm):
     """A form that also refuses control characters in every text field."""
 
     class Meta:
+        def get_translations(self, form):
+            """WTForms' own messages ("This field is required.") in the reader's language, also outside
+            a request: Flask-WTF translates them only inside one, and ``flask pool import`` checks its
+            rows with these forms from the command line (in the default language, Chinese)."""
+            if has_request_context() or not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return _wtforms_messages(str(get_locale()))
+
         def bind_field(self, form, unbound_field, options):
             filters = list(unbound_field.kwargs.get("filters", ()))
             if issubclass(unbound_field.field_class, StringField):

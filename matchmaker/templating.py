@@ -132,6 +132,8 @@ def unread_notifications() -> int:
 
 
 def init_app(app: Flask) -> None:
+    from matchmaker.api.messages import tr  # here, not at the top: the API's modules import the forms that import us
+
     app.jinja_env.filters.update(
         vocab=vocab,
         trl=lambda level: domain.trl_label(level, current_lang()),
@@ -149,4 +151,5 @@ def init_app(app: Flask) -> None:
         excerpt=excerpt, choices=choices, page_url=page_url, lang=current_lang, trl_levels=list(domain.TRL),
         unread_notifications=unread_notifications,
         url_map_endpoints=lambda: {rule.endpoint for rule in app.url_map.iter_rules()},
+        tr=tr,  # a message with its Chinese until the catalogue has it: the token page and its menu link
     )

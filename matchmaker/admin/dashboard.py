@@ -11,7 +11,6 @@ import io
 from datetime import datetime
 
 from flask import Response, redirect, render_template, url_for
-from flask_sqlalchemy.pagination import Pagination
 
 from flask_babel import gettext as _
 
@@ -20,7 +19,7 @@ from matchmaker.admin import bp
 from matchmaker.admin import figure_words as words
 from matchmaker.models.base import utcnow
 from matchmaker.i18n import current_lang
-from matchmaker.paging import page_number
+from matchmaker.paging import Page, page_number
 from matchmaker.services import figures
 
 
@@ -32,26 +31,14 @@ def home():
 UNMET_PER_PAGE, GROUPS_PER_PAGE = 20, 10
 
 
-class ListPage(Pagination):
-    """One page of a list whose page the service already read: only numbering and links here."""
-
-    def _query_items(self) -> list:
-        return self._query_args["items"]
-
-    def _query_count(self) -> int:
-        return self._query_args["total"]
-
-
 @bp.route("/dashboard")
 def dashboard():
     unmet, groups = page_number("unmet_page"), page_number("groups_page")
     data = figures.overview(unmet=((unmet - 1) * UNMET_PER_PAGE, UNMET_PER_PAGE),
                             groups=((groups - 1) * GROUPS_PER_PAGE, GROUPS_PER_PAGE))
     pages = {
-        "unmet": ListPage(page=unmet, per_page=UNMET_PER_PAGE, error_out=False, items=data["unmet_demand"],
-                          total=data["unmet_demand_total"]),
-        "groups": ListPage(page=groups, per_page=GROUPS_PER_PAGE, error_out=False, items=data["common_needs"],
-                           total=data["common_needs_total"]),
+        "unmet": Page(unmet, UNMET_PER_PAGE, total=data["unmet_demand_total"], items=data["unmet_demand"]),
+        "groups": Page(groups, GROUPS_PER_PAGE, total=data["common_needs_total"], items=data["common_needs"]),
     }
     stamp = figures.updated_at(data)
     months = months_without_gaps(data["funnel_by_month"], utcnow().strftime("%Y-%m"))

@@ -21,16 +21,13 @@ from matchmaker.api import auth, parsing
 from matchmaker.api.errors import json_response
 from matchmaker.converters import MAX_ID
 from matchmaker.api.schema import Integer, Schema
+from matchmaker.config import Config
 from matchmaker.auth.limits import login_limits
 from matchmaker.extensions import limiter
 
 READ_METHODS = ("GET", "HEAD")
 # Rate limits (config keys, so operators can change them): per token, or per address when anonymous.
-LIMITS = {
-    "API_RATELIMIT_READ": "120/minute",
-    "API_RATELIMIT_WRITE": "30/minute",
-    "API_RATELIMIT_TOKEN": "10/minute",  # per address: the password endpoint
-}
+LIMITS = {key: getattr(Config, key) for key in ("API_RATELIMIT_READ", "API_RATELIMIT_WRITE", "API_RATELIMIT_TOKEN")}
 
 
 @dataclass

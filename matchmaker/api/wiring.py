@@ -1,16 +1,11 @@
-"""What registering the API does to the app: no sessions under /api/, JSON errors, ids, limits, the token page.
-
-Run once, when ``create_app`` registers the blueprint, so no other module has to know about it.
-"""
+"""The API's hooks: no session under /api/ (``create_app`` wraps the app's session interface in
+``SessionGuard``), nobody logged in by cookie, and answers that are not cached."""
 
 from __future__ import annotations
 
-from flask import Flask, g, request
-from flask.blueprints import BlueprintSetupState
+from flask import g, request
 
 from matchmaker.api import errors
-from matchmaker.api.messages import tr
-from matchmaker.api.registry import LIMITS
 
 
 class SessionGuard:
@@ -58,16 +53,3 @@ def no_store(response):
     response.vary.update(("Authorization", "Accept-Language"))
     return response
 
-
-def setup(state: BlueprintSetupState) -> None:
-    app: Flask = state.app
-    for key, value in LIMITS.items():
-        app.config.setdefault(key, value)
-    app.config.setdefault("API_TOKEN_LIFETIME_DAYS", 30)
-    app.session_interface = SessionGuard(app.session_interface)
-    errors.install(app)
-    app.jinja_env.globals["tr"] = tr  # the token page and its link in the site's menu
-
-    from matchmaker.api.ui import ui_bp
-
-    app.register_blueprint(ui_bp)

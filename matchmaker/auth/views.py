@@ -11,19 +11,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from matchmaker.auth.forms import ConfirmForm, ForgotForm, LoginForm, RegisterForm, ResetForm
-from matchmaker.extensions import limiter, login_manager
 from matchmaker.auth.limits import login_limits, remember_device
+from matchmaker.auth.login import clear_session
+from matchmaker.extensions import limiter
 from matchmaker.services import accounts, password_reset, registration
 from matchmaker.services.errors import DomainError
 
 bp = Blueprint("auth", __name__)
-
-login_manager.login_view = "auth.login"
-login_manager.login_message_category = "info"
-login_manager.user_loader(accounts.load_user)
-
-
-login_manager.localize_callback = lambda _message: _("Please log in to continue.")
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -38,35 +32,10 @@ def safe_next(target: str | None, default: str) -> str:
     return target
 
 
-def _clear_session() -> None:
-    """Forget everything the browser's session holds except the chosen language."""
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
-
-
 def _start_session(user, remember: bool = False) -> None:
-    _clear_session()  # no pre-login state survives: prevents session fixation
+    clear_session()  # no pre-login state survives: prevents session fixation
     login_user(user, remember=remember)
     session["since"] = session["seen"] = int(time.time())
-
-
-@bp.before_app_request
-def _expire_idle_sessions():
-    """Log out after SESSION_IDLE_MINUTES without a request, or SESSION_MAX_HOURS after login."""
-    if request.path.startswith(("/static/", "/api/")) or not current_user.is_authenticated:
-        return None
-    now, cfg = int(time.time()), current_app.config
-    seen, since = session.get("seen", now), session.get("since", now)
-    if now - seen > cfg["SESSION_IDLE_MINUTES"] * 60 or now - since > cfg["SESSION_MAX_HOURS"] * 3600:
-        logout_user()
-        _clear_session()
-        flash(_("Your session has ended. Please log in again."), "info")
-        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
-    session["seen"] = now
-    session.setdefault("since", now)
-    return None
 
 
 def _auth_limit() -> str:
@@ -168,7 +137,7 @@ def confirm_email(token: str):
 def logout():
     accounts.end_sessions(current_user._get_current_object())
     logout_user()
-    _clear_session()
+    clear_session()
     flash(_("You have logged out."), "info")
     return redirect(url_for("main.home"))
 
@@ -210,7 +179,7 @@ def reset_password(token: str):
             form.password.errors = list(form.password.errors) + [str(error)]
         else:
             logout_user()  # whoever was logged in on this browser: the new password starts afresh
-            _clear_session()
+            clear_session()
             flash(_("Your new password is set and every session of the account has ended. "
                     "Log in with the new password."), "success")
             return redirect(url_for("auth.login"), 303)

@@ -15,10 +15,10 @@ from datetime import date
 from decimal import Decimal
 
 import numpy as np
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, String, and_, cast, func, or_, select
 
 from matchmaker.extensions import db
+from matchmaker.paging import Page
 from matchmaker.models import Achievement, Need, Organization, Posting
 from matchmaker.services.caching import VersionedCache
 from matchmaker.services.postings import MODELS
@@ -112,18 +112,22 @@ def published_query(kind: str, filters: Filters) -> Select:
     return stmt.order_by(*newest)
 
 
-class RankedPagination(Pagination):
-    """Pagination over ids already in order (relevance, or newest first): only one page of rows is loaded."""
+@dataclass
+class Results(Page):
+    """A page of postings; with keywords, also the search behind it (``found``)."""
 
-    def _query_items(self) -> list:
-        start = (self.page - 1) * self.per_page
-        ids = [int(i) for i in self._query_args["ids"][start : start + self.per_page]]
-        model = self._query_args["model"]
-        rows = {p.id: p for p in db.session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
-        return [rows[i] for i in ids if i in rows]
+    found: object | None = None
 
-    def _query_count(self) -> int:
-        return len(self._query_args["ids"])
+
+def _page_of(kind: str, ids, page: int, per_page: int, found=None) -> Results:
+    """Page ``page`` of ``ids``, already in order (relevance, or newest first): only its rows are loaded."""
+    page, per_page = max(page, 1), min(per_page, 100) if per_page > 0 else 20  # as db.paginate (error_out=False)
+    start = (page - 1) * per_page
+    wanted = [int(i) for i in ids[start : start + per_page]]
+    model = MODELS[kind]
+    rows = {p.id: p for p in db.session.scalars(select(model).where(model.id.in_(wanted)))} if wanted else {}
+    return Results(page=page, per_page=per_page, total=len(ids), items=[rows[i] for i in wanted if i in rows],
+                   found=found)
 
 
 # Recent keyword searches (ordered ids): paging through results or a popular query then costs one page
@@ -139,7 +143,7 @@ def browse(kind: str, filters: Filters, page: int, per_page: int):
     whether any result holds every word)."""
     if not filters.q.strip():
         ids = _newest_first(kind, replace(filters, q="", sort="" if filters.sort == "relevance" else filters.sort))
-        return RankedPagination(page=page, per_page=per_page, error_out=False, ids=ids, model=MODELS[kind])
+        return _page_of(kind, ids, page, per_page)
     from matchmaker.services import match_index
 
     key = (db.engine.url.render_as_string(), kind, match_index.pool_version(), astuple(filters))
@@ -148,9 +152,7 @@ def browse(kind: str, filters: Filters, page: int, per_page: int):
         cached = _ranked_ids(kind, filters)
         search_cache.put(key, cached)
     ids, found = cached
-    pagination = RankedPagination(page=page, per_page=per_page, error_out=False, ids=ids, model=MODELS[kind])
-    pagination.found = found
-    return pagination
+    return _page_of(kind, ids, page, per_page, found)
 
 
 def _ranked_ids(kind: str, filters: Filters):

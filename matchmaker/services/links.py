@@ -6,11 +6,19 @@ from flask import current_app, has_request_context, request, url_for
 
 
 def path_for(endpoint: str, **values) -> str:
-    """``url_for`` that also works from the CLI or a background job (a path, never a full URL)."""
+    """``url_for`` that also works from the CLI or a background job (a path, never a full URL).
+
+    Outside a request, Flask's ``url_for`` needs ``SERVER_NAME``, which would also make the app
+    check the ``Host`` of every request. A path needs no host: the URL map is bound to a placeholder
+    one, under ``APPLICATION_ROOT`` (what a request context without a request gave).
+    """
     if has_request_context():
         return url_for(endpoint, **values)
-    with current_app.test_request_context():
-        return url_for(endpoint, **values)
+    app = current_app
+    app.inject_url_defaults(endpoint, values)
+    adapter = app.url_map.bind("localhost", script_name=app.config["APPLICATION_ROOT"],
+                               url_scheme=app.config["PREFERRED_URL_SCHEME"])
+    return adapter.build(endpoint, values)
 
 
 def posting_path(posting) -> str:

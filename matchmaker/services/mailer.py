@@ -1,7 +1,8 @@
 """E-mail delivery after commit: SMTP when ``MAIL_SERVER`` is set, else ``.eml`` files in an outbox.
 
 Mails are queued on the database session and sent only when its transaction commits, so a use
-case that fails half-way sends nothing.
+case that fails half-way sends nothing. ``create_app`` calls ``listen()``, which attaches the two
+session listeners that do it.
 """
 
 from __future__ import annotations
@@ -54,7 +55,17 @@ def _deliver(message: EmailMessage, settings: dict) -> None:
     (folder / name).write_bytes(bytes(message))
 
 
-@event.listens_for(Session, "after_commit")
+def listen() -> None:
+    """Send queued mails after every commit, drop them on rollback: on every SQLAlchemy session.
+
+    The listeners are process-wide (on the ``Session`` class, not on one app): attached once, however
+    many apps a process builds (the tests build one per test).
+    """
+    for name, listener in (("after_commit", _send_after_commit), ("after_rollback", _drop_after_rollback)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
 def _send_after_commit(session: Session) -> None:
     for message, settings in session.info.pop("outbox", []):
         try:
@@ -63,6 +74,5 @@ def _send_after_commit(session: Session) -> None:
             log.exception("Could not deliver a notification e-mail")
 
 
-@event.listens_for(Session, "after_rollback")
 def _drop_after_rollback(session: Session) -> None:
     session.info.pop("outbox", None)

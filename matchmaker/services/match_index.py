@@ -227,7 +227,15 @@ def _apply_changes(state: IndexState) -> int:
 _COMMITS = [0]  # commits by this process: a request reads the index once per commit it made
 
 
-@event.listens_for(Session, "after_commit")
+def listen() -> None:
+    """Count this process's commits (``current_matcher`` catches up once per commit a request made).
+
+    Process-wide, on the ``Session`` class: attached once however many apps are built.
+    """
+    if not event.contains(Session, "after_commit", _count_commit):
+        event.listen(Session, "after_commit", _count_commit)
+
+
 def _count_commit(session) -> None:
     _COMMITS[0] += 1
 

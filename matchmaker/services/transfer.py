@@ -16,11 +16,9 @@ Imports do not notify anyone: a bulk load is not news to the posting organizatio
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from flask import current_app, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -263,8 +261,7 @@ def _upsert(kind: str, writes: list[dict]) -> None:
 
 def export_file(what: str, fmt: str, base_url: str = "") -> bytes:
     """A list (see ``matchmaker.transfer.lists``) as CSV (UTF-8 with BOM) or XLSX; contacts never included."""
-    with _url_context():
-        header, body = lists.HEADERS[what], lists.rows(what, base_url)
+    header, body = lists.HEADERS[what], lists.rows(what, base_url)
     if fmt == "csv":
         return sheets.write_csv(header, body)
     return sheets.write_xlsx([(lists.TITLES[what], header, body)], lists.WIDTHS)
@@ -281,7 +278,3 @@ def template_file(kind: str, fmt: str) -> bytes:
     guide = ("填写说明", ["列名", "机器列名", "必填", "说明"], lists.template_guide(kind))
     return sheets.write_xlsx([(title, header, [notes]), guide], {i: 24 for i in range(1, len(header) + 1)})
 
-
-def _url_context():
-    """A request context for ``url_for`` when called from the CLI (none is needed inside a request)."""
-    return nullcontext() if has_request_context() else current_app.test_request_context()

@@ -1,8 +1,9 @@
-"""`flask pool import FILE`, `flask pool export` and `flask pool template`.
+"""`flask pool import FILE`, `flask pool export` and `flask pool template` (``matchmaker.cli`` puts
+them in the ``pool`` group).
 
-The commands run the service inside a throw-away request context, so messages come out in the
-default language (Chinese) and links can be built. Imports from the CLI leave postings "pending"
-(the review queue) unless ``--publish``; the actor is an admin named by ``--actor-email``.
+Outside a request, messages come out in the default language (Chinese) and links are paths
+(``services.links``). Imports from the CLI leave postings "pending" (the review queue) unless
+``--publish``; the actor is an admin named by ``--actor-email``.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from matchmaker import domain
-from matchmaker.cli import pool_cli
 from matchmaker.extensions import db
 from matchmaker.i18n import current_lang
 from matchmaker.models import User
@@ -29,7 +30,8 @@ def _admin(email: str) -> User:
     return user
 
 
-@pool_cli.command("import")
+@click.command("import")
+@with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--actor-email", required=True, help="The administrator the import is recorded under.")
 @click.option("--kind", type=click.Choice(["achievement", "need"]), help="Default: detected from the header.")
@@ -45,30 +47,30 @@ def import_command(file: Path, actor_email: str, kind: str | None, org_credit_co
     actor = _admin(actor_email)
     if file.stat().st_size > transfer.MAX_BYTES:
         raise click.ClickException(f"{file.name} is larger than {transfer.MAX_BYTES // 2**20} MiB.")
-    with current_app.test_request_context():
-        try:
-            report = transfer.import_file(actor, file.name, file.read_bytes(), kind=kind, org_credit_code=org_credit_code,
-                                          valid_only=valid_only, dry_run=dry_run, publish=publish)
-        except DomainError as error:
-            raise click.ClickException(str(error))
-        for error in report.errors:
-            where = _("row %(row)d", row=error.row) if error.row else _("file")
-            click.echo(f"{where}\t{error.column}\t{error.message}", err=True)
-        summary = _("%(rows)d rows: %(created)d new, %(updated)d updated, %(unchanged)d unchanged, %(invalid)d with errors.",
-                    **report.counts)
-        if report.committed:
-            status = domain.label(domain.ACHIEVEMENT_STATUSES, report.status, current_lang())
-            outcome = _("Imported (status of new or changed postings: %(status)s).", status=status)
-        elif report.dry_run and not report.errors:
-            outcome = _("Dry run: nothing was changed.")
-        else:
-            outcome = _("Nothing was imported.")
+    try:
+        report = transfer.import_file(actor, file.name, file.read_bytes(), kind=kind, org_credit_code=org_credit_code,
+                                      valid_only=valid_only, dry_run=dry_run, publish=publish)
+    except DomainError as error:
+        raise click.ClickException(str(error))
+    for error in report.errors:
+        where = _("row %(row)d", row=error.row) if error.row else _("file")
+        click.echo(f"{where}\t{error.column}\t{error.message}", err=True)
+    summary = _("%(rows)d rows: %(created)d new, %(updated)d updated, %(unchanged)d unchanged, %(invalid)d with errors.",
+                **report.counts)
+    if report.committed:
+        status = domain.label(domain.ACHIEVEMENT_STATUSES, report.status, current_lang())
+        outcome = _("Imported (status of new or changed postings: %(status)s).", status=status)
+    elif report.dry_run and not report.errors:
+        outcome = _("Dry run: nothing was changed.")
+    else:
+        outcome = _("Nothing was imported.")
     click.echo(f"{report.filename}: {summary} {outcome}")
     if not report.committed and report.errors:
         raise SystemExit(1)
 
 
-@pool_cli.command("export")
+@click.command("export")
+@with_appcontext
 @click.option("--what", type=click.Choice(["achievements", "needs", "interests", "deals"]), required=True)
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
@@ -81,7 +83,8 @@ def export_command(what: str, fmt: str, output: Path, base_url: str) -> None:
     click.echo(f"{what} → {output}")
 
 
-@pool_cli.command("template")
+@click.command("template")
+@with_appcontext
 @click.option("--kind", type=click.Choice(["achievement", "need"]), required=True)
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="xlsx", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
@@ -91,3 +94,6 @@ def template_command(kind: str, fmt: str, output: Path) -> None:
 
     output.write_bytes(transfer.template_file(kind, fmt))
     click.echo(f"{kind} template → {output}")
+
+
+COMMANDS = (import_command, export_command, template_command)

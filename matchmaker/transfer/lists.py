@@ -2,14 +2,13 @@
 
 Labels are Chinese whatever the reader's language: these are documents for officers and other
 platforms. Contact names, phones, e-mails and conversation texts are never read here, so an export
-cannot leak them. Runs inside a request context (the caller provides one) for the posting links.
+cannot leak them. The posting links are paths (``services.links``), prefixed with ``base_url``.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -17,6 +16,7 @@ from matchmaker import domain
 from matchmaker.extensions import db
 from matchmaker.models import Achievement, Deal, Interest, Need, Organization
 from matchmaker.models.posting import PUBLIC_STATUS
+from matchmaker.services.links import posting_path
 from matchmaker.transfer import columns
 
 WHAT = ("achievements", "needs", "interests", "deals")
@@ -57,7 +57,7 @@ def _date(value):
 
 
 def _link(base_url: str, posting) -> str:
-    return base_url.rstrip("/") + url_for("postings.detail", kind=posting.kind + "s", posting_id=posting.id)
+    return base_url.rstrip("/") + posting_path(posting)
 
 
 def rows(what: str, base_url: str = "") -> list[list]:
