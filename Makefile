@@ -6,7 +6,7 @@ PORT   ?= 5000
 HOST   ?= 127.0.0.1
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-e2e e2e-browser redis kernel check-migrations install install-dev translations extract-messages db demo clean
+.PHONY: run test test-e2e lint format e2e-browser redis kernel check-migrations install install-dev translations extract-messages db demo clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,7 +59,15 @@ redis:                                   ## install redis-server for the multi-w
 kernel: install                          ## compile (or load from cache) the matcher's query kernel
 	$(BIN)/python -c "from matchmaker.matching.matcher import _load_kernel; print('query kernel:', 'numba' if _load_kernel() else 'numpy')"
 
-test: install-dev translations kernel e2e-browser redis  ## run the whole test suite (unit, web and e2e)
+lint: install-dev                        ## ruff: lint and check the formatting (config in pyproject.toml)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev                      ## ruff: fix what it can and format the code
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: install-dev translations kernel lint e2e-browser redis  ## lint, then the whole test suite (unit, web and e2e)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 test-e2e: install-dev translations kernel e2e-browser  ## only the browser tests (tests/e2e), screenshots in tests/e2e/screenshots/

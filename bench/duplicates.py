@@ -97,19 +97,35 @@ def _money(v):
 def to_doc(p: dict, kind: str, doc_id: str) -> dict:
     """A posting row (demo or pair side) as the matcher's plain dict, as ``match_index.to_doc`` builds it."""
     doc = {
-        "id": doc_id, "kind": kind, "title": p["title"], "keywords": list(p.get("keywords") or []),
-        "field": p.get("field"), "transfer_modes": list(p.get("transfer_modes") or p.get("modes") or []),
+        "id": doc_id,
+        "kind": kind,
+        "title": p["title"],
+        "keywords": list(p.get("keywords") or []),
+        "field": p.get("field"),
+        "transfer_modes": list(p.get("transfer_modes") or p.get("modes") or []),
         "region": p.get("region") or REGION.get(p.get("org")),
     }
     if kind == "achievement":
-        doc.update(summary=p.get("summary"), description=p.get("description"), advantages=p.get("advantages"),
-                   applications=p.get("applications") or "", trl=p.get("trl"),
-                   price_min=_money(p.get("price_min")), price_max=_money(p.get("price_max")))
+        doc.update(
+            summary=p.get("summary"),
+            description=p.get("description"),
+            advantages=p.get("advantages"),
+            applications=p.get("applications") or "",
+            trl=p.get("trl"),
+            price_min=_money(p.get("price_min")),
+            price_max=_money(p.get("price_max")),
+        )
     else:
-        doc.update(problem=p.get("problem"), key_points=p.get("key_points"), goals=p.get("goals"),
-                   description="\n".join(t for t in (p.get("problem"), p.get("key_points"), p.get("goals")) if t),
-                   min_trl=p.get("min_trl"), price_min=_money(p.get("budget_min")),
-                   price_max=_money(p.get("budget_max")), deadline=p.get("deadline"))
+        doc.update(
+            problem=p.get("problem"),
+            key_points=p.get("key_points"),
+            goals=p.get("goals"),
+            description="\n".join(t for t in (p.get("problem"), p.get("key_points"), p.get("goals")) if t),
+            min_trl=p.get("min_trl"),
+            price_min=_money(p.get("budget_min")),
+            price_max=_money(p.get("budget_max")),
+            deadline=p.get("deadline"),
+        )
     return doc
 
 
@@ -129,8 +145,13 @@ def _row(p: dict, a_id: str, hits: list) -> dict:
     score = next((s for i, s in hits if i == a_id), 0.0)
     rank = next((r for r, (i, _) in enumerate(hits, 1) if i == a_id), None)
     others = [(i, float(s)) for i, s in hits if i != a_id]
-    return {**{k: p[k] for k in ("id", "label", "kind", "level", "note")},
-            "score": float(score), "rank": rank, "top": rank == 1, "other_scores": [s for _, s in others]}
+    return {
+        **{k: p[k] for k in ("id", "label", "kind", "level", "note")},
+        "score": float(score),
+        "rank": rank,
+        "top": rank == 1,
+        "other_scores": [s for _, s in others],
+    }
 
 
 def score_pairs(pairs: list[dict], pool: list[tuple[str, dict]]) -> list[dict]:
@@ -149,12 +170,24 @@ def background_docs(path: Path) -> list[dict]:
     """The shared paper records as achievements and, title + abstract, as needs."""
     docs = []
     for r in read_jsonl(path):
-        docs.append({"id": "bg-a-" + r["id"], "kind": "achievement", "title": r.get("title"),
-                     "description": r.get("abstract"), "keywords": r.get("keywords") or [],
-                     "field": r.get("discipline")})
-        docs.append({"id": "bg-n-" + r["id"], "kind": "need",
-                     "description": "\n".join(t for t in (r.get("title"), r.get("abstract")) if t),
-                     "field": r.get("discipline")})
+        docs.append(
+            {
+                "id": "bg-a-" + r["id"],
+                "kind": "achievement",
+                "title": r.get("title"),
+                "description": r.get("abstract"),
+                "keywords": r.get("keywords") or [],
+                "field": r.get("discipline"),
+            }
+        )
+        docs.append(
+            {
+                "id": "bg-n-" + r["id"],
+                "kind": "need",
+                "description": "\n".join(t for t in (r.get("title"), r.get("abstract")) if t),
+                "field": r.get("discipline"),
+            }
+        )
     return docs
 
 
@@ -239,13 +272,17 @@ def print_sweep(table, marks=()):
     print("|---|---|---|---|---|---|---|---|")
     for r in table:
         star = " ◀" if r["threshold"] in marks else ""
-        print(f"| {r['threshold']:.2f}{star} | {fmt(r['precision'])} | {fmt(r['recall'])} | {fmt(r['f1'])} "
-              f"| {r['tp']} | {r['fp']} | {r['fn']} | {r['tn']} |")
+        print(
+            f"| {r['threshold']:.2f}{star} | {fmt(r['precision'])} | {fmt(r['recall'])} | {fmt(r['f1'])} "
+            f"| {r['tp']} | {r['fp']} | {r['fn']} | {r['tn']} |"
+        )
 
 
 def describe(r, met=True):
-    s = (f"precision {fmt(r['precision'])}, recall {fmt(r['recall'])}, F1 {fmt(r['f1'])} "
-         f"(TP {r['tp']}, FP {r['fp']}, FN {r['fn']}, TN {r['tn']})")
+    s = (
+        f"precision {fmt(r['precision'])}, recall {fmt(r['recall'])}, F1 {fmt(r['f1'])} "
+        f"(TP {r['tp']}, FP {r['fp']}, FN {r['fn']}, TN {r['tn']})"
+    )
     return s if met else s + " — targets NOT met"
 
 
@@ -280,47 +317,73 @@ def report(rows, pool, title, full=True) -> dict:
     t = chosen["threshold"]
     rng = band(table)
     print(f"## {title}\n")
-    tops = {lab: sum(r["top"] for r in rows if r["label"] == lab) / max(1, sum(r["label"] == lab for r in rows))
-            for lab in ("duplicate", "distinct")}
-    print(f"a is b's top hit in {tops['duplicate']:.0%} of duplicate and {tops['distinct']:.0%} of distinct pairs; "
-          f"flagged = a is the top hit and scores ≥ threshold.\n")
+    tops = {
+        lab: sum(r["top"] for r in rows if r["label"] == lab) / max(1, sum(r["label"] == lab for r in rows))
+        for lab in ("duplicate", "distinct")
+    }
+    print(
+        f"a is b's top hit in {tops['duplicate']:.0%} of duplicate and {tops['distinct']:.0%} of distinct pairs; "
+        f"flagged = a is the top hit and scores ≥ threshold.\n"
+    )
     if full:
         print_sweep(table, marks={t, best_f1["threshold"]})
     else:  # the part of the sweep around the band
         print_sweep([r for r in table if 0.30 <= r["threshold"] <= 0.60], marks={t, best_f1["threshold"]})
     print()
     if met:
-        print(f"**Chosen threshold {t:.2f}** (highest recall with precision ≥ {TARGET_P} and recall ≥ {TARGET_R}): "
-              f"{describe(chosen)}.")
-        print(f"Both targets hold from {rng[0]:.2f} to {rng[1]:.2f}; the best F1 inside that band is at "
-              f"{best_f1['threshold']:.2f}: {describe(best_f1)}.")
+        print(
+            f"**Chosen threshold {t:.2f}** (highest recall with precision ≥ {TARGET_P} and recall ≥ {TARGET_R}): "
+            f"{describe(chosen)}."
+        )
+        print(
+            f"Both targets hold from {rng[0]:.2f} to {rng[1]:.2f}; the best F1 inside that band is at "
+            f"{best_f1['threshold']:.2f}: {describe(best_f1)}."
+        )
     else:
-        print(f"**Targets not met**: no threshold gives precision ≥ {TARGET_P} and recall ≥ {TARGET_R}. "
-              f"Best F1 at {t:.2f}: {describe(chosen, False)}.")
+        print(
+            f"**Targets not met**: no threshold gives precision ≥ {TARGET_P} and recall ≥ {TARGET_R}. "
+            f"Best F1 at {t:.2f}: {describe(chosen, False)}."
+        )
     cur = evaluate(rows, CURRENT)
     print(f"At the current DUPLICATE_SIMILARITY {CURRENT:.2f}: {describe(cur)}.")
     anyr = {x: evaluate(rows, x, mode="any") for x in sorted({t, best_f1["threshold"]})}
-    print("Any rank (the app flags every hit ≥ threshold, not only the top one): "
-          + "; ".join(f"at {x:.2f} {describe(r)}" for x, r in anyr.items()) + ".\n")
-    out = {"sweep": table, "chosen": {**chosen, "targets_met": met, "rule": "highest recall with P and R on target"},
-           "band": rng, "best_f1_in_band": {**best_f1, "targets_met": met_f1},
-           "current": cur, "any_rank": {f"{x:.2f}": r for x, r in anyr.items()}}
+    print(
+        "Any rank (the app flags every hit ≥ threshold, not only the top one): "
+        + "; ".join(f"at {x:.2f} {describe(r)}" for x, r in anyr.items())
+        + ".\n"
+    )
+    out = {
+        "sweep": table,
+        "chosen": {**chosen, "targets_met": met, "rule": "highest recall with P and R on target"},
+        "band": rng,
+        "best_f1_in_band": {**best_f1, "targets_met": met_f1},
+        "current": cur,
+        "any_rank": {f"{x:.2f}": r for x, r in anyr.items()},
+    }
     others = [s for r in rows for s in r["other_scores"]]
     if not full:
-        print(f"Background at {t:.2f}: {sum(s >= t for s in others)} other pool postings reach {t:.2f} against some b "
-              f"(highest {max(others, default=0):.3f}).\n")
-        out["background"] = {"other_hits_at_threshold": sum(s >= t for s in others),
-                             "highest_other": max(others, default=0)}
+        print(
+            f"Background at {t:.2f}: {sum(s >= t for s in others)} other pool postings reach {t:.2f} against some b "
+            f"(highest {max(others, default=0):.3f}).\n"
+        )
+        out["background"] = {
+            "other_hits_at_threshold": sum(s >= t for s in others),
+            "highest_other": max(others, default=0),
+        }
         return out
 
     print(f"### Per kind and level (at {t:.2f} | at {best_f1['threshold']:.2f})\n")
     print("| subset | pairs | precision | recall | FP | FN | precision | recall | FP | FN |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     subsets = [(k, [r for r in rows if r["kind"] == k]) for k in ("need", "achievement")]
-    subsets += [(f"duplicate, {lv}", [r for r in rows if r["label"] == "duplicate" and r["level"] == lv])
-                for lv in ("light", "medium", "heavy")]
-    subsets += [(f"distinct, {lv}", [r for r in rows if r["label"] == "distinct" and r["level"] == lv])
-                for lv in ("medium", "hard")]
+    subsets += [
+        (f"duplicate, {lv}", [r for r in rows if r["label"] == "duplicate" and r["level"] == lv])
+        for lv in ("light", "medium", "heavy")
+    ]
+    subsets += [
+        (f"distinct, {lv}", [r for r in rows if r["label"] == "distinct" and r["level"] == lv])
+        for lv in ("medium", "hard")
+    ]
     for name, sub in subsets:
         cells = []
         has_dup = any(r["label"] == "duplicate" for r in sub)
@@ -340,9 +403,11 @@ def report(rows, pool, title, full=True) -> dict:
             row, ok = choose(sweep(fit_rows, thresholds=FINE), rule)
             e = evaluate(test_rows, row["threshold"])
             split.append({"rule": rule, "fitted_on": fit_name, "threshold": row["threshold"], "met_on_fit": ok, **e})
-            print(f"| {name} | {fit_name} ({len(fit_rows)}) | {row['threshold']:.3f}{'' if ok else ' (not met)'} "
-                  f"| {test_name} ({len(test_rows)}) | {fmt(e['precision'])} | {fmt(e['recall'])} | {fmt(e['f1'])} "
-                  f"| {e['fp']} | {e['fn']} |")
+            print(
+                f"| {name} | {fit_name} ({len(fit_rows)}) | {row['threshold']:.3f}{'' if ok else ' (not met)'} "
+                f"| {test_name} ({len(test_rows)}) | {fmt(e['precision'])} | {fmt(e['recall'])} | {fmt(e['f1'])} "
+                f"| {e['fp']} | {e['fn']} |"
+            )
     print()
     out["halves"] = split
 
@@ -351,25 +416,33 @@ def report(rows, pool, title, full=True) -> dict:
     print("### The 5 lowest-scoring duplicates (misses first)\n")
     for r in dups[:5]:
         state = "flagged" if flagged(r, t) else "MISSED"
-        print(f"- {r['id']} ({r['kind']}, {r['level']}): {r['score']:.3f}, rank {r['rank']}, best other "
-              f"{max(r['other_scores'], default=0):.3f}; {state} at {t:.2f}. {r['note']}")
+        print(
+            f"- {r['id']} ({r['kind']}, {r['level']}): {r['score']:.3f}, rank {r['rank']}, best other "
+            f"{max(r['other_scores'], default=0):.3f}; {state} at {t:.2f}. {r['note']}"
+        )
     print("\n### The 5 highest-scoring distinct pairs (false alarms first)\n")
     for r in dist[:5]:
         state = "FALSE ALARM" if flagged(r, t) else "not flagged"
-        print(f"- {r['id']} ({r['kind']}, {r['level']}): {r['score']:.3f}, rank {r['rank']}; {state} at {t:.2f}. "
-              f"{r['note']}")
+        print(
+            f"- {r['id']} ({r['kind']}, {r['level']}): {r['score']:.3f}, rank {r['rank']}; {state} at {t:.2f}. "
+            f"{r['note']}"
+        )
     print()
     out["hardest_duplicates"] = [{k: r[k] for k in ("id", "kind", "level", "score", "rank", "note")} for r in dups[:5]]
     out["hardest_distinct"] = [{k: r[k] for k in ("id", "kind", "level", "score", "rank", "note")} for r in dist[:5]]
 
     bg_flagged, bg_best = demo_background(pool, t)
-    print(f"Background at {t:.2f}: {sum(s >= t for s in others)} other pool postings reach {t:.2f} against some b "
-          f"(highest {max(others, default=0):.3f}); {bg_flagged} of {len(pool)} demo postings have another demo "
-          f"posting ≥ {t:.2f} (highest: "
-          + "; ".join(f"{s:.3f} {x[:10]}… / {y[:10]}…" for s, x, y in bg_best) + ").\n")
-    out["background"] = {"other_hits_at_threshold": sum(s >= t for s in others),
-                         "highest_other": max(others, default=0),
-                         "demo_flagged": bg_flagged, "demo_highest": bg_best[0][0] if bg_best else 0}
+    print(
+        f"Background at {t:.2f}: {sum(s >= t for s in others)} other pool postings reach {t:.2f} against some b "
+        f"(highest {max(others, default=0):.3f}); {bg_flagged} of {len(pool)} demo postings have another demo "
+        f"posting ≥ {t:.2f} (highest: " + "; ".join(f"{s:.3f} {x[:10]}… / {y[:10]}…" for s, x, y in bg_best) + ").\n"
+    )
+    out["background"] = {
+        "other_hits_at_threshold": sum(s >= t for s in others),
+        "highest_other": max(others, default=0),
+        "demo_flagged": bg_flagged,
+        "demo_highest": bg_best[0][0] if bg_best else 0,
+    }
     return out
 
 
@@ -382,8 +455,11 @@ def _text(p: dict, kind: str, title_only: bool = False) -> str:
     if title_only:
         parts = [p.get("title") or ""] + list(p.get("keywords") or [])
     else:
-        fields = ("summary", "description", "advantages", "applications") if kind == "achievement" \
+        fields = (
+            ("summary", "description", "advantages", "applications")
+            if kind == "achievement"
             else ("problem", "key_points", "goals")
+        )
         parts = [p.get("title") or ""] + list(p.get("keywords") or []) + [p.get(f) or "" for f in fields]
     return unicodedata.normalize("NFKC", "\n".join(parts)).lower()
 
@@ -391,7 +467,7 @@ def _text(p: dict, kind: str, title_only: bool = False) -> str:
 def _grams(s: str, n: int) -> set:
     out = set()
     for chunk in "".join(c if _KEEP.match(c) else "\n" for c in s).split("\n"):
-        out.update(chunk[i:i + n] for i in range(len(chunk) - n + 1))
+        out.update(chunk[i : i + n] for i in range(len(chunk) - n + 1))
     return out
 
 
@@ -416,10 +492,13 @@ def alternatives(pairs, rows) -> dict:
     sig = {p["id"]: signals(p) for p in pairs}
     rows = [{**r, **sig[r["id"]]} for r in rows]
     print("## Alternatives: signals from the two docs alone (reference)\n")
-    print("Each signal on its own, all pairs (the signals need no top hit; the matcher's score keeps its top-hit "
-          "condition), threshold by the main rule on a 0.005 grid:\n")
-    print("| signal | threshold | precision | recall | F1 | FP | FN | duplicates min / median "
-          "| distinct median / max |")
+    print(
+        "Each signal on its own, all pairs (the signals need no top hit; the matcher's score keeps its top-hit "
+        "condition), threshold by the main rule on a 0.005 grid:\n"
+    )
+    print(
+        "| signal | threshold | precision | recall | F1 | FP | FN | duplicates min / median | distinct median / max |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     out = {}
     for key in ("score", "char2", "char3", "title_kw2", "numbers"):
@@ -428,14 +507,18 @@ def alternatives(pairs, rows) -> dict:
         d = sorted(r[key] for r in rows if r["label"] == "duplicate")
         x = sorted(r[key] for r in rows if r["label"] == "distinct")
         name = "matcher `similar` (top hit)" if key == "score" else key
-        print(f"| {name} | {row['threshold']:.3f}{'' if met else ' (not met)'} | {fmt(row['precision'])} "
-              f"| {fmt(row['recall'])} | {fmt(row['f1'])} | {row['fp']} | {row['fn']} "
-              f"| {d[0]:.3f} / {d[len(d) // 2]:.3f} "
-              f"| {x[len(x) // 2]:.3f} / {x[-1]:.3f} |")
+        print(
+            f"| {name} | {row['threshold']:.3f}{'' if met else ' (not met)'} | {fmt(row['precision'])} "
+            f"| {fmt(row['recall'])} | {fmt(row['f1'])} | {row['fp']} | {row['fn']} "
+            f"| {d[0]:.3f} / {d[len(d) // 2]:.3f} "
+            f"| {x[len(x) // 2]:.3f} / {x[-1]:.3f} |"
+        )
         out[key] = {**row, "targets_met": met}
     print()
-    print("Weighted sum `w * similar + (1 - w) * signal` (a must still be the top hit; w in 0, 0.1 … 1 and the "
-          "threshold chosen on one half by best F1 with the targets, else best F1; scored on the other half):\n")
+    print(
+        "Weighted sum `w * similar + (1 - w) * signal` (a must still be the top hit; w in 0, 0.1 … 1 and the "
+        "threshold chosen on one half by best F1 with the targets, else best F1; scored on the other half):\n"
+    )
     print("| signal | fitted on | w | threshold | scored on | precision | recall | F1 | FP | FN |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     h0, h1 = halves(rows)
@@ -453,8 +536,10 @@ def alternatives(pairs, rows) -> dict:
             test = [{**r, "mix": w * r["score"] + (1 - w) * r[key]} for r in test_rows]
             e = evaluate(test, row["threshold"], "mix", "top")
             combos.append({"signal": key, "fitted_on": fit_name, "w": w, **e})
-            print(f"| {key} | {fit_name} | {w:.1f} | {row['threshold']:.3f}{'' if met else ' (not met)'} | {test_name} "
-                  f"| {fmt(e['precision'])} | {fmt(e['recall'])} | {fmt(e['f1'])} | {e['fp']} | {e['fn']} |")
+            print(
+                f"| {key} | {fit_name} | {w:.1f} | {row['threshold']:.3f}{'' if met else ' (not met)'} | {test_name} "
+                f"| {fmt(e['precision'])} | {fmt(e['recall'])} | {fmt(e['f1'])} | {e['fp']} | {e['fn']} |"
+            )
     print()
     return {"signals": out, "weighted_sum": combos}
 
@@ -463,8 +548,9 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--json", type=Path, help="write the sweeps and the choices as JSON to this path")
-    ap.add_argument("--background", action="store_true",
-                    help=f"also score the pairs in a ~17k pool built from {SHARED} (~1 min)")
+    ap.add_argument(
+        "--background", action="store_true", help=f"also score the pairs in a ~17k pool built from {SHARED} (~1 min)"
+    )
     args = ap.parse_args(argv)
     if not args.data.exists():
         print(f"SKIP: labelled pairs not found at {args.data}")
@@ -473,13 +559,18 @@ def main(argv=None) -> int:
     pairs = read_jsonl(args.data)
     pool = demo_pool()
     rows = score_pairs(pairs, pool)
-    n = {(lab, kind): sum(1 for r in rows if r["label"] == lab and r["kind"] == kind)
-         for lab in ("duplicate", "distinct") for kind in ("need", "achievement")}
+    n = {
+        (lab, kind): sum(1 for r in rows if r["label"] == lab and r["kind"] == kind)
+        for lab in ("duplicate", "distinct")
+        for kind in ("need", "achievement")
+    }
     print(f"# Duplicate threshold on {len(rows)} labelled pairs (`{args.data.relative_to(ROOT)}`)\n")
-    print(f"duplicate: {n['duplicate', 'need']} needs + {n['duplicate', 'achievement']} achievements; "
-          f"distinct: {n['distinct', 'need']} needs + {n['distinct', 'achievement']} achievements. "
-          f"Pool: the {len(pool)} demo postings minus the pair's demo sources, plus a; one fit per pair; "
-          f"`Matcher.similar(b, k={K})`; scored in {time.perf_counter() - t0:.1f} s.\n")
+    print(
+        f"duplicate: {n['duplicate', 'need']} needs + {n['duplicate', 'achievement']} achievements; "
+        f"distinct: {n['distinct', 'need']} needs + {n['distinct', 'achievement']} achievements. "
+        f"Pool: the {len(pool)} demo postings minus the pair's demo sources, plus a; one fit per pair; "
+        f"`Matcher.similar(b, k={K})`; scored in {time.perf_counter() - t0:.1f} s.\n"
+    )
     result = {"pairs": len(rows), "counts": {f"{a}/{b}": v for (a, b), v in n.items()}}
     result["demo_pool"] = report(rows, pool, "Demo pool (the matcher as the app runs it on a small pool)")
     result["scores"] = [{k: r[k] for k in ("id", "label", "kind", "level", "score", "rank", "top")} for r in rows]
@@ -491,17 +582,21 @@ def main(argv=None) -> int:
             t1 = time.perf_counter()
             extra = background_docs(SHARED)
             big = score_pairs_once(pairs, pool, extra)
-            print(f"Background pool: {len(extra) // 2:,} paper records per kind + the demo postings, one fit, "
-                  f"{time.perf_counter() - t1:.0f} s.\n")
+            print(
+                f"Background pool: {len(extra) // 2:,} paper records per kind + the demo postings, one fit, "
+                f"{time.perf_counter() - t1:.0f} s.\n"
+            )
             result["large_pool"] = report(big, pool, "Large pool (~17k postings per kind)", full=False)
             chosen = result["demo_pool"]["chosen"]["threshold"]
             alt = result["demo_pool"]["best_f1_in_band"]["threshold"]
             moved = sorted(((b["score"] - r["score"]), r["id"]) for r, b in zip(rows, big))
-            print(f"In the large pool, the demo pool's thresholds give: "
-                  f"at {chosen:.2f} {describe(evaluate(big, chosen))}; "
-                  f"at {alt:.2f} {describe(evaluate(big, alt))}. Score change per pair (large − demo pool): "
-                  f"median {moved[len(moved) // 2][0]:+.3f}, from {moved[0][0]:+.3f} ({moved[0][1]}) to "
-                  f"{moved[-1][0]:+.3f} ({moved[-1][1]}).\n")
+            print(
+                f"In the large pool, the demo pool's thresholds give: "
+                f"at {chosen:.2f} {describe(evaluate(big, chosen))}; "
+                f"at {alt:.2f} {describe(evaluate(big, alt))}. Score change per pair (large − demo pool): "
+                f"median {moved[len(moved) // 2][0]:+.3f}, from {moved[0][0]:+.3f} ({moved[0][1]}) to "
+                f"{moved[-1][0]:+.3f} ({moved[-1][1]}).\n"
+            )
 
     result["alternatives"] = alternatives(pairs, rows)
     print(f"Total {time.perf_counter() - t0:.1f} s.")

@@ -62,8 +62,22 @@ OUT = BENCH / "out"
 VENV_BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
 SEARCH_QUERIES = [
-    "高炉煤气", "脱硫脱硝", "钢渣", "锂电池", "废水 深度处理", "机器视觉", "超低排放", "催化剂",
-    "余热回收", "智能制造", "生物发酵", "复合材料", "氢能", "农业 节水", "中试", "光伏",
+    "高炉煤气",
+    "脱硫脱硝",
+    "钢渣",
+    "锂电池",
+    "废水 深度处理",
+    "机器视觉",
+    "超低排放",
+    "催化剂",
+    "余热回收",
+    "智能制造",
+    "生物发酵",
+    "复合材料",
+    "氢能",
+    "农业 节水",
+    "中试",
+    "光伏",
 ]
 CLEAN_ERROR_MARK = 'class="error-page"'
 LEAK_MARKS = ("Traceback", "psycopg", "OperationalError", "sqlalchemy", 'File "/')
@@ -118,7 +132,9 @@ class Client:
                         self.cookies[name] = morsel.value
                     else:
                         self.cookies.pop(name, None)
-            return Response(resp.status, {k.lower(): v for k, v in resp.getheaders()}, data, time.perf_counter() - start)
+            return Response(
+                resp.status, {k.lower(): v for k, v in resp.getheaders()}, data, time.perf_counter() - start
+            )
         finally:
             conn.close()
 
@@ -147,7 +163,12 @@ def login(port: int, email: str, password: str) -> dict:
     mine = client.get("/me/postings")
     if mine.status != 200:
         raise RuntimeError(f"after login, /me/postings gave HTTP {mine.status}")
-    return {"email": email, "cookie": client.cookie_header, "cookies": dict(client.cookies), "csrf": csrf_token(mine.body)}
+    return {
+        "email": email,
+        "cookie": client.cookie_header,
+        "cookies": dict(client.cookies),
+        "csrf": csrf_token(mine.body),
+    }
 
 
 # ---------------------------------------------------------------- processes
@@ -168,12 +189,26 @@ class Gunicorn:
         self.log_path = log_path
         self.log_file = open(log_path, "ab")
         cmd = [
-            str(VENV_BIN / "gunicorn"), "-w", str(workers), "--no-control-socket", "-b", f"{HOST}:{self.port}",
+            str(VENV_BIN / "gunicorn"),
+            "-w",
+            str(workers),
+            "--no-control-socket",
+            "-b",
+            f"{HOST}:{self.port}",
             *(["-c", str(ROOT / "gunicorn.conf.py")] if config else []),
-            "--chdir", str(ROOT), "--pythonpath", str(BENCH), "--timeout", "30", "--graceful-timeout", "5",
+            "--chdir",
+            str(ROOT),
+            "--pythonpath",
+            str(BENCH),
+            "--timeout",
+            "30",
+            "--graceful-timeout",
+            "5",
             "load_app:app",
         ]
-        self.proc = subprocess.Popen(cmd, env=env, stdout=self.log_file, stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            cmd, env=env, stdout=self.log_file, stderr=subprocess.STDOUT, start_new_session=True
+        )
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -222,9 +257,12 @@ class Gunicorn:
 def app_env(database_url: str, tmp: Path, name: str) -> dict:
     env = dict(os.environ)
     env.update(
-        MATCHMAKER_ENV="development", SECRET_KEY=env.get("BENCH_SECRET_KEY", "bench-load-" + "k" * 40),
-        DATABASE_URL=database_url, BENCH_MATCHING_INDEX_DIR=str(tmp / f"{name}-matching"),
-        BENCH_MAIL_OUTBOX_DIR=str(tmp / f"{name}-outbox"), PYTHONUNBUFFERED="1",
+        MATCHMAKER_ENV="development",
+        SECRET_KEY=env.get("BENCH_SECRET_KEY", "bench-load-" + "k" * 40),
+        DATABASE_URL=database_url,
+        BENCH_MATCHING_INDEX_DIR=str(tmp / f"{name}-matching"),
+        BENCH_MAIL_OUTBOX_DIR=str(tmp / f"{name}-outbox"),
+        PYTHONUNBUFFERED="1",
     )
     env.pop("RATELIMIT_STORAGE_URI", None)
     return env
@@ -233,9 +271,19 @@ def app_env(database_url: str, tmp: Path, name: str) -> dict:
 def seed(database_url: str, tmp: Path, name: str, achievements: int, needs: int, extra: list[str] = ()) -> dict:
     manifest = tmp / f"{name}-manifest.json"
     cmd = [
-        sys.executable, str(BENCH / "seed_scale.py"), "--database-url", database_url,
-        "--index-dir", str(tmp / f"{name}-matching"), "--manifest", str(manifest),
-        "--achievements", str(achievements), "--needs", str(needs), *extra,
+        sys.executable,
+        str(BENCH / "seed_scale.py"),
+        "--database-url",
+        database_url,
+        "--index-dir",
+        str(tmp / f"{name}-matching"),
+        "--manifest",
+        str(manifest),
+        "--achievements",
+        str(achievements),
+        "--needs",
+        str(needs),
+        *extra,
     ]
     proc = subprocess.run(cmd, env=app_env(database_url, tmp, name), capture_output=True, text=True, timeout=1800)
     if proc.returncode:
@@ -267,8 +315,17 @@ def start_wrk(tmp: Path, name: str, script: str, port: int, data: dict, connecti
     data_path = tmp / f"wrk-{name}.lua"
     data_path.write_text("return " + lua_value(data) + "\n")
     env = dict(os.environ, BENCH_LUA_DIR=str(LUA), BENCH_DATA=str(data_path), BENCH_THREADS=str(threads))
-    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
-           "-s", str(LUA / script), f"http://{HOST}:{port}/"]
+    cmd = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(LUA / script),
+        f"http://{HOST}:{port}/",
+    ]
     return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -278,10 +335,10 @@ def finish_wrk(proc, duration: int) -> dict:
     except subprocess.TimeoutExpired:
         proc.kill()
         out, err = proc.communicate()
-    line = next((l for l in out.splitlines() if l.startswith("BENCHJSON ")), None)
+    line = next((row for row in out.splitlines() if row.startswith("BENCHJSON ")), None)
     if line is None:
         raise RuntimeError(f"wrk gave no summary (rc {proc.returncode}):\n{out}\n{err}")
-    result = json.loads(line[len("BENCHJSON "):])
+    result = json.loads(line[len("BENCHJSON ") :])
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
     result["socket_errors"] = result["connect"] + result["read"] + result["write"] + result["timeout"]
     return result
@@ -346,8 +403,10 @@ class Report:
 
     def add(self, row: Row) -> Row:
         self.rows.append(row)
-        log(f"{'PASS' if row.ok else 'FAIL'} {row.test}: {row.rps} req/s p50 {row.p50} p99 {row.p99} "
-            f"errors {row.errors}; {row.checks}")
+        log(
+            f"{'PASS' if row.ok else 'FAIL'} {row.test}: {row.rps} req/s p50 {row.p50} p99 {row.p99} "
+            f"errors {row.errors}; {row.checks}"
+        )
         return row
 
     @property
@@ -379,8 +438,18 @@ def ms(us: float) -> str:
 def wrk_row(test: str, r: dict, conns: int, duration: int, checks: list[str], ok: bool) -> Row:
     non2xx = sum(v for k, v in r["counts"].items() if k.startswith("s"))
     errors = f"{r['socket_errors']} socket / {non2xx} non-2xx"
-    return Row(test, str(conns), f"{duration} s", f"{r['requests']:,}", f"{r['rps']:,.0f}", ms(r["p50_us"]),
-               ms(r["p99_us"]), errors, "; ".join(checks), ok)
+    return Row(
+        test,
+        str(conns),
+        f"{duration} s",
+        f"{r['requests']:,}",
+        f"{r['rps']:,.0f}",
+        ms(r["p50_us"]),
+        ms(r["p99_us"]),
+        errors,
+        "; ".join(checks),
+        ok,
+    )
 
 
 # ---------------------------------------------------------------- the stages
@@ -389,7 +458,7 @@ def wrk_row(test: str, r: dict, conns: int, duration: int, checks: list[str], ok
 def check_sqlite_settings(database_url: str, tmp: Path, report: Report) -> None:
     """The app's own engine: journal mode, busy timeout, synchronous and foreign keys per connection."""
     code = (
-        "import json\n"
+        "import json\n"  # noqa: UP031 (a program text full of braces: %r is plainer)
         "from sqlalchemy import text\n"
         "from matchmaker.app import create_app\n"
         "from matchmaker.extensions import db\n"
@@ -400,18 +469,36 @@ def check_sqlite_settings(database_url: str, tmp: Path, report: Report) -> None:
         "               ('journal_mode', 'busy_timeout', 'synchronous', 'foreign_keys')}\n"
         "print(json.dumps(out))\n" % str(tmp / "sqlite-matching")
     )
-    proc = subprocess.run([sys.executable, "-c", code], env=app_env(database_url, tmp, "sqlite"), cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        env=app_env(database_url, tmp, "sqlite"),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     got = json.loads(proc.stdout.strip().splitlines()[-1]) if proc.returncode == 0 else {}
     with sqlite3.connect(database_url.removeprefix("sqlite:///")) as raw:
         on_disk = raw.execute("PRAGMA journal_mode").fetchone()[0]  # WAL is persistent in the file
-    ok = got.get("journal_mode") == "wal" and got.get("busy_timeout") == 15000 and got.get("synchronous") == 1 \
-        and got.get("foreign_keys") == 1 and on_disk == "wal"
-    report.add(Row(
-        "SQLite settings on the app's connections", checks=(
-            f"journal_mode={got.get('journal_mode')} (file: {on_disk}), busy_timeout={got.get('busy_timeout')} ms, "
-            f"synchronous={got.get('synchronous')} (NORMAL=1), foreign_keys={got.get('foreign_keys')}"
-        ) if got else f"could not read: {proc.stderr[-300:]}", ok=ok))
+    ok = (
+        got.get("journal_mode") == "wal"
+        and got.get("busy_timeout") == 15000
+        and got.get("synchronous") == 1
+        and got.get("foreign_keys") == 1
+        and on_disk == "wal"
+    )
+    report.add(
+        Row(
+            "SQLite settings on the app's connections",
+            checks=(
+                f"journal_mode={got.get('journal_mode')} (file: {on_disk}), busy_timeout={got.get('busy_timeout')} ms, "
+                f"synchronous={got.get('synchronous')} (NORMAL=1), foreign_keys={got.get('foreign_keys')}"
+            )
+            if got
+            else f"could not read: {proc.stderr[-300:]}",
+            ok=ok,
+        )
+    )
 
 
 def stage_reads(g: Gunicorn, manifest: dict, sessions: dict, tmp: Path, args, report: Report) -> None:
@@ -428,12 +515,21 @@ def stage_reads(g: Gunicorn, manifest: dict, sessions: dict, tmp: Path, args, re
     c, t, d = args.read_connections, 2, args.duration
     # (name, wrk data, p99 target in ms: LD-1 for the list page, LD-2 for the search and match pages)
     cases = [
-        (f"Browse `/achievements/` (anonymous, 20 per page of {manifest['counts']['achievements']:,})",
-         {"paths": ["/achievements/"], "expect": 'class="result-count"'}, 150),
-        (f"Need page with suggestions (owner logged in; {n_sugg} suggestions)",
-         {"paths": [f"/needs/{need['id']}"], "cookie": owner["cookie"], "expect": 'class="suggestions"'}, 500),
-        (f"Search `/achievements/?q=` ({len(SEARCH_QUERIES)} Chinese queries, cycled)",
-         {"paths": search_paths, "expect": 'class="result-count"'}, 500),
+        (
+            f"Browse `/achievements/` (anonymous, 20 per page of {manifest['counts']['achievements']:,})",
+            {"paths": ["/achievements/"], "expect": 'class="result-count"'},
+            150,
+        ),
+        (
+            f"Need page with suggestions (owner logged in; {n_sugg} suggestions)",
+            {"paths": [f"/needs/{need['id']}"], "cookie": owner["cookie"], "expect": 'class="suggestions"'},
+            500,
+        ),
+        (
+            f"Search `/achievements/?q=` ({len(SEARCH_QUERIES)} Chinese queries, cycled)",
+            {"paths": search_paths, "expect": 'class="result-count"'},
+            500,
+        ),
     ]
     for n, (name, data, target) in enumerate(cases, 1):
         # Service time without queueing: a few requests one after the other on one connection.
@@ -446,10 +542,13 @@ def stage_reads(g: Gunicorn, manifest: dict, sessions: dict, tmp: Path, args, re
         errors = r["socket_errors"] + r["status"]
         non2xx = sum(v for k, v in r["counts"].items() if k.startswith("s"))
         fast = r["p99_us"] / 1000 < target
-        checks = [f"0 errors: {'yes' if errors == 0 and non2xx == 0 else 'NO'}",
-                  f"p99 < {target} ms: {'yes' if fast else 'NO'}",
-                  f"one connection alone: p50 {single_p50:.0f} ms ({args.single_requests} requests)",
-                  f"pages without the expected content: {missing}", f"max {ms(r['max_us'])} ms"]
+        checks = [
+            f"0 errors: {'yes' if errors == 0 and non2xx == 0 else 'NO'}",
+            f"p99 < {target} ms: {'yes' if fast else 'NO'}",
+            f"one connection alone: p50 {single_p50:.0f} ms ({args.single_requests} requests)",
+            f"pages without the expected content: {missing}",
+            f"max {ms(r['max_us'])} ms",
+        ]
         report.add(wrk_row(name, r, c, d, checks, errors == 0 and non2xx == 0 and missing == 0 and fast))
 
 
@@ -473,11 +572,22 @@ def stage_hup(g: Gunicorn, manifest: dict, sessions: dict, tmp: Path, args, repo
     missing = r["counts"].get("missing", 0)
     reloaded = len(new) == len(old) and not set(new) & set(old)
     statuses = {k[1:]: v for k, v in r["counts"].items() if k.startswith("s")}
-    checks = [f"0 errors: {'yes' if errors == 0 and non2xx == 0 else 'NO'}" + (f" (HTTP {statuses})" if statuses else ""),
-              f"workers replaced: {'yes' if reloaded else 'NO'} ({old} → {new})",
-              f"pages without the expected content: {missing}", f"max {ms(r['max_us'])} ms"]
-    report.add(wrk_row("`kill -HUP` (graceful reload) of the master during browse, need page and search",
-                       r, c, d, checks, errors == 0 and non2xx == 0 and missing == 0 and reloaded))
+    checks = [
+        f"0 errors: {'yes' if errors == 0 and non2xx == 0 else 'NO'}" + (f" (HTTP {statuses})" if statuses else ""),
+        f"workers replaced: {'yes' if reloaded else 'NO'} ({old} → {new})",
+        f"pages without the expected content: {missing}",
+        f"max {ms(r['max_us'])} ms",
+    ]
+    report.add(
+        wrk_row(
+            "`kill -HUP` (graceful reload) of the master during browse, need page and search",
+            r,
+            c,
+            d,
+            checks,
+            errors == 0 and non2xx == 0 and missing == 0 and reloaded,
+        )
+    )
 
 
 def _db_counts(path: str, run: str) -> dict:
@@ -498,21 +608,55 @@ def stage_writes(g: Gunicorn, manifest: dict, sessions: dict, db_path: str, tmp:
     emails = list(sessions)
     index = {email: n + 1 for n, email in enumerate(emails)}  # Lua tables are 1-based
     lua_sessions = [{"cookie": sessions[e]["cookie"], "csrf": sessions[e]["csrf"]} for e in emails]
-    pairs = [{"need_id": p["need_id"], "achievement_id": p["achievement_id"], "firm": index[p["firm"]],
-              "supplier": index[p["supplier"]]} for p in manifest["pairs"]]
-    accepted = [{"id": a["id"], "firm": index[a["firm"]], "supplier": index[a["supplier"]]} for a in manifest["accepted"]]
+    pairs = [
+        {
+            "need_id": p["need_id"],
+            "achievement_id": p["achievement_id"],
+            "firm": index[p["firm"]],
+            "supplier": index[p["supplier"]],
+        }
+        for p in manifest["pairs"]
+    ]
+    accepted = [
+        {"id": a["id"], "firm": index[a["firm"]], "supplier": index[a["supplier"]]} for a in manifest["accepted"]
+    ]
     run = "LD2-" + secrets.token_hex(3)
     next_path = "/interests?bench=dup"
     before = _db_counts(db_path, run)
     log_before = g.log_counts()
     half, d = args.write_connections // 2, args.duration
     log(f"wrk {d} s: {half} connections expressing interest + {half} posting messages (SQLite)")
-    p_int = start_wrk(tmp, "interests", "interests.lua", g.port, {
-        "sessions": lua_sessions, "pairs": pairs, "message": enc("基准测试：对该成果感兴趣，希望进一步洽谈。"),
-        "next": next_path, "next_enc": enc(next_path)}, half, 1, d)
-    p_msg = start_wrk(tmp, "messages", "messages.lua", g.port, {
-        "sessions": lua_sessions, "accepted": accepted, "run": run, "text_enc": enc(" 基准测试消息：请提供中试数据和报价。")},
-        half, 1, d)
+    p_int = start_wrk(
+        tmp,
+        "interests",
+        "interests.lua",
+        g.port,
+        {
+            "sessions": lua_sessions,
+            "pairs": pairs,
+            "message": enc("基准测试：对该成果感兴趣，希望进一步洽谈。"),
+            "next": next_path,
+            "next_enc": enc(next_path),
+        },
+        half,
+        1,
+        d,
+    )
+    p_msg = start_wrk(
+        tmp,
+        "messages",
+        "messages.lua",
+        g.port,
+        {
+            "sessions": lua_sessions,
+            "accepted": accepted,
+            "run": run,
+            "text_enc": enc(" 基准测试消息：请提供中试数据和报价。"),
+        },
+        half,
+        1,
+        d,
+    )
     ri, rm = finish_wrk(p_int, d), finish_wrk(p_msg, d)
     settle(g.port)  # requests cut at the end of the run may still be committing
     after = _db_counts(db_path, run)
@@ -522,49 +666,86 @@ def stage_writes(g: Gunicorn, manifest: dict, sessions: dict, db_path: str, tmp:
     c = ri["counts"]
     attempted = min(len(pairs), -(-c.get("issued", 0) // 4))
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as con:
-        rows = con.execute("SELECT need_id, achievement_id FROM interests WHERE id > ?", (before["max_interest"],)).fetchall()
+        rows = con.execute(
+            "SELECT need_id, achievement_id FROM interests WHERE id > ?", (before["max_interest"],)
+        ).fetchall()
         dup_open = con.execute(
             "SELECT COUNT(*) FROM (SELECT 1 FROM interests WHERE status IN ('proposed','negotiating','on_hold') "
-            "GROUP BY need_id, achievement_id HAVING COUNT(*) > 1)").fetchone()[0]
+            "GROUP BY need_id, achievement_id HAVING COUNT(*) > 1)"
+        ).fetchone()[0]
     pair_set = {(p["need_id"], p["achievement_id"]) for p in pairs}
     new_rows = len(rows)
     per_pair_ok = len(set(rows)) == new_rows and set(rows) <= pair_set
     wrapped = c.get("issued", 0) >= 4 * len(pairs)
-    created_ok = (c.get("created", 0) == new_rows == len(pairs)) if wrapped else (c.get("created", 0) <= new_rows <= attempted)
+    created_ok = (
+        (c.get("created", 0) == new_rows == len(pairs)) if wrapped else (c.get("created", 0) <= new_rows <= attempted)
+    )
     non2xx_i = sum(v for k, v in c.items() if k.startswith("s"))
-    ok_i = ri["socket_errors"] == 0 and c.get("error", 0) == 0 and per_pair_ok and created_ok and dup_open == 0 \
-        and after["n_interest_received"] - before["n_interest_received"] == new_rows \
+    ok_i = (
+        ri["socket_errors"] == 0
+        and c.get("error", 0) == 0
+        and per_pair_ok
+        and created_ok
+        and dup_open == 0
+        and after["n_interest_received"] - before["n_interest_received"] == new_rows
         and after["proposed_events"] - before["proposed_events"] == new_rows
-    report.add(Row(
-        "Write: POST /interests (express interest, SQLite)", str(half), f"{d} s", f"{ri['requests']:,}",
-        f"{ri['rps']:,.0f}", ms(ri["p50_us"]), ms(ri["p99_us"]),
-        f"{ri['socket_errors']} socket / {non2xx_i} non-2xx / {c.get('error', 0)} unexpected",
-        f"created {c.get('created', 0)} (rows {new_rows}, pairs attempted {attempted}/{len(pairs)}), "
-        f"duplicates refused {c.get('duplicate', 0)} (expected); pairs with >1 open interest: {dup_open}; "
-        f"one notification and one event per interest: "
-        f"{'yes' if after['n_interest_received'] - before['n_interest_received'] == new_rows else 'NO'}",
-        ok_i))
+    )
+    report.add(
+        Row(
+            "Write: POST /interests (express interest, SQLite)",
+            str(half),
+            f"{d} s",
+            f"{ri['requests']:,}",
+            f"{ri['rps']:,.0f}",
+            ms(ri["p50_us"]),
+            ms(ri["p99_us"]),
+            f"{ri['socket_errors']} socket / {non2xx_i} non-2xx / {c.get('error', 0)} unexpected",
+            f"created {c.get('created', 0)} (rows {new_rows}, pairs attempted {attempted}/{len(pairs)}), "
+            f"duplicates refused {c.get('duplicate', 0)} (expected); pairs with >1 open interest: {dup_open}; "
+            f"one notification and one event per interest: "
+            f"{'yes' if after['n_interest_received'] - before['n_interest_received'] == new_rows else 'NO'}",
+            ok_i,
+        )
+    )
 
     cm = rm["counts"]
     stored = after["messages_marked"]
     notes_delta = after["n_new_message"] - before["n_new_message"]
     msg_delta = after["messages"] - before["messages"]
     non2xx_m = sum(v for k, v in cm.items() if k.startswith("s"))
-    ok_m = rm["socket_errors"] == 0 and cm.get("error", 0) == 0 and stored >= cm.get("acked", 0) \
-        and stored <= cm.get("issued", 0) and notes_delta == msg_delta
-    report.add(Row(
-        "Write: POST /interests/ID/messages (SQLite)", str(half), f"{d} s", f"{rm['requests']:,}",
-        f"{rm['rps']:,.0f}", ms(rm["p50_us"]), ms(rm["p99_us"]),
-        f"{rm['socket_errors']} socket / {non2xx_m} non-2xx",
-        f"acknowledged {cm.get('acked', 0)}, rows with the run's marker {stored} "
-        f"(≥ acknowledged: {'yes' if stored >= cm.get('acked', 0) else 'NO'}); "
-        f"one notification per message: {'yes' if notes_delta == msg_delta else f'NO ({notes_delta} vs {msg_delta})'}",
-        ok_m))
-    report.add(Row(
-        "gunicorn log during the writes", checks=(
-            f"\"database is locked\": {logs['database is locked']}, tracebacks: {logs['Traceback']}, "
-            f"worker timeouts: {logs['WORKER TIMEOUT']}"),
-        ok=logs["database is locked"] == 0 and logs["Traceback"] == 0 and logs["WORKER TIMEOUT"] == 0))
+    ok_m = (
+        rm["socket_errors"] == 0
+        and cm.get("error", 0) == 0
+        and stored >= cm.get("acked", 0)
+        and stored <= cm.get("issued", 0)
+        and notes_delta == msg_delta
+    )
+    report.add(
+        Row(
+            "Write: POST /interests/ID/messages (SQLite)",
+            str(half),
+            f"{d} s",
+            f"{rm['requests']:,}",
+            f"{rm['rps']:,.0f}",
+            ms(rm["p50_us"]),
+            ms(rm["p99_us"]),
+            f"{rm['socket_errors']} socket / {non2xx_m} non-2xx",
+            f"acknowledged {cm.get('acked', 0)}, rows with the run's marker {stored} "
+            f"(≥ acknowledged: {'yes' if stored >= cm.get('acked', 0) else 'NO'}); "
+            f"one notification per message: {'yes' if notes_delta == msg_delta else f'NO ({notes_delta} vs {msg_delta})'}",
+            ok_m,
+        )
+    )
+    report.add(
+        Row(
+            "gunicorn log during the writes",
+            checks=(
+                f'"database is locked": {logs["database is locked"]}, tracebacks: {logs["Traceback"]}, '
+                f"worker timeouts: {logs['WORKER TIMEOUT']}"
+            ),
+            ok=logs["database is locked"] == 0 and logs["Traceback"] == 0 and logs["WORKER TIMEOUT"] == 0,
+        )
+    )
 
 
 def stage_kill(g: Gunicorn, manifest: dict, sessions: dict, db_path: str, args, report: Report) -> None:
@@ -586,7 +767,8 @@ def stage_kill(g: Gunicorn, manifest: dict, sessions: dict, db_path: str, args, 
             marker = f"{run}-{t}-{n}"
             try:
                 r = Client(g.port, s["cookies"], timeout=20).post(
-                    f"/interests/{a['id']}/messages", {"csrf_token": s["csrf"], "body": marker + " 进程被杀测试消息"})
+                    f"/interests/{a['id']}/messages", {"csrf_token": s["csrf"], "body": marker + " 进程被杀测试消息"}
+                )
                 ok = r.status == 303 and re.search(r"/interests/\d+$", r.headers.get("location", ""))
                 with lock:
                     (acked.append(marker) if ok else failed.append((marker, f"HTTP {r.status}")))
@@ -625,18 +807,33 @@ def stage_kill(g: Gunicorn, manifest: dict, sessions: dict, db_path: str, args, 
     reasons: dict[str, int] = {}
     for _, why in failed:
         reasons[why] = reasons.get(why, 0) + 1
-    ok = not missing and integrity == "ok" and not fk and partial == 0 and len(kills) == 2 and len(workers_after) == 2 \
+    ok = (
+        not missing
+        and integrity == "ok"
+        and not fk
+        and partial == 0
+        and len(kills) == 2
+        and len(workers_after) == 2
         and locked == 0
-    report.add(Row(
-        "kill -9 a worker during a message burst (SQLite)", str(n_threads), f"{args.kill_burst} s",
-        f"{len(acked) + len(failed):,}", f"{(len(acked) + len(failed)) / args.kill_burst:,.0f}", "—", "—",
-        f"{len(failed)} unacknowledged ({', '.join(f'{k} {v}' for k, v in sorted(reasons.items())) or 'none'})",
-        f"killed {len(kills)} workers (at {', '.join(f'{k[0]} s' for k in kills)}), respawned: "
-        f"{'yes' if len(workers_after) == 2 else 'NO'}; acknowledged {len(acked)}, missing from the DB "
-        f"{len(missing)}; unacknowledged but committed {in_doubt_committed}; messages without their "
-        f"notification {partial}; integrity_check {integrity}; foreign_key_check {len(fk)} rows; journal {journal}; "
-        f"\"database is locked\" in the log: {locked}",
-        ok))
+    )
+    report.add(
+        Row(
+            "kill -9 a worker during a message burst (SQLite)",
+            str(n_threads),
+            f"{args.kill_burst} s",
+            f"{len(acked) + len(failed):,}",
+            f"{(len(acked) + len(failed)) / args.kill_burst:,.0f}",
+            "—",
+            "—",
+            f"{len(failed)} unacknowledged ({', '.join(f'{k} {v}' for k, v in sorted(reasons.items())) or 'none'})",
+            f"killed {len(kills)} workers (at {', '.join(f'{k[0]} s' for k in kills)}), respawned: "
+            f"{'yes' if len(workers_after) == 2 else 'NO'}; acknowledged {len(acked)}, missing from the DB "
+            f"{len(missing)}; unacknowledged but committed {in_doubt_committed}; messages without their "
+            f"notification {partial}; integrity_check {integrity}; foreign_key_check {len(fk)} rows; journal {journal}; "
+            f'"database is locked" in the log: {locked}',
+            ok,
+        )
+    )
     if missing:
         report.notes.append(f"Lost acknowledged writes after kill -9: {missing[:10]}")
 
@@ -658,7 +855,11 @@ def stage_login(url: str, tmp: Path, manifest: dict, args, report: Report) -> No
         for k in range(3):  # what one login costs with nothing else running
             client = Client(g.port, timeout=30)
             token = csrf_token(client.get("/login").body)
-            alone.append(client.post("/login", {"csrf_token": token, "email": emails[k], "password": manifest["password"]}).elapsed)
+            alone.append(
+                client.post(
+                    "/login", {"csrf_token": token, "email": emails[k], "password": manifest["password"]}
+                ).elapsed
+            )
         results: list[tuple[int, float, float]] = []  # status, latency, finished at
         failures: dict[str, int] = {}
         browse: list[tuple[float, float]] = []  # latency, finished at
@@ -672,8 +873,10 @@ def stage_login(url: str, tmp: Path, manifest: dict, args, report: Report) -> No
                 client = Client(g.port, timeout=30)
                 try:
                     token = csrf_token(client.get("/login").body)
-                    r = client.post("/login", {"csrf_token": token, "email": emails[(t + n) % len(emails)],
-                                               "password": manifest["password"]})
+                    r = client.post(
+                        "/login",
+                        {"csrf_token": token, "email": emails[(t + n) % len(emails)], "password": manifest["password"]},
+                    )
                     with lock:
                         results.append((r.status, r.elapsed, time.monotonic()))
                 except (OSError, http.client.HTTPException, RuntimeError) as exc:
@@ -693,7 +896,9 @@ def stage_login(url: str, tmp: Path, manifest: dict, args, report: Report) -> No
                     else:
                         browse.append((r.elapsed, time.monotonic()))
 
-        log(f"login flood {args.login_duration} s, {args.login_connections} clients, rate limit {'on' if limited else 'off'}")
+        log(
+            f"login flood {args.login_duration} s, {args.login_connections} clients, rate limit {'on' if limited else 'off'}"
+        )
         threads = [threading.Thread(target=flooder, args=(t,), daemon=True) for t in range(args.login_connections)]
         threads.append(threading.Thread(target=reader, daemon=True))
         for th in threads:
@@ -707,13 +912,15 @@ def stage_login(url: str, tmp: Path, manifest: dict, args, report: Report) -> No
         other = sum(1 for st, _, _ in results if st not in (302, 303, 429))
         all_lat = [e for _, e, _ in results]
         reads = [e for e, _ in browse]
-        checks = [f"one login alone: {min(alone) * 1000:.0f} ms",
-                  f"signed in {len(ok_logins)} ({len(ok_logins) / args.login_duration:.1f}/s), 429 {limited_n}, "
-                  f"other answers {other}, failures {sum(failures.values())}",
-                  f"successful login p50 {_percentile(ok_logins, 0.5) * 1000:.0f} ms",
-                  f"meanwhile one reader on `/achievements/`: {len(reads)} pages, p50 "
-                  f"{_percentile(reads, 0.5) * 1000:.0f} ms, p99 {_percentile(reads, 0.99) * 1000:.0f} ms",
-                  f"tracebacks in the log: {logs['Traceback']}"]
+        checks = [
+            f"one login alone: {min(alone) * 1000:.0f} ms",
+            f"signed in {len(ok_logins)} ({len(ok_logins) / args.login_duration:.1f}/s), 429 {limited_n}, "
+            f"other answers {other}, failures {sum(failures.values())}",
+            f"successful login p50 {_percentile(ok_logins, 0.5) * 1000:.0f} ms",
+            f"meanwhile one reader on `/achievements/`: {len(reads)} pages, p50 "
+            f"{_percentile(reads, 0.5) * 1000:.0f} ms, p99 {_percentile(reads, 0.99) * 1000:.0f} ms",
+            f"tracebacks in the log: {logs['Traceback']}",
+        ]
         ok = other == 0 and not failures and logs["Traceback"] == 0 and bool(ok_logins)
         if limited:
             # The allowance (10 a minute per address and worker with memory://; Redis makes it one count
@@ -723,14 +930,29 @@ def stage_login(url: str, tmp: Path, manifest: dict, args, report: Report) -> No
             after = [e for e, t in browse if t > spent + 1.0]
             p99_after = _percentile(after, 0.99) * 1000
             ok = ok and limited_n > 0 and len(after) >= 20 and p99_after < 150
-            checks.append(f"once the allowance is spent ({stop_at - spent - 1.0:.1f} s): reader {len(after)} pages, "
-                          f"p99 {p99_after:.0f} ms < 150 ms (LD-1): {'yes' if ok else 'NO'}")
-        name = ("Login flood, rate limit as deployed (10/min per address, per worker with memory://)" if limited
-                else "Login flood, rate limit off: argon2id capacity of 2 workers")
-        report.add(Row(name, str(args.login_connections), f"{args.login_duration} s", f"{len(results):,}",
-                       f"{len(results) / args.login_duration:,.1f}", f"{_percentile(all_lat, 0.5) * 1000:.1f}",
-                       f"{_percentile(all_lat, 0.99) * 1000:.1f}",
-                       f"{other} other / {sum(failures.values())} failed", "; ".join(checks), ok))
+            checks.append(
+                f"once the allowance is spent ({stop_at - spent - 1.0:.1f} s): reader {len(after)} pages, "
+                f"p99 {p99_after:.0f} ms < 150 ms (LD-1): {'yes' if ok else 'NO'}"
+            )
+        name = (
+            "Login flood, rate limit as deployed (10/min per address, per worker with memory://)"
+            if limited
+            else "Login flood, rate limit off: argon2id capacity of 2 workers"
+        )
+        report.add(
+            Row(
+                name,
+                str(args.login_connections),
+                f"{args.login_duration} s",
+                f"{len(results):,}",
+                f"{len(results) / args.login_duration:,.1f}",
+                f"{_percentile(all_lat, 0.5) * 1000:.1f}",
+                f"{_percentile(all_lat, 0.99) * 1000:.1f}",
+                f"{other} other / {sum(failures.values())} failed",
+                "; ".join(checks),
+                ok,
+            )
+        )
 
 
 # ---------------------------------------------------------------- PostgreSQL
@@ -743,9 +965,18 @@ class Postgres:
         self.port = free_port()
         env = dict(os.environ, PGPORT=str(self.port))
         proc = subprocess.run(
-            ["bash", "-c", 'source .ci/pg.sh && echo "PGDATA_TMP=$PGDATA_TMP" && echo "URL=$TEST_DATABASE_URL" '
-                           '&& echo "PGBIN=$PGBIN"'],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+            [
+                "bash",
+                "-c",
+                'source .ci/pg.sh && echo "PGDATA_TMP=$PGDATA_TMP" && echo "URL=$TEST_DATABASE_URL" '
+                '&& echo "PGBIN=$PGBIN"',
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         values = dict(line.split("=", 1) for line in proc.stdout.splitlines() if "=" in line)
         self.tmp = values.get("PGDATA_TMP", "")
         if proc.returncode or not self.tmp:
@@ -768,8 +999,12 @@ class Postgres:
 
     def _ctl(self, *args: str) -> float:
         start = time.monotonic()
-        subprocess.run(["runuser", "-u", "postgres", "--", f"{self.bin}/pg_ctl", "-D", self.data, *args],
-                       check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            ["runuser", "-u", "postgres", "--", f"{self.bin}/pg_ctl", "-D", self.data, *args],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
         return time.monotonic() - start
 
     def stop(self) -> float:
@@ -782,8 +1017,23 @@ class Postgres:
         """What pg_down does: stop the server, remove its files."""
         if getattr(self, "tmp", "") and Path(self.tmp).exists():
             bin_ = getattr(self, "bin", "") or "/usr/lib/postgresql/15/bin"
-            subprocess.run(["runuser", "-u", "postgres", "--", f"{bin_}/pg_ctl", "-D", f"{self.tmp}/data", "-m", "fast",
-                            "-w", "stop"], capture_output=True, timeout=60)
+            subprocess.run(
+                [
+                    "runuser",
+                    "-u",
+                    "postgres",
+                    "--",
+                    f"{bin_}/pg_ctl",
+                    "-D",
+                    f"{self.tmp}/data",
+                    "-m",
+                    "fast",
+                    "-w",
+                    "stop",
+                ],
+                capture_output=True,
+                timeout=60,
+            )
             shutil.rmtree(self.tmp, ignore_errors=True)
 
 
@@ -888,19 +1138,29 @@ def stage_postgres(tmp: Path, args, report: Report) -> None:
         errors_after = sum(1 for e in after if e[4] != "ok")
         ok = before_ok and bool(down) and not not_clean and recovered_at is not None and g_alive
         if recovered_at is not None and first_ok is not None:
-            recover_txt = (f"after `pg_ctl start` (ready in {t_start1 - t_start0:.2f} s) the first 200 came at "
-                           f"+{first_ok - t_start0:.2f} s and every page answered 200 from +{recovered_at - t_start0:.2f} s")
+            recover_txt = (
+                f"after `pg_ctl start` (ready in {t_start1 - t_start0:.2f} s) the first 200 came at "
+                f"+{first_ok - t_start0:.2f} s and every page answered 200 from +{recovered_at - t_start0:.2f} s"
+            )
         else:
             recover_txt = f"NOT recovered within {args.pg_recover_max:.0f} s"
-        report.add(Row(
-            "PostgreSQL stopped (`pg_ctl stop -m fast`) and restarted during requests", "4 pollers",
-            f"{events[-1][1]:.0f} s" if events else "—", f"{len(events):,}", "—", "—", "—",
-            f"while down: {len(not_clean)} of {len(down)} not the app's error page",
-            f"before: {len(before)} all 200: {'yes' if before_ok else 'NO'}; down {t_start0 - t_stop1:.1f} s: "
-            f"{clean} app error pages (5xx, no traceback); not clean: {breakdown(not_clean)}; "
-            f"in flight during stop/start: {breakdown(transition)}; recovery without restarting gunicorn: "
-            f"{recover_txt}; errors after restart {errors_after}; same gunicorn master: {'yes' if g_alive else 'NO'}",
-            ok))
+        report.add(
+            Row(
+                "PostgreSQL stopped (`pg_ctl stop -m fast`) and restarted during requests",
+                "4 pollers",
+                f"{events[-1][1]:.0f} s" if events else "—",
+                f"{len(events):,}",
+                "—",
+                "—",
+                "—",
+                f"while down: {len(not_clean)} of {len(down)} not the app's error page",
+                f"before: {len(before)} all 200: {'yes' if before_ok else 'NO'}; down {t_start0 - t_stop1:.1f} s: "
+                f"{clean} app error pages (5xx, no traceback); not clean: {breakdown(not_clean)}; "
+                f"in flight during stop/start: {breakdown(transition)}; recovery without restarting gunicorn: "
+                f"{recover_txt}; errors after restart {errors_after}; same gunicorn master: {'yes' if g_alive else 'NO'}",
+                ok,
+            )
+        )
         for (name, kind), sample in sorted(samples.items()):
             report.notes.append(f"PostgreSQL stage, {name} ({kind}): {sample}")
     finally:
@@ -920,13 +1180,21 @@ def stage_scale(tmp: Path, args, report: Report) -> None:
     for r in results:
         failed = scale.checks(r)
         worst = max(r["pages"].items(), key=lambda item: item[1]["p99"])
-        report.add(Row(
-            f"Scale: every page on {r['achievements']:,} achievements / {r['needs']:,} needs "
-            "(table in bench/out/scale-latest.md)", "2 threads", "—",
-            f"{sum(p['n'] for p in r['pages'].values()):,}", "—",
-            f"{r['pages']['home `/`']['p50']:.1f} (home)", f"{worst[1]['p99']:.0f} ({worst[0]})",
-            f"{sum(len(p['failures']) for p in r['pages'].values())} failed",
-            "; ".join(failed) or "every page p99 < 1 s and p50 ≤ 15 × home; kill -HUP: all < 1 s; workers < 1 GB", not failed))
+        report.add(
+            Row(
+                f"Scale: every page on {r['achievements']:,} achievements / {r['needs']:,} needs "
+                "(table in bench/out/scale-latest.md)",
+                "2 threads",
+                "—",
+                f"{sum(p['n'] for p in r['pages'].values()):,}",
+                "—",
+                f"{r['pages']['home `/`']['p50']:.1f} (home)",
+                f"{worst[1]['p99']:.0f} ({worst[0]})",
+                f"{sum(len(p['failures']) for p in r['pages'].values())} failed",
+                "; ".join(failed) or "every page p99 < 1 s and p50 ≤ 15 × home; kill -HUP: all < 1 s; workers < 1 GB",
+                not failed,
+            )
+        )
     report.tables.append(text)
 
 
@@ -938,8 +1206,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=int, default=30, help="seconds per wrk run (default 30)")
     parser.add_argument("--read-connections", type=int, default=16)
     parser.add_argument("--write-connections", type=int, default=16)
-    parser.add_argument("--single-requests", type=int, default=10,
-                        help="sequential requests per read page before its wrk run (service time without queueing)")
+    parser.add_argument(
+        "--single-requests",
+        type=int,
+        default=10,
+        help="sequential requests per read page before its wrk run (service time without queueing)",
+    )
     parser.add_argument("--achievements", type=int, default=10000)
     parser.add_argument("--needs", type=int, default=5000)
     parser.add_argument("--kill-burst", type=int, default=12, help="seconds of the kill -9 write burst")
@@ -950,8 +1222,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg-recover-max", type=float, default=40.0)
     parser.add_argument("--login-duration", type=int, default=15, help="seconds of each login flood")
     parser.add_argument("--login-connections", type=int, default=8)
-    parser.add_argument("--stages", default="reads,hup,writes,login,kill,pg,scale",
-                        help="comma-separated subset of reads,hup,writes,login,kill,pg,scale (default: all, in that order)")
+    parser.add_argument(
+        "--stages",
+        default="reads,hup,writes,login,kill,pg,scale",
+        help="comma-separated subset of reads,hup,writes,login,kill,pg,scale (default: all, in that order)",
+    )
     parser.add_argument("--skip-pg", action="store_true", help="same as leaving pg out of --stages")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (databases, logs)")
     parser.add_argument("--out", default=str(OUT / "load-latest.md"))
@@ -980,16 +1255,19 @@ def main(argv: list[str] | None = None) -> int:
             url = "sqlite:///" + db_path
             log(f"seeding SQLite ({args.achievements:,} achievements, {args.needs:,} needs) in {tmp}")
             manifest = seed(url, tmp, "sqlite", args.achievements, args.needs)
-            seed_info = f"seed {manifest['counts']['achievements']:,} achievements / " \
-                        f"{manifest['counts']['needs']:,} needs in {manifest['timings']['total']:.1f} s " \
-                        f"(match index build {manifest['timings']['build_index']:.1f} s)"
+            seed_info = (
+                f"seed {manifest['counts']['achievements']:,} achievements / "
+                f"{manifest['counts']['needs']:,} needs in {manifest['timings']['total']:.1f} s "
+                f"(match index build {manifest['timings']['build_index']:.1f} s)"
+            )
             log(seed_info)
             check_sqlite_settings(url, tmp, report)
 
             g = Gunicorn(app_env(url, tmp, "sqlite"), tmp / "gunicorn-sqlite.log")
             log(f"gunicorn -w 2 on {HOST}:{g.port}, workers {g.workers()}")
-            emails = list(dict.fromkeys(
-                manifest["firm_users"] + manifest["supply_users"] + [manifest["detail_need"]["owner"]]))
+            emails = list(
+                dict.fromkeys(manifest["firm_users"] + manifest["supply_users"] + [manifest["detail_need"]["owner"]])
+            )
             sessions = {e: login(g.port, e, manifest["password"]) for e in emails}  # ≤ 10: the auth rate limit
             log(f"logged in {len(sessions)} accounts")
             if "reads" in stages:
@@ -1028,11 +1306,16 @@ def main(argv: list[str] | None = None) -> int:
 
     total = time.monotonic() - t_start
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
     except OSError:
         commit = "?"
-    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()[:1] \
-        if shutil.which("wrk") else []
+    wrk_version = (
+        subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()[:1]
+        if shutil.which("wrk")
+        else []
+    )
     header = [
         f"### Load and faults — {started:%Y-%m-%d %H:%M} (commit {commit or '?'}, {'PASS' if report.ok else 'FAIL'})",
         "",

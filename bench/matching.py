@@ -56,10 +56,16 @@ def synth(records: list[dict], n: int, seed: int = 7) -> list[dict]:
             text += s
             used += len(s)
         kws = [k for o in [i % len(records)] + others for k in records[o].get("keywords") or []]
-        docs.append({"id": f"SYN-{len(docs):08d}", "kind": "achievement",
-                     "title": records[rng.choice(pool)].get("title") if rng.random() < 0.4 else None,
-                     "description": text, "keywords": rng.sample(kws, min(len(kws), rng.randint(0, 4))),
-                     "field": base.get("discipline")})
+        docs.append(
+            {
+                "id": f"SYN-{len(docs):08d}",
+                "kind": "achievement",
+                "title": records[rng.choice(pool)].get("title") if rng.random() < 0.4 else None,
+                "description": text,
+                "keywords": rng.sample(kws, min(len(kws), rng.randint(0, 4))),
+                "field": base.get("discipline"),
+            }
+        )
         i += 1
     return docs
 
@@ -127,14 +133,18 @@ def main(argv=None) -> int:
 
         t = time.perf_counter()
         ready = _load_kernel() is not None
-        print(f"query kernel: {'numba' if ready else 'numpy (numba unavailable)'}, ready in {time.perf_counter() - t:.2f}s")
+        print(
+            f"query kernel: {'numba' if ready else 'numpy (numba unavailable)'}, ready in {time.perf_counter() - t:.2f}s"
+        )
     t, c = time.perf_counter(), time.process_time()
     m = Matcher(fast=not args.numpy).fit(docs, workers=None)
     fit_s, fit_cpu = time.perf_counter() - t, time.process_time() - c
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"fit: {fit_s:.1f}s (CPU {fit_cpu:.1f}s of this process; {os.cpu_count()} segmenting processes); "
-          f"RSS after fit {rss_mb():.0f} MB (docs alone {rss0:.0f} MB); peak RSS {peak_mb():.0f} MB, "
-          f"largest forked segmenter {kids:.0f} MB (its pages are mostly shared with this process)")
+    print(
+        f"fit: {fit_s:.1f}s (CPU {fit_cpu:.1f}s of this process; {os.cpu_count()} segmenting processes); "
+        f"RSS after fit {rss_mb():.0f} MB (docs alone {rss0:.0f} MB); peak RSS {peak_mb():.0f} MB, "
+        f"largest forked segmenter {kids:.0f} MB (its pages are mostly shared with this process)"
+    )
 
     qs = [needs[i % len(needs)] for i in range(args.queries)]
     for q in qs[:50]:
@@ -179,10 +189,16 @@ def main(argv=None) -> int:
 
     print(f"\n## size {len(docs):,}  (ms per query, one need -> top 10, text processing included)\n")
     path = "numba kernel" if m._kernel() is not None else "numpy (numba not loaded)" if m.fast else "numpy (--numpy)"
-    print(f"(query path: {path}; load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
-          "'cpu p50' = process CPU ms)\n")
-    print("| method                             |      n |      min |      p50 |      p99 |       max |  ratio | cpu p50  |")
-    print("|------------------------------------|--------|----------|----------|----------|-----------|--------|----------|")
+    print(
+        f"(query path: {path}; load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
+        "'cpu p50' = process CPU ms)\n"
+    )
+    print(
+        "| method                             |      n |      min |      p50 |      p99 |       max |  ratio | cpu p50  |"
+    )
+    print(
+        "|------------------------------------|--------|----------|----------|----------|-----------|--------|----------|"
+    )
     print(row("Matcher.query", ours))
     print(row("Matcher.query after load(mmap)", loaded, ours))
     print(row("Matcher.suggest (with reasons)", sugg, ours))
@@ -191,14 +207,16 @@ def main(argv=None) -> int:
     print(row("add() + search(title) finds it", adds, ours))
 
     if not args.no_baselines:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.metrics.pairwise import linear_kernel
         import sparse_dot_topn
         import tantivy
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.metrics.pairwise import linear_kernel
 
         t = time.perf_counter()
-        seg = [" ".join(words(" ".join([d.get("title") or "", " ".join(d["keywords"]), d["description"] or ""])))
-               for d in docs]
+        seg = [
+            " ".join(words(" ".join([d.get("title") or "", " ".join(d["keywords"]), d["description"] or ""])))
+            for d in docs
+        ]
         seg_s = time.perf_counter() - t
         vec = TfidfVectorizer(analyzer=str.split, sublinear_tf=True, dtype=np.float32)
         t = time.perf_counter()
@@ -216,8 +234,12 @@ def main(argv=None) -> int:
         def sdt(q):
             return sparse_dot_topn.sp_matmul_topn(qvec(q), XT, top_n=10)
 
-        schema = tantivy.SchemaBuilder().add_text_field("body", stored=False, tokenizer_name="whitespace") \
-            .add_integer_field("row", stored=True, fast=True).build()
+        schema = (
+            tantivy.SchemaBuilder()
+            .add_text_field("body", stored=False, tokenizer_name="whitespace")
+            .add_integer_field("row", stored=True, fast=True)
+            .build()
+        )
         tdir = tempfile.mkdtemp()
         index = tantivy.Index(schema, path=tdir)
         t = time.perf_counter()
@@ -239,16 +261,18 @@ def main(argv=None) -> int:
 
         for q in qs[:50]:
             tv(q), sdt(q)
-        base = [("sklearn linear_kernel + argsort", timed(brute, qs[: args.slow_queries])),
-                ("sparse_dot_topn (1 thread)", timed(sdt, qs[:500])),
-                ("tantivy BM25 (pre-segmented)", timed(tv, qs))]
+        base = [
+            ("sklearn linear_kernel + argsort", timed(brute, qs[: args.slow_queries])),
+            ("sparse_dot_topn (1 thread)", timed(sdt, qs[:500])),
+            ("tantivy BM25 (pre-segmented)", timed(tv, qs)),
+        ]
         for name, ms in base:
             print(row(name, ms, ours))
         # The same two calls alternated query by query (order flipped each time), so both see the same
         # moments of a shared machine: the fairest ratio when the load on the cores varies.
         ours_i, tv_i, cpu_o, cpu_t = [], [], [], []
         for j, q in enumerate(qs):
-            for which in ((0, 1) if j % 2 else (1, 0)):
+            for which in (0, 1) if j % 2 else (1, 0):
                 t, c = time.perf_counter(), time.process_time()
                 m.query(q, k=10) if which == 0 else tv(q)
                 (cpu_o if which == 0 else cpu_t).append((time.process_time() - c) * 1000)
@@ -257,16 +281,20 @@ def main(argv=None) -> int:
         CPU[id(ours_i)], CPU[id(tv_i)] = np.array(cpu_o), np.array(cpu_t)
         print(row("Matcher.query, interleaved", ours_i))
         print(row("tantivy, interleaved", tv_i, ours_i))
-        print(f"\nbaseline build: segmentation {seg_s:.1f}s, sklearn TfidfVectorizer {sk_fit:.1f}s, tantivy index {tv_fit:.1f}s")
+        print(
+            f"\nbaseline build: segmentation {seg_s:.1f}s, sklearn TfidfVectorizer {sk_fit:.1f}s, tantivy index {tv_fit:.1f}s"
+        )
         Q = vec.transform([" ".join(words(q["description"])) for q in pairs])
         t = time.perf_counter()
         sparse_dot_topn.sp_matmul_topn(Q, XT, top_n=10, n_threads=2)
         sdt_pairs = time.perf_counter() - t
         print(f"all pairs {len(pairs)} needs: sparse_dot_topn 2 threads {sdt_pairs:.1f}s (vectorising not included)")
 
-    print(f"\nfit {fit_s:.1f}s | save {save_s:.1f}s | load(mmap) {load_s:.2f}s | all pairs {len(pairs)} needs "
-          f"x {len(docs):,}: {pairs_s:.1f}s (2 processes; 1-core CPU estimate {seq_cpu:.1f}s) | add->searchable p50 {np.median(adds):.1f} ms max {adds.max():.1f} ms "
-          f"| peak RSS {peak_mb():.0f} MB | load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"\nfit {fit_s:.1f}s | save {save_s:.1f}s | load(mmap) {load_s:.2f}s | all pairs {len(pairs)} needs "
+        f"x {len(docs):,}: {pairs_s:.1f}s (2 processes; 1-core CPU estimate {seq_cpu:.1f}s) | add->searchable p50 {np.median(adds):.1f} ms max {adds.max():.1f} ms "
+        f"| peak RSS {peak_mb():.0f} MB | load average {os.getloadavg()[0]:.1f}"
+    )
     return 0
 
 

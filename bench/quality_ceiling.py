@@ -59,10 +59,17 @@ class Pairs:
             seq = words(r.get("title")) + ["|"] + words(abstract)
             text = normalise(" ".join([r.get("title") or "", abstract, *(r.get("keywords") or [])]))
             p = self._parts[aid] = {
-                "title": set(words(r.get("title"))), "kw": {w for k in r.get("keywords") or [] for w in words(k)},
-                "first": set(words(_SENTENCE.split(abstract, 1)[0])), "abstract": set(seq), "text": text,
-                "pairs": set(zip(seq, seq[1:])), "len": len(abstract), "has_title": bool(r.get("title")),
-                "n_kw": len(r.get("keywords") or []), "first_text": _SENTENCE.split(abstract, 1)[0]}
+                "title": set(words(r.get("title"))),
+                "kw": {w for k in r.get("keywords") or [] for w in words(k)},
+                "first": set(words(_SENTENCE.split(abstract, 1)[0])),
+                "abstract": set(seq),
+                "text": text,
+                "pairs": set(zip(seq, seq[1:])),
+                "len": len(abstract),
+                "has_title": bool(r.get("title")),
+                "n_kw": len(r.get("keywords") or []),
+                "first_text": _SENTENCE.split(abstract, 1)[0],
+            }
         return p
 
     def of(self, need: dict, k: int) -> tuple[list[str], np.ndarray | None]:
@@ -86,17 +93,33 @@ class Pairs:
         rows = []
         for j, (aid, score) in enumerate(found):
             p = self.parts(aid)
-            cover = {part: sum(v for x, v in share.items() if x in p[part]) for part in ("title", "kw", "first", "abstract")}
-            rows.append([
-                math.log(score + 1e-9), score / best, math.log(j + 1), ws[j], bs[j],
-                float(need.get("field") is not None and self.by_id[aid].get("discipline") == need.get("field")),
-                wcov[j], bcov[j], *cover.values(),
-                sum(v for x, v in share.items() if x in p["text"]),
-                max([v for x, v in share.items() if x not in p["text"]] or [0.0]),
-                math.log(p["len"] + 1), float(p["has_title"]), p["n_kw"],
-                longest_common_substring(qtext, p["text"]) / max(len(qtext), 1),
-                longest_common_substring(qtext, p["first_text"]) / max(len(qtext), 1),
-                len(qtext), nw, sum(pq in p["pairs"] for pq in qpairs) / max(len(qpairs), 1), len(qpairs)])
+            cover = {
+                part: sum(v for x, v in share.items() if x in p[part]) for part in ("title", "kw", "first", "abstract")
+            }
+            rows.append(
+                [
+                    math.log(score + 1e-9),
+                    score / best,
+                    math.log(j + 1),
+                    ws[j],
+                    bs[j],
+                    float(need.get("field") is not None and self.by_id[aid].get("discipline") == need.get("field")),
+                    wcov[j],
+                    bcov[j],
+                    *cover.values(),
+                    sum(v for x, v in share.items() if x in p["text"]),
+                    max([v for x, v in share.items() if x not in p["text"]] or [0.0]),
+                    math.log(p["len"] + 1),
+                    float(p["has_title"]),
+                    p["n_kw"],
+                    longest_common_substring(qtext, p["text"]) / max(len(qtext), 1),
+                    longest_common_substring(qtext, p["first_text"]) / max(len(qtext), 1),
+                    len(qtext),
+                    nw,
+                    sum(pq in p["pairs"] for pq in qpairs) / max(len(qpairs), 1),
+                    len(qpairs),
+                ]
+            )
         return [a for a, _ in found], np.array(rows)
 
 
@@ -108,7 +131,9 @@ def evaluate(groups, orders, disc: dict, per_field: dict) -> dict:
         f = need.get("field")
         gains = [3.0 if a == gold else (1.0 if f and disc.get(a) == f else 0.0) for a in ranked]
         ideal = [3.0] + [1.0] * min(9, max(per_field.get(f, 0) - 1, 0))
-        ndcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains)) / sum(g / math.log2(i + 2) for i, g in enumerate(ideal))
+        ndcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains)) / sum(
+            g / math.log2(i + 2) for i, g in enumerate(ideal)
+        )
         for key in ("all", need["type"]):
             out.setdefault(key, []).append((1 / rank if rank else 0.0, ndcg))
     return {k: (float(np.mean([x[0] for x in v])), float(np.mean([x[1] for x in v]))) for k, v in out.items()}
@@ -159,14 +184,28 @@ def main(argv=None) -> int:
         if F is not None:
             groups.append((need, ids, F, gold[need["id"]]))
     halves = [int(hashlib.md5(g[0]["id"].encode()).hexdigest(), 16) % 2 for g in groups]
-    runs = {"matcher as is": [np.arange(len(g[1])) for g in groups],
-            "logistic regression": cross_fit(groups, halves, lambda: make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))),
-            "gradient boosting": cross_fit(groups, halves, lambda: HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, max_leaf_nodes=15, random_state=0))}
+    runs = {
+        "matcher as is": [np.arange(len(g[1])) for g in groups],
+        "logistic regression": cross_fit(
+            groups, halves, lambda: make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+        ),
+        "gradient boosting": cross_fit(
+            groups,
+            halves,
+            lambda: HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, max_leaf_nodes=15, random_state=0),
+        ),
+    }
     try:
         import lightgbm
 
-        runs["LightGBM lambdarank"] = cross_fit(groups, halves, lambda: lightgbm.LGBMRanker(
-            objective="lambdarank", num_leaves=4, n_estimators=300, learning_rate=0.05, verbose=-1, random_state=0), ranker=True)
+        runs["LightGBM lambdarank"] = cross_fit(
+            groups,
+            halves,
+            lambda: lightgbm.LGBMRanker(
+                objective="lambdarank", num_leaves=4, n_estimators=300, learning_rate=0.05, verbose=-1, random_state=0
+            ),
+            ranker=True,
+        )
     except ImportError:
         pass
     print(f"re-ranking the top {args.top} of {len(groups)} dev needs, trained on one half and scored on the other")

@@ -37,14 +37,60 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load import HOST, OUT, ROOT, SEARCH_QUERIES, Gunicorn, app_env, enc, log, login, seed  # noqa: E402
 
 LIMIT_MS, RATIO = 1000.0, 15.0
-WORDS = ("高炉", "煤气", "脱硫", "脱硝", "钢渣", "锂电池", "废水", "机器视觉", "排放", "催化剂", "余热", "智能", "发酵",
-         "复合材料", "氢能", "节水", "中试", "光伏", "焦化", "膜分离", "传感器", "涂层", "焊接", "轴承", "陶瓷", "玻璃",
-         "纺织", "印染", "饲料", "疫苗", "检测", "芯片", "储能", "风电", "污泥", "固废", "土壤", "秸秆", "农药", "包装")
+WORDS = (
+    "高炉",
+    "煤气",
+    "脱硫",
+    "脱硝",
+    "钢渣",
+    "锂电池",
+    "废水",
+    "机器视觉",
+    "排放",
+    "催化剂",
+    "余热",
+    "智能",
+    "发酵",
+    "复合材料",
+    "氢能",
+    "节水",
+    "中试",
+    "光伏",
+    "焦化",
+    "膜分离",
+    "传感器",
+    "涂层",
+    "焊接",
+    "轴承",
+    "陶瓷",
+    "玻璃",
+    "纺织",
+    "印染",
+    "饲料",
+    "疫苗",
+    "检测",
+    "芯片",
+    "储能",
+    "风电",
+    "污泥",
+    "固废",
+    "土壤",
+    "秸秆",
+    "农药",
+    "包装",
+)
 FRESH = (f"{a} {b}" for a, b in itertools.permutations(WORDS, 2))  # never the same query twice in a run
 
 
-def request(port: int, path: str, cookies: dict | None = None, token: str | None = None,
-            method: str = "GET", body: dict | None = None, timeout: float = 30) -> tuple[int, float, str]:
+def request(
+    port: int,
+    path: str,
+    cookies: dict | None = None,
+    token: str | None = None,
+    method: str = "GET",
+    body: dict | None = None,
+    timeout: float = 30,
+) -> tuple[int, float, str]:
     headers = {"Accept-Language": "zh-CN"}
     if cookies:
         headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
@@ -114,8 +160,13 @@ class Recorder:
                 self.failures.append(f"{target}: HTTP {status}")
 
     def summary(self) -> dict:
-        return {"p50": percentile(self.times, 0.5), "p99": percentile(self.times, 0.99),
-                "max": max(self.times, default=0.0), "n": len(self.times), "failures": self.failures}
+        return {
+            "p50": percentile(self.times, 0.5),
+            "p99": percentile(self.times, 0.99),
+            "max": max(self.times, default=0.0),
+            "n": len(self.times),
+            "failures": self.failures,
+        }
 
 
 def measure(port: int, path, how: dict, threads: int, n: int) -> dict:
@@ -176,15 +227,23 @@ def run_size(achievements: int, needs: int, tmp: Path, args) -> dict:
     started = time.perf_counter()
     g = Gunicorn(app_env(url, tmp, name), tmp / f"gunicorn-{name}.log", config=True)
     ready = time.perf_counter() - started
-    result = {"achievements": achievements, "needs": needs, "seeding_s": seeding, "ready_s": ready,
-              "seed": manifest, "load_before": load, "pages": {}}
+    result = {
+        "achievements": achievements,
+        "needs": needs,
+        "seeding_s": seeding,
+        "ready_s": ready,
+        "seed": manifest,
+        "load_before": load,
+        "pages": {},
+    }
     try:
         emails = [manifest["detail_need"]["owner"], manifest["admin"], manifest["supply_users"][0]]
         sessions = {e: login(g.port, e, manifest["password"]) for e in emails}
         tokens = {}
         for who, email in (("owner", emails[0]), ("admin", emails[1])):
-            status, _ms, body = request(g.port, "/api/v1/auth/token", method="POST",
-                                        body={"email": email, "password": manifest["password"]})
+            status, _ms, body = request(
+                g.port, "/api/v1/auth/token", method="POST", body={"email": email, "password": manifest["password"]}
+            )
             tokens[who] = json.loads(body)["token"] if status == 201 else ""
         targets = pages(manifest, sessions, tokens)
         for label, path, how in targets:  # the first answer of a fresh worker, page by page
@@ -211,14 +270,18 @@ def checks(result: dict) -> list[str]:
     failed = []
     for label, r in pages_.items():
         if r["failures"] or r["first_status"] != 200:
-            failed.append(f"{label}: {len(r['failures'])} failures, first HTTP {r['first_status']} ({r['failures'][:2]})")
+            failed.append(
+                f"{label}: {len(r['failures'])} failures, first HTTP {r['first_status']} ({r['failures'][:2]})"
+            )
         if r["p99"] >= LIMIT_MS or r["first"] >= LIMIT_MS:
             failed.append(f"{label}: p99 {r['p99']:.0f} ms / first {r['first']:.0f} ms ≥ {LIMIT_MS:.0f} ms")
         if r["p50"] > RATIO * home:
             failed.append(f"{label}: p50 {r['p50']:.0f} ms > {RATIO:.0f} × home ({home:.1f} ms)")
     hup = result["hup"]
     if hup["failures"] or hup["max"] >= LIMIT_MS or not hup["replaced"]:
-        failed.append(f"kill -HUP: max {hup['max']:.0f} ms, {len(hup['failures'])} failures, replaced {hup['replaced']}")
+        failed.append(
+            f"kill -HUP: max {hup['max']:.0f} ms, {len(hup['failures'])} failures, replaced {hup['replaced']}"
+        )
     for pid, mb in result["rss"].items():
         if mb >= 1024:
             failed.append(f"worker {pid}: peak RSS {mb:.0f} MB ≥ 1 GB")
@@ -241,7 +304,8 @@ def markdown(results: list[dict], started: datetime, commit: str) -> str:
             f"1-min load average {r['load_before']:.2f} before, {r['load_after']:.2f} after; `kill -HUP` under load: "
             f"{r['hup']['n']} answers, p50 {r['hup']['p50']:.0f} ms, p99 {r['hup']['p99']:.0f} ms, max "
             f"{r['hup']['max']:.0f} ms, {len(r['hup']['failures'])} failures, workers replaced: "
-            f"{'yes' if r['hup']['replaced'] else 'NO'}.")
+            f"{'yes' if r['hup']['replaced'] else 'NO'}."
+        )
     head = "| page | " + " | ".join(f"{size(r)} first ms | {size(r)} p50 / p99 ms" for r in results)
     lines += ["", head + " | growth p50 | |", "|---" * (2 + 2 * len(results)) + "|---|"]
     for label in first["pages"]:

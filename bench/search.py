@@ -41,8 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT))
 
-from matchmaker.matching import Matcher  # noqa: E402
-from matchmaker.matching import query  # noqa: E402
+from matchmaker.matching import Matcher, query  # noqa: E402
 from matchmaker.matching.equivalents import Equivalents  # noqa: E402
 from matchmaker.matching.rank import achievement_doc, read_jsonl  # noqa: E402
 
@@ -94,10 +93,16 @@ DEMO = [
 def demo_pool() -> tuple[Matcher, dict[str, dict]]:
     from matchmaker import demo
 
-    docs = [dict(a, id=f"a{i}", kind="achievement") for i, a in enumerate(demo.records("achievement"))
-            if a["status"] == "published"]
-    docs += [dict(n, id=f"n{i}", kind="need") for i, n in enumerate(demo.records("need"))
-             if n["status"] in ("published", "fulfilled")]
+    docs = [
+        dict(a, id=f"a{i}", kind="achievement")
+        for i, a in enumerate(demo.records("achievement"))
+        if a["status"] == "published"
+    ]
+    docs += [
+        dict(n, id=f"n{i}", kind="need")
+        for i, n in enumerate(demo.records("need"))
+        if n["status"] in ("published", "fulfilled")
+    ]
     return Matcher().fit(docs), {d["id"]: d for d in docs}
 
 
@@ -115,9 +120,13 @@ def run_demo(equivalents: Equivalents) -> dict:
 
         good, was_good = ok(new), ok(old)
         passed += good
-        rows.append({"kind": kind, "q": q, "expected": expected, "new": new, "old": old, "pass": good, "old_pass": was_good})
-        print(f"{kind:<12}{q:<24}{'PASS' if good else 'FAIL':>5}{'pass' if was_good else 'fail':>5}  "
-              f"{' | '.join(t[:18] for t in new) or '(none)'}  (old: {old[0][:18] if old else '(none)'})")
+        rows.append(
+            {"kind": kind, "q": q, "expected": expected, "new": new, "old": old, "pass": good, "old_pass": was_good}
+        )
+        print(
+            f"{kind:<12}{q:<24}{'PASS' if good else 'FAIL':>5}{'pass' if was_good else 'fail':>5}  "
+            f"{' | '.join(t[:18] for t in new) or '(none)'}  (old: {old[0][:18] if old else '(none)'})"
+        )
     old_passed = sum(r["old_pass"] for r in rows)
     print(f"demo queries: new {passed}/{len(DEMO)} as expected, old {old_passed}/{len(DEMO)}\n")
     return {"passed": passed, "old_passed": old_passed, "total": len(DEMO), "rows": rows}
@@ -161,11 +170,15 @@ def run_benchmark(n: int, seed: int, equivalents: Equivalents) -> dict | None:
     fit = time.perf_counter() - t0
     queries = build_queries(records, n, seed)
     pairs = sum(" " in q for q, _ in queries)
-    print(f"Benchmark: {len(records)} records of ../shared/data (fit {fit:.0f} s); {len(queries)} queries "
-          f"({len(queries) - pairs} single author keywords, {pairs} pairs); relevant = records listing every keyword")
+    print(
+        f"Benchmark: {len(records)} records of ../shared/data (fit {fit:.0f} s); {len(queries)} queries "
+        f"({len(queries) - pairs} single author keywords, {pairs} pairs); relevant = records listing every keyword"
+    )
     results = {}
-    for name, run in (("new", lambda q: new_search(matcher, "achievement", q, equivalents)),
-                      ("old", lambda q: old_search(matcher, "achievement", q))):
+    for name, run in (
+        ("new", lambda q: new_search(matcher, "achievement", q, equivalents)),
+        ("old", lambda q: old_search(matcher, "achievement", q)),
+    ):
         sums = {"single": [0.0, 0.0, 0], "pair": [0.0, 0.0, 0]}
         t0 = time.perf_counter()
         for q, relevant in queries:
@@ -175,21 +188,46 @@ def run_benchmark(n: int, seed: int, equivalents: Equivalents) -> dict | None:
             part[1] += g
             part[2] += 1
         elapsed = (time.perf_counter() - t0) / len(queries) * 1000
-        results[name] = {kind: {"p@10": s[0] / s[2], "ndcg@10": s[1] / s[2], "queries": s[2]} for kind, s in sums.items()}
+        results[name] = {
+            kind: {"p@10": s[0] / s[2], "ndcg@10": s[1] / s[2], "queries": s[2]} for kind, s in sums.items()
+        }
         results[name]["ms_per_query"] = elapsed
     print(f"{'':<8}{'P@10 single':>12}{'nDCG@10 single':>16}{'P@10 pairs':>12}{'nDCG@10 pairs':>15}{'ms/query':>10}")
     for name in ("new", "old"):
         r = results[name]
-        print(f"{name:<8}{r['single']['p@10']:>12.3f}{r['single']['ndcg@10']:>16.3f}{r['pair']['p@10']:>12.3f}"
-              f"{r['pair']['ndcg@10']:>15.3f}{r['ms_per_query']:>10.1f}")
-    ratio = {kind: results["new"][kind]["ndcg@10"] / max(results["old"][kind]["ndcg@10"], 1e-9) for kind in ("single", "pair")}
+        print(
+            f"{name:<8}{r['single']['p@10']:>12.3f}{r['single']['ndcg@10']:>16.3f}{r['pair']['p@10']:>12.3f}"
+            f"{r['pair']['ndcg@10']:>15.3f}{r['ms_per_query']:>10.1f}"
+        )
+    ratio = {
+        kind: results["new"][kind]["ndcg@10"] / max(results["old"][kind]["ndcg@10"], 1e-9)
+        for kind in ("single", "pair")
+    }
     print(f"new / old nDCG@10: single {ratio['single']:.2f}x, pairs {ratio['pair']:.2f}x")
     results["ratio_ndcg"] = ratio
     return results
 
 
-SCALE_QUERIES = ("氢能", "锂电池 正极材料", "正极材料", "PLC", "SCR", "钢渣 材料", "高炉煤气除尘滤袋寿命短", "氟化", "钒电池",
-                 "芯片", "石墨烯 涂层", "催化剂", "稀土 永磁", "碳化硅", "膜分离 废水", "智能制造 MES", "农业", "5G")
+SCALE_QUERIES = (
+    "氢能",
+    "锂电池 正极材料",
+    "正极材料",
+    "PLC",
+    "SCR",
+    "钢渣 材料",
+    "高炉煤气除尘滤袋寿命短",
+    "氟化",
+    "钒电池",
+    "芯片",
+    "石墨烯 涂层",
+    "催化剂",
+    "稀土 永磁",
+    "碳化硅",
+    "膜分离 废水",
+    "智能制造 MES",
+    "农业",
+    "5G",
+)
 
 
 def run_scale(size: int, equivalents: Equivalents) -> dict | None:
@@ -212,12 +250,20 @@ def run_scale(size: int, equivalents: Equivalents) -> dict | None:
             t0 = time.perf_counter()
             new_search(matcher, "achievement", q, equivalents)
             times.append((time.perf_counter() - t0) * 1000)
-    first, warm = times[0], sorted(times[len(SCALE_QUERIES):])
-    figures = {"size": len(docs), "fit_s": fit, "first_ms": first, "p50_ms": warm[len(warm) // 2],
-               "p99_ms": warm[min(len(warm) - 1, int(len(warm) * 0.99))], "max_ms": warm[-1]}
-    print(f"\nScale: {len(docs):,} achievements (fit {fit:.0f} s), {len(SCALE_QUERIES)} queries x 3 rounds: "
-          f"p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms, max {figures['max_ms']:.1f} ms; "
-          f"the very first query {first:.0f} ms (the index's generic words, computed once)")
+    first, warm = times[0], sorted(times[len(SCALE_QUERIES) :])
+    figures = {
+        "size": len(docs),
+        "fit_s": fit,
+        "first_ms": first,
+        "p50_ms": warm[len(warm) // 2],
+        "p99_ms": warm[min(len(warm) - 1, int(len(warm) * 0.99))],
+        "max_ms": warm[-1],
+    }
+    print(
+        f"\nScale: {len(docs):,} achievements (fit {fit:.0f} s), {len(SCALE_QUERIES)} queries x 3 rounds: "
+        f"p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms, max {figures['max_ms']:.1f} ms; "
+        f"the very first query {first:.0f} ms (the index's generic words, computed once)"
+    )
     return figures
 
 
@@ -227,7 +273,9 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--demo-only", action="store_true")
     ap.add_argument("--json", help="write the figures here")
-    ap.add_argument("--scale", type=int, metavar="N", help="also time the search on a synthetic pool of N (~1 min at 100,000)")
+    ap.add_argument(
+        "--scale", type=int, metavar="N", help="also time the search on a synthetic pool of N (~1 min at 100,000)"
+    )
     args = ap.parse_args(argv)
     equivalents = Equivalents.load()
     out = {"demo": run_demo(equivalents)}

@@ -84,7 +84,9 @@ def _by_field(rows: list[dict]) -> dict[str, list[dict]]:
     return out
 
 
-def _recombine(rng: random.Random, base: list[dict], fields: dict, i: int, org_ids: dict[str, int], side_keys: list[str]):
+def _recombine(
+    rng: random.Random, base: list[dict], fields: dict, i: int, org_ids: dict[str, int], side_keys: list[str]
+):
     """The i-th recombined posting's parts: its demo posting, two others of the same field, the
     organization (60% the demo posting's, else another of the same side), dates, a price factor and keywords."""
     b = base[i % len(base)]
@@ -93,12 +95,15 @@ def _recombine(rng: random.Random, base: list[dict], fields: dict, i: int, org_i
     org_key = b["org"] if rng.random() < 0.6 else rng.choice(side_keys)
     when = _dates(rng)
     factor = rng.uniform(0.6, 1.6)
-    keywords = list(dict.fromkeys(b["keywords"][:2] + rng.sample(
-        [k for r in others for k in r["keywords"]] + b["keywords"], k=2)))
+    keywords = list(
+        dict.fromkeys(b["keywords"][:2] + rng.sample([k for r in others for k in r["keywords"]] + b["keywords"], k=2))
+    )
     return b, others, org_ids[org_key], when, factor, keywords
 
 
-def achievement_rows(n: int, org_ids: dict[str, int], supply_keys: list[str], creators: dict[int, int], seed: int) -> list[dict]:
+def achievement_rows(
+    n: int, org_ids: dict[str, int], supply_keys: list[str], creators: dict[int, int], seed: int
+) -> list[dict]:
     from matchmaker import demo
 
     rng = random.Random(seed)
@@ -109,19 +114,34 @@ def achievement_rows(n: int, org_ids: dict[str, int], supply_keys: list[str], cr
         b, others, org_id, when, factor, keywords = _recombine(rng, base, fields, i, org_ids, supply_keys)
         title = rng.choice(QUALIFIERS) + b["title"] + rng.choice(SUFFIXES)
         modes = b["transfer_modes"]
-        rows.append(dict(
-            organization_id=org_id, created_by_id=creators.get(org_id), title=title[:200], field=b["field"],
-            keywords=keywords, modes_text="|" + "|".join(modes) + "|", status="published", review_note="",
-            contact_name=b["contact_name"], contact_phone=b["contact_phone"], contact_email=b["contact_email"],
-            created_at=when, updated_at=when, submitted_at=when, published_at=when,
-            summary=_mix(rng, b["summary"], [o["summary"] for o in others])[:500],
-            description=_mix(rng, b["description"], [o["description"] for o in others]),
-            advantages=rng.choice([b, *others])["advantages"],
-            applications=rng.choice([b, *others]).get("applications", ""),
-            trl=max(1, min(9, b["trl"] + rng.choice((-1, 0, 0, 1)))),
-            ip_type=b.get("ip_type", "none"), patent_numbers=b.get("patent_numbers", ""),
-            price_min=_money(b.get("price_min"), factor), price_max=_money(b.get("price_max"), factor),
-        ))
+        rows.append(
+            dict(
+                organization_id=org_id,
+                created_by_id=creators.get(org_id),
+                title=title[:200],
+                field=b["field"],
+                keywords=keywords,
+                modes_text="|" + "|".join(modes) + "|",
+                status="published",
+                review_note="",
+                contact_name=b["contact_name"],
+                contact_phone=b["contact_phone"],
+                contact_email=b["contact_email"],
+                created_at=when,
+                updated_at=when,
+                submitted_at=when,
+                published_at=when,
+                summary=_mix(rng, b["summary"], [o["summary"] for o in others])[:500],
+                description=_mix(rng, b["description"], [o["description"] for o in others]),
+                advantages=rng.choice([b, *others])["advantages"],
+                applications=rng.choice([b, *others]).get("applications", ""),
+                trl=max(1, min(9, b["trl"] + rng.choice((-1, 0, 0, 1)))),
+                ip_type=b.get("ip_type", "none"),
+                patent_numbers=b.get("patent_numbers", ""),
+                price_min=_money(b.get("price_min"), factor),
+                price_max=_money(b.get("price_max"), factor),
+            )
+        )
     return rows
 
 
@@ -135,19 +155,32 @@ def need_rows(n: int, org_ids: dict[str, int], firm_keys: list[str], creators: d
     for i in range(n):
         b, others, org_id, when, factor, keywords = _recombine(rng, base, fields, i, org_ids, firm_keys)
         modes = b["modes"]
-        rows.append(dict(
-            organization_id=org_id, created_by_id=creators.get(org_id),
-            title=(rng.choice(NEED_PREFIXES) + b["title"])[:200], field=b["field"],
-            keywords=keywords, modes_text="|" + "|".join(modes) + "|", status="published", review_note="",
-            contact_name=b["contact_name"], contact_phone=b["contact_phone"], contact_email=b["contact_email"],
-            created_at=when, updated_at=when, submitted_at=when, published_at=when,
-            problem=_mix(rng, b["problem"], [o["problem"] for o in others]),
-            key_points=rng.choice([b, *others])["key_points"],
-            goals=rng.choice([b, *others])["goals"],
-            min_trl=max(1, min(9, b["min_trl"] + rng.choice((-1, 0, 0, 1)))),
-            budget_min=_money(b.get("budget_min"), factor), budget_max=_money(b.get("budget_max"), factor),
-            deadline=date(2027, 1, 1) + timedelta(days=rng.randrange(720)),
-        ))
+        rows.append(
+            dict(
+                organization_id=org_id,
+                created_by_id=creators.get(org_id),
+                title=(rng.choice(NEED_PREFIXES) + b["title"])[:200],
+                field=b["field"],
+                keywords=keywords,
+                modes_text="|" + "|".join(modes) + "|",
+                status="published",
+                review_note="",
+                contact_name=b["contact_name"],
+                contact_phone=b["contact_phone"],
+                contact_email=b["contact_email"],
+                created_at=when,
+                updated_at=when,
+                submitted_at=when,
+                published_at=when,
+                problem=_mix(rng, b["problem"], [o["problem"] for o in others]),
+                key_points=rng.choice([b, *others])["key_points"],
+                goals=rng.choice([b, *others])["goals"],
+                min_trl=max(1, min(9, b["min_trl"] + rng.choice((-1, 0, 0, 1)))),
+                budget_min=_money(b.get("budget_min"), factor),
+                budget_max=_money(b.get("budget_max"), factor),
+                deadline=date(2027, 1, 1) + timedelta(days=rng.randrange(720)),
+            )
+        )
     return rows
 
 
@@ -155,8 +188,8 @@ def seed(args) -> dict:
     import flask_migrate
     from sqlalchemy import func, insert, select
 
-    from matchmaker.app import create_app
     from matchmaker import demo
+    from matchmaker.app import create_app
     from matchmaker.extensions import db
     from matchmaker.models import Achievement, AuditLog, Interest, InterestEvent, Need, Organization, User
     from matchmaker.services import figures, match_index, passwords
@@ -164,10 +197,14 @@ def seed(args) -> dict:
 
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    app = create_app("development", {
-        "SQLALCHEMY_DATABASE_URI": args.database_url, "MATCHING_INDEX_DIR": args.index_dir,
-        "MAIL_OUTBOX_DIR": args.index_dir + "-outbox",
-    })
+    app = create_app(
+        "development",
+        {
+            "SQLALCHEMY_DATABASE_URI": args.database_url,
+            "MATCHING_INDEX_DIR": args.index_dir,
+            "MAIL_OUTBOX_DIR": args.index_dir + "-outbox",
+        },
+    )
     with app.app_context():
         flask_migrate.upgrade()
         timings["migrate"] = time.perf_counter() - t0
@@ -184,8 +221,13 @@ def seed(args) -> dict:
         users = {}
         for row in demo.users():
             users[row["email"]] = User(
-                organization=orgs[row["org"]], email=row["email"], name=row["name"], phone=row["phone"],
-                role=row["role"], password_hash=password_hash, consent_version="demo",
+                organization=orgs[row["org"]],
+                email=row["email"],
+                name=row["name"],
+                phone=row["phone"],
+                role=row["role"],
+                password_hash=password_hash,
+                consent_version="demo",
             )
         db.session.add_all(users.values())
         db.session.flush()
@@ -198,18 +240,29 @@ def seed(args) -> dict:
 
         a_rows = achievement_rows(args.achievements + args.pending // 2, org_ids, supply_keys, creators, args.seed)
         n_rows = need_rows(args.needs + args.pending - args.pending // 2, org_ids, firm_keys, creators, args.seed)
-        for row in a_rows[args.achievements:] + n_rows[args.needs:]:  # the last ones wait for review
+        for row in a_rows[args.achievements :] + n_rows[args.needs :]:  # the last ones wait for review
             row.update(status="pending", published_at=None)
         for start in range(0, len(a_rows), 2000):
-            db.session.execute(insert(Achievement), a_rows[start:start + 2000])
+            db.session.execute(insert(Achievement), a_rows[start : start + 2000])
         for start in range(0, len(n_rows), 2000):
-            db.session.execute(insert(Need), n_rows[start:start + 2000])
+            db.session.execute(insert(Need), n_rows[start : start + 2000])
         admin = next(u for u in users.values() if u.role == "admin")
-        audit_rows = [dict(actor_id=admin.id, actor_label=f"user#{admin.id}", action="publish", target_type="achievement",
-                           target_id=1 + k, before={"status": "pending"}, after={"status": "published"}, reason="",
-                           created_at=EPOCH + timedelta(minutes=k)) for k in range(args.audit)]
+        audit_rows = [
+            dict(
+                actor_id=admin.id,
+                actor_label=f"user#{admin.id}",
+                action="publish",
+                target_type="achievement",
+                target_id=1 + k,
+                before={"status": "pending"},
+                after={"status": "published"},
+                reason="",
+                created_at=EPOCH + timedelta(minutes=k),
+            )
+            for k in range(args.audit)
+        ]
         for start in range(0, len(audit_rows), 2000):
-            db.session.execute(insert(AuditLog), audit_rows[start:start + 2000])
+            db.session.execute(insert(AuditLog), audit_rows[start : start + 2000])
         db.session.flush()
         timings["insert_postings"] = time.perf_counter() - t
 
@@ -219,11 +272,22 @@ def seed(args) -> dict:
         member = [u for u in users.values() if u.role == "member"]
         firm_users = [u for u in member if u.organization.kind == "firm"][: args.firms]
         supply_users = [u for u in member if u.organization.kind in ("university", "institute")][: args.suppliers]
-        need_ids = {u.organization_id: list(db.session.scalars(
-            select(Need.id).where(Need.organization_id == u.organization_id).order_by(Need.id))) for u in firm_users}
-        ach_ids = {u.organization_id: list(db.session.scalars(
-            select(Achievement.id).where(Achievement.organization_id == u.organization_id).order_by(Achievement.id)))
-            for u in supply_users}
+        need_ids = {
+            u.organization_id: list(
+                db.session.scalars(select(Need.id).where(Need.organization_id == u.organization_id).order_by(Need.id))
+            )
+            for u in firm_users
+        }
+        ach_ids = {
+            u.organization_id: list(
+                db.session.scalars(
+                    select(Achievement.id)
+                    .where(Achievement.organization_id == u.organization_id)
+                    .order_by(Achievement.id)
+                )
+            )
+            for u in supply_users
+        }
         combos = [(f, s) for f in firm_users for s in supply_users]
         used: set[tuple[int, int]] = set()
 
@@ -241,13 +305,24 @@ def seed(args) -> dict:
             need_id, ach_id = fresh_pair(f, s)
             initiator, recipient = (f, s) if k % 2 == 0 else (s, f)
             interest = Interest(
-                need_id=need_id, achievement_id=ach_id, initiator_org_id=initiator.organization_id,
-                recipient_org_id=recipient.organization_id, initiator_user_id=initiator.id,
-                message="基准测试预置的对接意向：已接受，可互发消息。", status="negotiating",
-                accepted_at=now, accepted_by_id=recipient.id, created_at=now, updated_at=now,
+                need_id=need_id,
+                achievement_id=ach_id,
+                initiator_org_id=initiator.organization_id,
+                recipient_org_id=recipient.organization_id,
+                initiator_user_id=initiator.id,
+                message="基准测试预置的对接意向：已接受，可互发消息。",
+                status="negotiating",
+                accepted_at=now,
+                accepted_by_id=recipient.id,
+                created_at=now,
+                updated_at=now,
             )
-            interest.events.append(InterestEvent(actor_id=initiator.id, from_status="", to_status="proposed", created_at=now))
-            interest.events.append(InterestEvent(actor_id=recipient.id, from_status="proposed", to_status="negotiating", created_at=now))
+            interest.events.append(
+                InterestEvent(actor_id=initiator.id, from_status="", to_status="proposed", created_at=now)
+            )
+            interest.events.append(
+                InterestEvent(actor_id=recipient.id, from_status="proposed", to_status="negotiating", created_at=now)
+            )
             db.session.add(interest)
             accepted.append((interest, f, s))
         pairs = []
@@ -261,7 +336,11 @@ def seed(args) -> dict:
         # A need with suggestions for its owner (the first firm user): the newest of its organization's needs.
         owner = firm_users[0] if firm_users else None
         detail_need = owner and db.session.scalar(
-            select(Need.id).where(Need.organization_id == owner.organization_id).order_by(Need.published_at.desc()).limit(1))
+            select(Need.id)
+            .where(Need.organization_id == owner.organization_id)
+            .order_by(Need.published_at.desc())
+            .limit(1)
+        )
 
         t = time.perf_counter()
         version = match_index.build_index(workers=args.workers)
@@ -270,15 +349,23 @@ def seed(args) -> dict:
         figures.refresh(workers=args.workers)
         timings["figures"] = time.perf_counter() - t
         counts = {
-            "organizations": len(orgs), "users": len(users),
+            "organizations": len(orgs),
+            "users": len(users),
             "achievements": db.session.scalar(select(func.count(Achievement.id))),
             "needs": db.session.scalar(select(func.count(Need.id))),
-            "accepted_interests": len(accepted), "pairs": len(pairs), "pending": args.pending, "audit": args.audit,
+            "accepted_interests": len(accepted),
+            "pairs": len(pairs),
+            "pending": args.pending,
+            "audit": args.audit,
         }
         manifest = {
-            "database_url": args.database_url, "index_dir": args.index_dir, "index_version": version,
-            "password": DEMO_PASSWORD, "counts": counts,
-            "firm_users": [u.email for u in firm_users], "supply_users": [u.email for u in supply_users],
+            "database_url": args.database_url,
+            "index_dir": args.index_dir,
+            "index_version": version,
+            "password": DEMO_PASSWORD,
+            "counts": counts,
+            "firm_users": [u.email for u in firm_users],
+            "supply_users": [u.email for u in supply_users],
             "detail_need": {"id": detail_need, "owner": owner.email if owner else None},
             "admin": admin.email,
             "accepted": [{"id": i.id, "firm": f.email, "supplier": s.email} for i, f, s in accepted],
@@ -304,8 +391,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pairs", type=int, default=160, help="fresh (need, achievement) pairs for express interest")
     parser.add_argument("--pending", type=int, default=0, help="postings waiting for review (the admin's queue)")
     parser.add_argument("--audit", type=int, default=0, help="audit log rows (an admin publishing postings)")
-    parser.add_argument("--workers", type=int, default=None,
-                        help="processes that fit the index and rank the needs (default: one per core)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="processes that fit the index and rank the needs (default: one per core)",
+    )
     parser.add_argument("--seed", type=int, default=20260)
     args = parser.parse_args(argv)
     manifest = seed(args)

@@ -27,8 +27,15 @@ sys.path.insert(0, str(BENCH))
 
 from load import HOST, Gunicorn, app_env, login, seed  # noqa: E402
 
-FILTERS = {"q": "电池", "field": "materials", "region": "beijing", "trl": "5", "mode": "license",
-           "price_min": "1", "price_max": "500"}
+FILTERS = {
+    "q": "电池",
+    "field": "materials",
+    "region": "beijing",
+    "trl": "5",
+    "mode": "license",
+    "price_min": "1",
+    "price_max": "500",
+}
 API_FILTERS = {"q": "电池", "field": "materials", "region": "beijing", "min_trl": "5", "page": "1", "per_page": "20"}
 INJECTABLE = re.compile(r"(is vulnerable|appears to be injectable|might be injectable|injection point\(s\))", re.I)
 CLEAN = "do not appear to be injectable"
@@ -41,10 +48,21 @@ def targets(manifest: dict, session: dict) -> list[tuple[str, list[str]]]:
         ("browse achievements (7 filters)", ["-u", f"{base}/achievements/?{urllib.parse.urlencode(FILTERS)}"]),
         ("browse needs (7 filters)", ["-u", f"{base}/needs/?{urllib.parse.urlencode(FILTERS)}"]),
         ("API list (6 parameters)", ["-u", f"{base}/api/v1/achievements?{urllib.parse.urlencode(API_FILTERS)}"]),
-        ("signed-in form post: a message (body)", [
-            "-u", f"{base}/interests/{interest}/messages", "--method", "POST",
-            "--data", urllib.parse.urlencode({"csrf_token": session["csrf"], "body": "测试消息"}),
-            "-p", "body", "--cookie", session["cookie"]]),
+        (
+            "signed-in form post: a message (body)",
+            [
+                "-u",
+                f"{base}/interests/{interest}/messages",
+                "--method",
+                "POST",
+                "--data",
+                urllib.parse.urlencode({"csrf_token": session["csrf"], "body": "测试消息"}),
+                "-p",
+                "body",
+                "--cookie",
+                session["cookie"],
+            ],
+        ),
     ]
 
 
@@ -67,8 +85,16 @@ def main(argv=None) -> int:
         a = manifest["accepted"][0]
         session = login(g.port, a["firm"], manifest["password"])
         for name, target in targets(manifest, session):
-            cmd = ["sqlmap", "--batch", f"--level={args.level}", f"--risk={args.risk}", "--disable-coloring",
-                   f"--output-dir={tmp / 'sqlmap'}", "--flush-session", *[t.format(port=g.port) for t in target]]
+            cmd = [
+                "sqlmap",
+                "--batch",
+                f"--level={args.level}",
+                f"--risk={args.risk}",
+                "--disable-coloring",
+                f"--output-dir={tmp / 'sqlmap'}",
+                "--flush-session",
+                *[t.format(port=g.port) for t in target],
+            ]
             start = time.monotonic()
             out = subprocess.run(cmd, capture_output=True, text=True, timeout=1800).stdout
             took = time.monotonic() - start
@@ -76,8 +102,14 @@ def main(argv=None) -> int:
             hits = sorted({m.group(0) for m in INJECTABLE.finditer(out)} - {"injection point(s)"})
             clean = CLEAN in out and not hits
             tested = sorted(set(re.findall(r"testing for SQL injection on ([A-Za-z-]+ parameter '[^']+')", out)))
-            rows.append((name, ", ".join(t.replace(" parameter ", " ") for t in tested) or "none", f"{took:.0f} s",
-                         "no injectable parameter" if clean else f"CHECK: {hits or out[-300:]}"))
+            rows.append(
+                (
+                    name,
+                    ", ".join(t.replace(" parameter ", " ") for t in tested) or "none",
+                    f"{took:.0f} s",
+                    "no injectable parameter" if clean else f"CHECK: {hits or out[-300:]}",
+                )
+            )
             ok = ok and clean and bool(tested)
             print(f"{name}: {rows[-1][-1]} ({took:.0f} s)", flush=True)
         g.stop()
@@ -89,8 +121,10 @@ def main(argv=None) -> int:
             g.stop()
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
-    print(f"\n{version}, --level {args.level} --risk {args.risk}, gunicorn -w 2 on SQLite; "
-          f"tracebacks in the server log: {tracebacks if rows else '?'}\n")
+    print(
+        f"\n{version}, --level {args.level} --risk {args.risk}, gunicorn -w 2 on SQLite; "
+        f"tracebacks in the server log: {tracebacks if rows else '?'}\n"
+    )
     print("| target | parameters tested | time | verdict |\n|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")

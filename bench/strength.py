@@ -48,26 +48,50 @@ def main(argv=None) -> int:
     rows = []  # (text score, exact?, right field?, need id)
     for need in needs:
         for key, _score, text in matcher.rank(need_doc(need), k=10):
-            rows.append((text, key == exact.get(need["id"]), key == exact.get(need["id"]) or
-                         (discipline.get(key) is not None and discipline.get(key) == need.get("field")), need["id"]))
-    print(f"dev: {len(needs)} needs x top 10 against {len(records)} achievements; pages use STRONG={STRONG}, MEDIUM={MEDIUM}")
+            rows.append(
+                (
+                    text,
+                    key == exact.get(need["id"]),
+                    key == exact.get(need["id"])
+                    or (discipline.get(key) is not None and discipline.get(key) == need.get("field")),
+                    need["id"],
+                )
+            )
+    print(
+        f"dev: {len(needs)} needs x top 10 against {len(records)} achievements; pages use STRONG={STRONG}, MEDIUM={MEDIUM}"
+    )
     print(f"{'text score ≥':>13}{'suggestions':>13}{'exact item':>12}{'right field':>13}{'needs with one':>16}")
     table = []
     for t in THRESHOLDS:
         kept = [r for r in rows if r[0] >= t]
         n = len(kept) or 1
-        line = {"threshold": t, "suggestions": len(kept), "exact": sum(r[1] for r in kept) / n,
-                "right_field": sum(r[2] for r in kept) / n, "needs_covered": len({r[3] for r in kept}) / len(needs)}
+        line = {
+            "threshold": t,
+            "suggestions": len(kept),
+            "exact": sum(r[1] for r in kept) / n,
+            "right_field": sum(r[2] for r in kept) / n,
+            "needs_covered": len({r[3] for r in kept}) / len(needs),
+        }
         table.append(line)
         mark = " <- STRONG" if t == STRONG else " <- MEDIUM" if t == MEDIUM else ""
-        print(f"{t:>13.2f}{line['suggestions']:>13}{line['exact']:>12.3f}{line['right_field']:>13.3f}{line['needs_covered']:>16.3f}{mark}")
-    choice = {"strong": max((r["threshold"] for r in table if r["right_field"] >= 0.9 and r["needs_covered"] >= 0.99), default=None),
-              "medium": max((r["threshold"] for r in table if r["needs_covered"] >= 1.0), default=None)}
-    print(f"rule: 强 = highest threshold with right field ≥ 0.90 and needs with one ≥ 0.99 -> {choice['strong']} "
-          f"(pages: {STRONG}); 中 = highest with every need covered -> {choice['medium']} (pages: {MEDIUM})")
+        print(
+            f"{t:>13.2f}{line['suggestions']:>13}{line['exact']:>12.3f}{line['right_field']:>13.3f}{line['needs_covered']:>16.3f}{mark}"
+        )
+    choice = {
+        "strong": max(
+            (r["threshold"] for r in table if r["right_field"] >= 0.9 and r["needs_covered"] >= 0.99), default=None
+        ),
+        "medium": max((r["threshold"] for r in table if r["needs_covered"] >= 1.0), default=None),
+    }
+    print(
+        f"rule: 强 = highest threshold with right field ≥ 0.90 and needs with one ≥ 0.99 -> {choice['strong']} "
+        f"(pages: {STRONG}); 中 = highest with every need covered -> {choice['medium']} (pages: {MEDIUM})"
+    )
     if args.json:
-        Path(args.json).write_text(json.dumps({"table": table, "choice": choice, "pages": {"strong": STRONG, "medium": MEDIUM}},
-                                              indent=1), encoding="utf-8")
+        Path(args.json).write_text(
+            json.dumps({"table": table, "choice": choice, "pages": {"strong": STRONG, "medium": MEDIUM}}, indent=1),
+            encoding="utf-8",
+        )
     return 0
 
 

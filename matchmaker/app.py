@@ -90,13 +90,31 @@ def register_blueprints(app: Flask) -> None:
     from matchmaker.transfer import bp as transfer_bp
 
     csrf.exempt(api_bp)  # API callers authenticate with a bearer token, never with the cookie CSRF protects
-    for blueprint in (main_bp, auth_bp, postings_bp, interests_bp, suggestions_bp, notifications_bp, admin_bp,
-                      api_bp, api_tokens_bp, transfer_bp, account_bp, members_bp):
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        postings_bp,
+        interests_bp,
+        suggestions_bp,
+        notifications_bp,
+        admin_bp,
+        api_bp,
+        api_tokens_bp,
+        transfer_bp,
+        account_bp,
+        members_bp,
+    ):
         app.register_blueprint(blueprint)
 
 
 def register_commands(app: Flask) -> None:
     """``flask backup|restore|seed|users|matching|pool`` (``pool`` also holds import, export and stats)."""
-    for command in (cli.backup_command, cli.restore_command, cli.seed_cli, cli.users_cli, cli.matching_cli,
-                    cli.pool_cli):
+    for command in (
+        cli.backup_command,
+        cli.restore_command,
+        cli.seed_cli,
+        cli.users_cli,
+        cli.matching_cli,
+        cli.pool_cli,
+    ):
         app.cli.add_command(command)

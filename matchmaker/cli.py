@@ -60,7 +60,7 @@ def create_admin(email: str, name: str, organization: str, password: str) -> Non
     try:
         user = accounts.create_admin(email, name, password, organization)
     except DomainError as error:
-        raise click.ClickException(str(error))
+        raise click.ClickException(str(error)) from error
     click.echo(f"Administrator {user.email} created.")
 
 
@@ -119,10 +119,12 @@ def pool_purge(dry_run: bool) -> None:
     from matchmaker.services import retention
 
     report = retention.purge(dry_run=dry_run)
-    click.echo(("Dry run, nothing changed. " if dry_run else "")
-               + f"Postings purged: {report.postings} (interests: {report.interests}, "
-               f"notifications: {report.notifications}); kept for a deal: {report.kept_for_deals}; "
-               f"accounts anonymised: {report.accounts}; expired registrations deleted: {report.signups}.")
+    click.echo(
+        ("Dry run, nothing changed. " if dry_run else "")
+        + f"Postings purged: {report.postings} (interests: {report.interests}, "
+        f"notifications: {report.notifications}); kept for a deal: {report.kept_for_deals}; "
+        f"accounts anonymised: {report.accounts}; expired registrations deleted: {report.signups}."
+    )
 
 
 @stats_cli.command("refresh")
@@ -140,9 +142,11 @@ def stats_refresh(workers: int | None) -> None:
         except RuntimeError as error:
             raise click.ClickException(str(error)) from error
     ss = data["self_sufficiency"]
-    click.echo(f"Figures computed in {time.perf_counter() - started:.1f} s: {ss.get('hebei_needs', 0)} Hebei needs, "
-               f"{ss.get('with_strong_suggestion', 0)} with a strong suggestion, {len(data['unmet_demand'])} unmet "
-               f"cells, {len(data['common_needs'])} groups of common needs.")
+    click.echo(
+        f"Figures computed in {time.perf_counter() - started:.1f} s: {ss.get('hebei_needs', 0)} Hebei needs, "
+        f"{ss.get('with_strong_suggestion', 0)} with a strong suggestion, {len(data['unmet_demand'])} unmet "
+        f"cells, {len(data['common_needs'])} groups of common needs."
+    )
 
 
 @click.command("backup")
@@ -155,7 +159,7 @@ def backup_command(path: str) -> None:
     try:
         backup.backup(path)
     except backup.BackupError as error:
-        raise click.ClickException(str(error))
+        raise click.ClickException(str(error)) from error
     click.echo(f"Backup written to {path}.")
 
 
@@ -172,7 +176,7 @@ def restore_command(path: str, yes: bool) -> None:
     try:
         backup.restore(path)
     except backup.BackupError as error:
-        raise click.ClickException(str(error))
+        raise click.ClickException(str(error)) from error
     click.echo(f"Database restored from {path}.")
 
 

@@ -11,8 +11,8 @@ import logging
 
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 from matchmaker.extensions import db
 

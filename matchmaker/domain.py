@@ -6,7 +6,7 @@ all agree on one list. A label is a ``(zh, en)`` pair; ``label(table, code, loca
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 Label = tuple[str, str]
 
@@ -19,22 +19,56 @@ REGIONS: dict[str, Label] = {
 # City or district per region; the stored value is the Chinese name, the English one is pinyin.
 CITIES: dict[str, dict[str, str]] = {
     "beijing": {
-        "东城区": "Dongcheng", "西城区": "Xicheng", "朝阳区": "Chaoyang", "丰台区": "Fengtai",
-        "石景山区": "Shijingshan", "海淀区": "Haidian", "门头沟区": "Mentougou", "房山区": "Fangshan",
-        "通州区": "Tongzhou", "顺义区": "Shunyi", "昌平区": "Changping", "大兴区": "Daxing",
-        "怀柔区": "Huairou", "平谷区": "Pinggu", "密云区": "Miyun", "延庆区": "Yanqing",
+        "东城区": "Dongcheng",
+        "西城区": "Xicheng",
+        "朝阳区": "Chaoyang",
+        "丰台区": "Fengtai",
+        "石景山区": "Shijingshan",
+        "海淀区": "Haidian",
+        "门头沟区": "Mentougou",
+        "房山区": "Fangshan",
+        "通州区": "Tongzhou",
+        "顺义区": "Shunyi",
+        "昌平区": "Changping",
+        "大兴区": "Daxing",
+        "怀柔区": "Huairou",
+        "平谷区": "Pinggu",
+        "密云区": "Miyun",
+        "延庆区": "Yanqing",
     },
     "tianjin": {
-        "和平区": "Heping", "河东区": "Hedong", "河西区": "Hexi", "南开区": "Nankai",
-        "河北区": "Hebei District (Tianjin)", "红桥区": "Hongqiao", "东丽区": "Dongli", "西青区": "Xiqing",
-        "津南区": "Jinnan", "北辰区": "Beichen", "武清区": "Wuqing", "宝坻区": "Baodi",
-        "滨海新区": "Binhai New Area", "宁河区": "Ninghe", "静海区": "Jinghai", "蓟州区": "Jizhou",
+        "和平区": "Heping",
+        "河东区": "Hedong",
+        "河西区": "Hexi",
+        "南开区": "Nankai",
+        "河北区": "Hebei District (Tianjin)",
+        "红桥区": "Hongqiao",
+        "东丽区": "Dongli",
+        "西青区": "Xiqing",
+        "津南区": "Jinnan",
+        "北辰区": "Beichen",
+        "武清区": "Wuqing",
+        "宝坻区": "Baodi",
+        "滨海新区": "Binhai New Area",
+        "宁河区": "Ninghe",
+        "静海区": "Jinghai",
+        "蓟州区": "Jizhou",
     },
     "hebei": {
-        "石家庄": "Shijiazhuang", "唐山": "Tangshan", "秦皇岛": "Qinhuangdao", "邯郸": "Handan",
-        "邢台": "Xingtai", "保定": "Baoding", "张家口": "Zhangjiakou", "承德": "Chengde",
-        "沧州": "Cangzhou", "廊坊": "Langfang", "衡水": "Hengshui", "雄安新区": "Xiong'an New Area",
-        "定州": "Dingzhou", "辛集": "Xinji",
+        "石家庄": "Shijiazhuang",
+        "唐山": "Tangshan",
+        "秦皇岛": "Qinhuangdao",
+        "邯郸": "Handan",
+        "邢台": "Xingtai",
+        "保定": "Baoding",
+        "张家口": "Zhangjiakou",
+        "承德": "Chengde",
+        "沧州": "Cangzhou",
+        "廊坊": "Langfang",
+        "衡水": "Hengshui",
+        "雄安新区": "Xiong'an New Area",
+        "定州": "Dingzhou",
+        "辛集": "Xinji",
     },
 }
 
@@ -115,10 +149,15 @@ TRL_HELP: dict[int, Label] = {
     9: ("在实际应用中稳定批量生产或运行", "In stable volume production or operation"),
 }
 TRL_PHASE: dict[int, Label] = {
-    1: ("研发阶段", "R&D"), 2: ("研发阶段", "R&D"), 3: ("研发阶段", "R&D"),
-    4: ("小试", "Lab scale"), 5: ("小试", "Lab scale"),
-    6: ("中试", "Pilot"), 7: ("中试", "Pilot"),
-    8: ("产业化", "Industrial"), 9: ("产业化", "Industrial"),
+    1: ("研发阶段", "R&D"),
+    2: ("研发阶段", "R&D"),
+    3: ("研发阶段", "R&D"),
+    4: ("小试", "Lab scale"),
+    5: ("小试", "Lab scale"),
+    6: ("中试", "Pilot"),
+    7: ("中试", "Pilot"),
+    8: ("产业化", "Industrial"),
+    9: ("产业化", "Industrial"),
 }
 
 ACHIEVEMENT_STATUSES: dict[str, Label] = {
@@ -159,7 +198,7 @@ def city_label(city: str | None, locale: str = "zh") -> str:
 
 
 def trl_label(level: int | None, locale: str = "zh") -> str:
-    """"TRL 6 · 中试/工程样机": the level with its stage name."""
+    """ "TRL 6 · 中试/工程样机": the level with its stage name."""
     if level is None:
         return ""
     return f"TRL {level} · {label(TRL, level, locale)}"
@@ -231,35 +270,67 @@ MATCH_REASONS: dict[str, Label] = {
 }
 # The audit log in words (its rows keep the codes).
 AUDIT_ACTIONS: dict[str, Label] = {
-    "publish": ("发布", "Published"), "reject": ("驳回", "Rejected"), "request_revision": ("退回修改", "Sent back for revision"),
-    "unpublish": ("撤回审核", "Taken back into review"), "edit": ("编辑内容", "Edited"), "merge": ("合并重复", "Merged a duplicate"),
-    "not_duplicate": ("标记为不重复", "Marked not a duplicate"), "archive": ("归档", "Archived"),
-    "verify": ("认证机构", "Verified the organization"), "suspend": ("暂停机构", "Suspended the organization"),
-    "unsuspend": ("恢复机构", "Restored the organization"), "activate": ("启用账号", "Reactivated the account"),
-    "deactivate": ("停用账号", "Deactivated the account"), "role_change": ("更改角色", "Changed the role"),
+    "publish": ("发布", "Published"),
+    "reject": ("驳回", "Rejected"),
+    "request_revision": ("退回修改", "Sent back for revision"),
+    "unpublish": ("撤回审核", "Taken back into review"),
+    "edit": ("编辑内容", "Edited"),
+    "merge": ("合并重复", "Merged a duplicate"),
+    "not_duplicate": ("标记为不重复", "Marked not a duplicate"),
+    "archive": ("归档", "Archived"),
+    "verify": ("认证机构", "Verified the organization"),
+    "suspend": ("暂停机构", "Suspended the organization"),
+    "unsuspend": ("恢复机构", "Restored the organization"),
+    "activate": ("启用账号", "Reactivated the account"),
+    "deactivate": ("停用账号", "Deactivated the account"),
+    "role_change": ("更改角色", "Changed the role"),
     "curate_pair": ("推荐或排除配对", "Recommended or dismissed a pair"),
-    "contact_reveal": ("查看联系方式", "Looked at contact details"), "import": ("批量导入", "Imported a file"),
-    "end_sessions": ("结束全部会话", "Ended every session"), "purge": ("按保留期限删除", "Deleted by retention"),
-    "anonymise": ("匿名化账号", "Anonymised the account"), "organization_register": ("注册机构", "Registered the organization"),
-    "join_request": ("申请加入机构", "Asked to join"), "join_approve": ("批准加入", "Approved a request to join"),
-    "join_refuse": ("拒绝加入", "Refused a request to join"), "join_cancel": ("撤销加入申请", "Cancelled a request to join"),
+    "contact_reveal": ("查看联系方式", "Looked at contact details"),
+    "import": ("批量导入", "Imported a file"),
+    "end_sessions": ("结束全部会话", "Ended every session"),
+    "purge": ("按保留期限删除", "Deleted by retention"),
+    "anonymise": ("匿名化账号", "Anonymised the account"),
+    "organization_register": ("注册机构", "Registered the organization"),
+    "join_request": ("申请加入机构", "Asked to join"),
+    "join_approve": ("批准加入", "Approved a request to join"),
+    "join_refuse": ("拒绝加入", "Refused a request to join"),
+    "join_cancel": ("撤销加入申请", "Cancelled a request to join"),
     "member_remove": ("移出成员", "Removed a member"),
 }
 DECISIONS: dict[str, Label] = {
-    "recommended": ("推荐给双方", "recommended"), "dismissed": ("不再推荐", "dismissed"), "pending": ("待处理", "pending"),
-    "approved": ("已批准", "approved"), "refused": ("已拒绝", "refused"), "cancelled": ("已撤销", "cancelled"),
+    "recommended": ("推荐给双方", "recommended"),
+    "dismissed": ("不再推荐", "dismissed"),
+    "pending": ("待处理", "pending"),
+    "approved": ("已批准", "approved"),
+    "refused": ("已拒绝", "refused"),
+    "cancelled": ("已撤销", "cancelled"),
 }
 AUDIT_TARGETS: dict[str, Label] = {
-    "achievement": ("科技成果", "Achievement"), "need": ("技术需求", "Need"), "organization": ("机构", "Organization"),
-    "user": ("用户", "User"), "interest": ("对接意向", "Interest"), "file": ("文件", "File"),
+    "achievement": ("科技成果", "Achievement"),
+    "need": ("技术需求", "Need"),
+    "organization": ("机构", "Organization"),
+    "user": ("用户", "User"),
+    "interest": ("对接意向", "Interest"),
+    "file": ("文件", "File"),
 }
 AUDIT_FIELDS: dict[str, Label] = {
-    "status": ("状态", "status"), "verified": ("已认证", "verified"), "suspended": ("已暂停", "suspended"),
-    "active": ("启用", "active"), "role": ("角色", "role"), "merged_into": ("合并到", "merged into"),
-    "interests_moved": ("迁移的对接意向", "interests moved"), "decision": ("决定", "decision"),
-    "achievement_id": ("科技成果", "achievement"), "other_id": ("另一条", "the other"), "shown": ("查看", "shown"),
-    "user_id": ("用户", "user"), "request": ("申请", "request"), "request_id": ("申请编号", "request"),
-    "title": ("标题", "title"), "field": ("领域", "field"), "keywords": ("关键词", "keywords"),
+    "status": ("状态", "status"),
+    "verified": ("已认证", "verified"),
+    "suspended": ("已暂停", "suspended"),
+    "active": ("启用", "active"),
+    "role": ("角色", "role"),
+    "merged_into": ("合并到", "merged into"),
+    "interests_moved": ("迁移的对接意向", "interests moved"),
+    "decision": ("决定", "decision"),
+    "achievement_id": ("科技成果", "achievement"),
+    "other_id": ("另一条", "the other"),
+    "shown": ("查看", "shown"),
+    "user_id": ("用户", "user"),
+    "request": ("申请", "request"),
+    "request_id": ("申请编号", "request"),
+    "title": ("标题", "title"),
+    "field": ("领域", "field"),
+    "keywords": ("关键词", "keywords"),
 }
 
 NOTIFICATION_EVENTS: dict[str, Label] = {

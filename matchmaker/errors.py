@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import logging
-import secrets
-
 import re
+import secrets
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, has_request_context, render_template, request
@@ -26,10 +25,16 @@ MESSAGES = {
     403: (_l("Not allowed"), _l("Your account does not have permission to do this.")),
     404: (_l("Not found"), _l("The page or posting does not exist, or is not visible to you.")),
     405: (_l("Method not allowed"), _l("This address does not accept that kind of request.")),
-    409: (_l("Changed in the meantime"), _l("This was changed a moment ago, perhaps by a colleague. Reload the page and look again.")),
+    409: (
+        _l("Changed in the meantime"),
+        _l("This was changed a moment ago, perhaps by a colleague. Reload the page and look again."),
+    ),
     413: (_l("Too large"), _l("What you sent is larger than the platform accepts (1 MB).")),
     429: (_l("Too many requests"), _l("Please wait a moment before trying again.")),
-    500: (_l("Something went wrong"), _l("The platform hit an unexpected error. Nothing was saved. Please try again later.")),
+    500: (
+        _l("Something went wrong"),
+        _l("The platform hit an unexpected error. Nothing was saved. Please try again later."),
+    ),
     503: (_l("Temporarily unavailable"), _l("The platform is briefly unavailable. Please try again in a minute.")),
 }
 
@@ -74,7 +79,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         logs.security_event("csrf_refused", result="failure", reason=error.description)
-        return render_error(400, str(_l("The form expired or was not sent from this site. Please reload the page and try again.")))
+        return render_error(
+            400, str(_l("The form expired or was not sent from this site. Please reload the page and try again."))
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -96,8 +103,12 @@ def init_app(app: Flask) -> None:
             pass
         incident = secrets.token_hex(4)
         if isinstance(error, OperationalError):
-            log.error("Database unavailable, incident %s: %s", incident, error.orig,
-                      extra={"incident": incident, **logs.request_fields()})
+            log.error(
+                "Database unavailable, incident %s: %s",
+                incident,
+                error.orig,
+                extra={"incident": incident, **logs.request_fields()},
+            )
             return render_error(503, incident=incident)
         log.exception("Unhandled error, incident %s", incident, extra={"incident": incident, **logs.request_fields()})
         return render_error(500, incident=incident)

@@ -26,7 +26,7 @@ def select_locale() -> str:
 
 
 def current_lang() -> str:
-    """"en" or "zh": which half of a (zh, en) vocabulary label to show."""
+    """ "en" or "zh": which half of a (zh, en) vocabulary label to show."""
     locale = get_locale()
     return "en" if locale is not None and locale.language == "en" else "zh"
 

@@ -13,7 +13,7 @@ import json
 import logging
 import re
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, g, has_request_context, request
@@ -41,9 +41,11 @@ class JsonFormatter(logging.Formatter):
     """``{"time", "level", "logger", "message", <extra fields>..., "exc"}`` on one line, time in UTC."""
 
     def format(self, record: logging.LogRecord) -> str:
-        stamp = datetime.fromtimestamp(record.created, tz=timezone.utc).isoformat(timespec="milliseconds")
+        stamp = datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds")
         entry: dict[str, Any] = {
-            "time": stamp.replace("+00:00", "Z"), "level": record.levelname, "logger": record.name,
+            "time": stamp.replace("+00:00", "Z"),
+            "level": record.levelname,
+            "logger": record.name,
             "message": record.getMessage(),
         }
         for key, value in vars(record).items():

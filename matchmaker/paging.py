@@ -69,8 +69,9 @@ class Page:
     def next_num(self) -> int | None:
         return self.page + 1 if self.has_next else None
 
-    def iter_pages(self, *, left_edge: int = 2, left_current: int = 2, right_current: int = 4,
-                   right_edge: int = 2) -> Iterator[int | None]:
+    def iter_pages(
+        self, *, left_edge: int = 2, left_current: int = 2, right_current: int = 4, right_edge: int = 2
+    ) -> Iterator[int | None]:
         """Page numbers for the links, ``None`` for a gap: with 20 pages on page 7 and the defaults,
         1, 2, None, 5, 6, 7, 8, 9, 10, 11, None, 19, 20."""
         end = self.pages + 1

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from flask import Flask, request, session
 
-CSP = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 PUBLIC_CACHEABLE = ("/static/",)
 # Pages whose URL carries a secret (the mailed password-reset and confirmation links): never cached,
 # never sent as Referer, never written whole to an access log (``logs``).
@@ -40,8 +42,11 @@ def init_app(app: Flask) -> None:
         # database, which may be the very thing that failed (then this hook would turn the app's 503
         # page into the WSGI server's bare 500).
         signed_in = bool(session.get("_user_id"))
-        private = signed_in or response.status_code >= 500 or request.path.startswith(
-            ("/admin", "/me", "/interests", "/api", *SECRET_URLS))
+        private = (
+            signed_in
+            or response.status_code >= 500
+            or request.path.startswith(("/admin", "/me", "/interests", "/api", *SECRET_URLS))
+        )
         if private and not request.path.startswith(PUBLIC_CACHEABLE):
             headers["Cache-Control"] = "no-store"
             headers.setdefault("Vary", "Cookie")

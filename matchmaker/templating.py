@@ -7,8 +7,8 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from flask import Flask, request
-from markupsafe import Markup, escape
 from flask_babel import format_date, format_datetime, gettext
+from markupsafe import Markup, escape
 
 from matchmaker import domain
 from matchmaker.i18n import current_lang
@@ -41,12 +41,16 @@ def choices(table: str) -> list[tuple[str, str]]:
 
 
 def money_range(low: Decimal | None, high: Decimal | None) -> str:
-    """"50–120 万元" (English: "¥0.5–1.2 million"), "≥ 50 万元", or 面议 when neither end is given."""
+    """ "50–120 万元" (English: "¥0.5–1.2 million"), "≥ 50 万元", or 面议 when neither end is given."""
     if low is None and high is None:
         return gettext("Negotiable")
     if current_lang() == "en":
         millions = max(v for v in (low, high) if v is not None) >= 100  # 100 万元 = ¥1 million
-        fmt = (lambda v: f"{(Decimal(v) / 100).normalize():f}") if millions else (lambda v: f"{int(Decimal(v) * 10_000):,}")
+        fmt = (
+            (lambda v: f"{(Decimal(v) / 100).normalize():f}")
+            if millions
+            else (lambda v: f"{int(Decimal(v) * 10_000):,}")
+        )
         prefix, unit = "¥", " million" if millions else ""
     else:
         fmt, prefix, unit = (lambda v: f"{Decimal(v).normalize():f}"), "", " 万元"
@@ -98,8 +102,10 @@ def highlight(text: str, terms: list[str]) -> Markup:
     return Markup("").join(out)
 
 
-EXCERPT_FIELDS = {"achievement": ("summary", "description", "advantages", "applications"),
-                  "need": ("problem", "key_points", "goals")}
+EXCERPT_FIELDS = {
+    "achievement": ("summary", "description", "advantages", "applications"),
+    "need": ("problem", "key_points", "goals"),
+}
 
 
 def excerpt(posting, terms=None, width: int = 110) -> Markup:
@@ -148,7 +154,11 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters["highlight"] = highlight
     app.jinja_env.globals.update(
-        excerpt=excerpt, choices=choices, page_url=page_url, lang=current_lang, trl_levels=list(domain.TRL),
+        excerpt=excerpt,
+        choices=choices,
+        page_url=page_url,
+        lang=current_lang,
+        trl_levels=list(domain.TRL),
         unread_notifications=unread_notifications,
         url_map_endpoints=lambda: {rule.endpoint for rule in app.url_map.iter_rules()},
         tr=tr,  # a message with its Chinese until the catalogue has it: the token page and its menu link

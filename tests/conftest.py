@@ -79,7 +79,8 @@ def _empty_audit_log() -> None:
         db.session.execute(text("TRUNCATE audit_log"))
         return
     triggers = db.session.execute(
-        text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'")).all()
+        text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'")
+    ).all()
     for name, _sql in triggers:
         db.session.execute(text(f'DROP TRIGGER "{name}"'))
     db.session.execute(text("DELETE FROM audit_log"))
@@ -89,7 +90,9 @@ def _empty_audit_log() -> None:
 
 @pytest.fixture
 def app(database_url, tmp_path):
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, "MATCHING_INDEX_DIR": str(tmp_path / "index")})
+    app = create_app(
+        "testing", {"SQLALCHEMY_DATABASE_URI": database_url, "MATCHING_INDEX_DIR": str(tmp_path / "index")}
+    )
     with app.app_context():
         _empty_tables()
     yield app
@@ -104,7 +107,10 @@ def make_app(database_url, tmp_path):
     built = []
 
     def build(**overrides):
-        extra = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, "MATCHING_INDEX_DIR": str(tmp_path / "index"), **overrides})
+        extra = create_app(
+            "testing",
+            {"SQLALCHEMY_DATABASE_URI": database_url, "MATCHING_INDEX_DIR": str(tmp_path / "index"), **overrides},
+        )
         built.append(extra)
         return extra
 
@@ -137,7 +143,7 @@ def mailed_path(mail, prefix: str) -> str:
     import re
 
     url = re.search(rf"https?://\S+{re.escape(prefix)}\S+", mail.get_content()).group(0)
-    return url[url.index(prefix):]
+    return url[url.index(prefix) :]
 
 
 @pytest.fixture
@@ -177,8 +183,14 @@ class Factory:
     def org(self, kind="university", region="beijing", city="海淀区", name=None, verified=True, **kw) -> int:
         n = next(_seq)
         org = Organization(
-            name=name or f"测试机构{n}", kind=kind, region=region, city=city,
-            credit_code=make_credit_code(5000 + n), profile="", verified=verified, **kw,
+            name=name or f"测试机构{n}",
+            kind=kind,
+            region=region,
+            city=city,
+            credit_code=make_credit_code(5000 + n),
+            profile="",
+            verified=verified,
+            **kw,
         )
         return self._save(org)
 
@@ -190,19 +202,32 @@ class Factory:
             hashed = passwords.hash_password(password)
         kw.setdefault("email_confirmed_at", utcnow())
         user = User(
-            organization_id=org_id, email=email or f"user{n}@example.com", name=f"用户{n}",
-            phone="010-5555 0000", role=role, password_hash=hashed, **kw,
+            organization_id=org_id,
+            email=email or f"user{n}@example.com",
+            name=f"用户{n}",
+            phone="010-5555 0000",
+            role=role,
+            password_hash=hashed,
+            **kw,
         )
         return self._save(user)
 
     def achievement(self, org_id: int, status="published", **kw) -> int:
         fields = dict(
-            title="高性能锂电池正极材料制备技术", field="materials", keywords=["锂电池", "正极材料"],
+            title="高性能锂电池正极材料制备技术",
+            field="materials",
+            keywords=["锂电池", "正极材料"],
             summary="一种高镍三元正极材料的共沉淀制备工艺。",
             description="采用连续共沉淀工艺制备高镍三元前驱体，比容量达到205mAh/g。",
-            advantages="循环寿命长，成本低。", applications="动力电池、储能电站。", trl=6,
-            ip_type="invention", price_min=Decimal("50"), price_max=Decimal("120"),
-            contact_name="王联系", contact_phone="010-5555 1234", contact_email="wang.contact@example.com",
+            advantages="循环寿命长，成本低。",
+            applications="动力电池、储能电站。",
+            trl=6,
+            ip_type="invention",
+            price_min=Decimal("50"),
+            price_max=Decimal("120"),
+            contact_name="王联系",
+            contact_phone="010-5555 1234",
+            contact_email="wang.contact@example.com",
         )
         fields.update(kw)
         modes = fields.pop("modes", ["license", "assignment"])
@@ -216,11 +241,19 @@ class Factory:
 
     def need(self, org_id: int, status="published", **kw) -> int:
         fields = dict(
-            title="动力电池正极材料循环寿命提升", field="materials", keywords=["正极材料", "循环寿命"],
-            problem="现有正极材料循环500次后容量衰减超过20%。", key_points="材料包覆与掺杂工艺。",
-            goals="循环1000次容量保持率≥90%。", min_trl=5, budget_min=Decimal("30"), budget_max=Decimal("80"),
+            title="动力电池正极材料循环寿命提升",
+            field="materials",
+            keywords=["正极材料", "循环寿命"],
+            problem="现有正极材料循环500次后容量衰减超过20%。",
+            key_points="材料包覆与掺杂工艺。",
+            goals="循环1000次容量保持率≥90%。",
+            min_trl=5,
+            budget_min=Decimal("30"),
+            budget_max=Decimal("80"),
             deadline=date(2099, 12, 31),
-            contact_name="李需求", contact_phone="0311-5555 6789", contact_email="li.need@example.com",
+            contact_name="李需求",
+            contact_phone="0311-5555 6789",
+            contact_email="li.need@example.com",
         )
         fields.update(kw)
         modes = fields.pop("modes", ["license", "development"])

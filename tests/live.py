@@ -40,9 +40,22 @@ def gunicorn(module: str, env: dict[str, str], log_path: Path, *options: str):
     port = free_port()
     with log_path.open("w") as log:
         proc = subprocess.Popen(
-            [str(GUNICORN), "-w", "2", *options, "--no-control-socket", "-b", f"127.0.0.1:{port}",
-             "--pythonpath", str(ROOT), f"tests.{module}:app"],
-            cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
+            [
+                str(GUNICORN),
+                "-w",
+                "2",
+                *options,
+                "--no-control-socket",
+                "-b",
+                f"127.0.0.1:{port}",
+                "--pythonpath",
+                str(ROOT),
+                f"tests.{module}:app",
+            ],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         try:
             wait_for(port, 60)

@@ -8,10 +8,13 @@ import os
 
 from matchmaker.app import create_app
 
-app = create_app("testing", {
-    "SQLALCHEMY_DATABASE_URI": os.environ["MW_DATABASE_URL"],
-    "RATELIMIT_ENABLED": True,
-    "RATELIMIT_STORAGE_URI": os.environ["MW_RATELIMIT_STORAGE_URI"],
-    "AUTH_RATE_LIMIT": "5 per minute",
-    "MATCHING_INDEX_DIR": os.environ.get("MW_INDEX_DIR", "/tmp/mw-index"),
-})
+app = create_app(
+    "testing",
+    {
+        "SQLALCHEMY_DATABASE_URI": os.environ["MW_DATABASE_URL"],
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": os.environ["MW_RATELIMIT_STORAGE_URI"],
+        "AUTH_RATE_LIMIT": "5 per minute",
+        "MATCHING_INDEX_DIR": os.environ.get("MW_INDEX_DIR", "/tmp/mw-index"),
+    },
+)

@@ -8,10 +8,13 @@ import os
 
 from matchmaker.app import create_app
 
-app = create_app("testing", {
-    "SQLALCHEMY_DATABASE_URI": os.environ["RACE_DATABASE_URL"],
-    "SECRET_KEY": os.environ["RACE_SECRET_KEY"],
-    "MATCHING_INDEX_DIR": os.environ["RACE_INDEX_DIR"],
-    "MAIL_OUTBOX_DIR": os.environ["RACE_OUTBOX_DIR"],
-    "INTEREST_DAILY_LIMIT": 5,  # the budget race (tests/test_races.py) spends it
-})
+app = create_app(
+    "testing",
+    {
+        "SQLALCHEMY_DATABASE_URI": os.environ["RACE_DATABASE_URL"],
+        "SECRET_KEY": os.environ["RACE_SECRET_KEY"],
+        "MATCHING_INDEX_DIR": os.environ["RACE_INDEX_DIR"],
+        "MAIL_OUTBOX_DIR": os.environ["RACE_OUTBOX_DIR"],
+        "INTEREST_DAILY_LIMIT": 5,  # the budget race (tests/test_races.py) spends it
+    },
+)

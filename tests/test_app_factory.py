@@ -18,8 +18,20 @@ from matchmaker.services import accounts, links, mailer, match_index
 from tests.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
-BLUEPRINTS = {"main", "auth", "postings", "interests", "suggestions", "notifications", "admin", "api", "api_tokens",
-              "transfer", "account", "members"}
+BLUEPRINTS = {
+    "main",
+    "auth",
+    "postings",
+    "interests",
+    "suggestions",
+    "notifications",
+    "admin",
+    "api",
+    "api_tokens",
+    "transfer",
+    "account",
+    "members",
+}
 
 
 def test_blueprints_and_commands(app):

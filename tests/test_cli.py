@@ -14,11 +14,17 @@ def test_seed_demo_loads_once_and_demo_accounts_log_in(app, runner):
     with app.app_context():
         assert db.session.scalar(select(func.count(Achievement.id))) == 60
         assert db.session.scalar(select(func.count(Need.id))) == 40
-        regions = dict(db.session.execute(select(Organization.region, func.count()).group_by(Organization.region)).all())
+        regions = dict(
+            db.session.execute(select(Organization.region, func.count()).group_by(Organization.region)).all()
+        )
         assert regions["hebei"] >= 15 and regions["beijing"] + regions["tianjin"] >= 12
         assert len(set(db.session.scalars(select(Achievement.field)))) >= 8
-        for email, role in [("admin@example.com", "admin"), ("bj-inst@example.com", "member"),
-                            ("tj-inst@example.com", "member"), ("hb-firm@example.com", "member")]:
+        for email, role in [
+            ("admin@example.com", "admin"),
+            ("bj-inst@example.com", "member"),
+            ("tj-inst@example.com", "member"),
+            ("hb-firm@example.com", "member"),
+        ]:
             user = accounts.authenticate(email, DEMO_PASSWORD)
             assert user is not None and user.role == role
         assert db.session.scalar(select(User).where(User.email == "hb-firm@example.com")).organization.region == "hebei"
@@ -47,7 +53,9 @@ def test_create_admin_prompts_for_password(app, runner):
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "chief@example.com"))
         assert user.is_admin and user.password_hash.startswith("$argon2id$")
-    weak = runner.invoke(args=["users", "create-admin", "--email", "x@example.com", "--name", "x"], input="admin\nadmin\n")
+    weak = runner.invoke(
+        args=["users", "create-admin", "--email", "x@example.com", "--name", "x"], input="admin\nadmin\n"
+    )
     assert weak.exit_code != 0
 
 
@@ -63,7 +71,11 @@ def test_pool_purge_dry_run_then_purge_then_nothing(app, runner, make):
     recent = make.achievement(org, status="rejected")
     dry = runner.invoke(args=["pool", "purge", "--dry-run"])
     assert dry.exit_code == 0, dry.output
-    assert "nothing changed" in dry.output and "Postings purged: 1" in dry.output and "accounts anonymised: 1" in dry.output
+    assert (
+        "nothing changed" in dry.output
+        and "Postings purged: 1" in dry.output
+        and "accounts anonymised: 1" in dry.output
+    )
     with app.app_context():
         assert db.session.get(Achievement, old) is not None
         assert db.session.scalar(select(User.id).where(User.email == "gone@example.com")) is not None
@@ -99,11 +111,17 @@ def test_demo_connections_show_every_stage_to_the_demo_desks(app, runner, client
             assert interest.events[0].to_status == "proposed" and interest.events[-1].to_status == interest.status
             assert (interest.accepted_at is not None) == (interest.status not in ("proposed", "declined"))
             assert all(interest.accepted_at <= m.created_at for m in interest.messages)
-        bj, hb = (db.session.scalar(select(User).where(User.email == e)) for e in ("bj-inst@example.com", "hb-firm@example.com"))
+        bj, hb = (
+            db.session.scalar(select(User).where(User.email == e))
+            for e in ("bj-inst@example.com", "hb-firm@example.com")
+        )
         waiting = {n.event for n in db.session.scalars(select(Notification).where(Notification.user_id == bj.id))}
         assert waiting == {"interest_received"}
         assert {n.event for n in db.session.scalars(select(Notification).where(Notification.user_id == hb.id))} == {
-            "interest_received", "new_message", "join_requested"}  # and a colleague asks to join the firm
+            "interest_received",
+            "new_message",
+            "join_requested",
+        }  # and a colleague asks to join the firm
         proposed = next(i.id for i in rows if i.status == "proposed" and i.recipient_org_id == bj.organization_id)
         signed = next(i.id for i in rows if i.status == "deal_signed" and i.need.organization_id == hb.organization_id)
         bj_id, hb_id = bj.id, hb.id
@@ -117,4 +135,3 @@ def test_demo_connections_show_every_stage_to_the_demo_desks(app, runner, client
     assert "已接受：联系方式已向双方共享。" in page
     page = client.get("/me/organization").get_data(as_text=True)
     assert "李欣" in page and "设备部新入职的工程师" in page and "/approve" in page  # the demo's request to join
-

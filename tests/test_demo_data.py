@@ -56,6 +56,7 @@ def _strings(value):
 
 # ---- the files and their dates ----
 
+
 @pytest.mark.parametrize("kind", ["achievement", "need"])
 def test_postings_are_in_the_importer_template(kind):
     header = (demo.DATA / demo.FILES[kind]).read_text(encoding="utf-8").split("\n", 1)[0].split(",")
@@ -115,7 +116,9 @@ def test_seed_counts_from_the_load_day(app):
         needs = db.session.scalars(select(Need)).all()
         past = sorted(n.deadline for n in needs if n.deadline < today)
         assert past == [today - timedelta(days=31), today - timedelta(days=16)]
-        assert all(today + timedelta(days=14) < n.deadline <= today + timedelta(days=400) for n in needs if n.deadline >= today)
+        assert all(
+            today + timedelta(days=14) < n.deadline <= today + timedelta(days=400) for n in needs if n.deadline >= today
+        )
         postings = [*db.session.scalars(select(Achievement)), *needs]
         assert Counter(p.status for p in postings) == Counter(row["demo_status"] for _kind, row in POSTINGS)
         midnight = datetime.combine(today, time())
@@ -123,8 +126,11 @@ def test_seed_counts_from_the_load_day(app):
         assert all(p.published_at == p.created_at for p in postings if p.status == "published")
         assert all(p.created_by.organization_id == p.organization_id for p in postings)
         beijing_midnight = datetime.combine(today, time()) - timedelta(hours=8)
-        assert all(i.created_at < i.updated_at < beijing_midnight for i in db.session.scalars(select(Interest))
-                   if i.status != "proposed")
+        assert all(
+            i.created_at < i.updated_at < beijing_midnight
+            for i in db.session.scalars(select(Interest))
+            if i.status != "proposed"
+        )
         assert db.session.scalar(select(JoinRequest)).created_at < beijing_midnight
         imports = db.session.scalars(select(AuditLog).where(AuditLog.action == "import")).all()
         assert sorted(a.reason for a in imports) == ["achievements.csv", "needs.csv"]  # as an upload records it
@@ -132,9 +138,11 @@ def test_seed_counts_from_the_load_day(app):
 
 # ---- organizations and users ----
 
+
 def test_organization_counts():
-    supply = [o for o in ORGANIZATIONS if o["kind"] in ("university", "institute")
-              and o["region"] in ("beijing", "tianjin")]
+    supply = [
+        o for o in ORGANIZATIONS if o["kind"] in ("university", "institute") and o["region"] in ("beijing", "tianjin")
+    ]
     firms = [o for o in ORGANIZATIONS if o["kind"] == "firm" and o["region"] == "hebei"]
     assert len(supply) >= 12
     assert {o["region"] for o in supply} == {"beijing", "tianjin"}
@@ -181,12 +189,15 @@ def test_users_valid():
     assert [u["email"] for u in USERS if u["role"] == "admin"] == ["admin@example.com"]
 
 
-@pytest.mark.parametrize("email, role, kinds, regions", [
-    ("admin@example.com", "admin", {"agency"}, {"beijing"}),
-    ("bj-inst@example.com", "member", {"university"}, {"beijing"}),
-    ("tj-inst@example.com", "member", {"institute"}, {"tianjin"}),
-    ("hb-firm@example.com", "member", {"firm"}, {"hebei"}),
-])
+@pytest.mark.parametrize(
+    "email, role, kinds, regions",
+    [
+        ("admin@example.com", "admin", {"agency"}, {"beijing"}),
+        ("bj-inst@example.com", "member", {"university"}, {"beijing"}),
+        ("tj-inst@example.com", "member", {"institute"}, {"tianjin"}),
+        ("hb-firm@example.com", "member", {"firm"}, {"hebei"}),
+    ],
+)
 def test_demo_accounts(email, role, kinds, regions):
     user = next(u for u in USERS if u["email"] == email)
     org = ORGS[user["org"]]
@@ -197,21 +208,32 @@ def test_demo_accounts(email, role, kinds, regions):
 
 def test_demo_accounts_have_postings():
     by_email = {u["email"]: u["org"] for u in USERS}
-    for email, postings in [("bj-inst@example.com", ACHIEVEMENTS), ("tj-inst@example.com", ACHIEVEMENTS),
-                            ("hb-firm@example.com", NEEDS)]:
+    for email, postings in [
+        ("bj-inst@example.com", ACHIEVEMENTS),
+        ("tj-inst@example.com", ACHIEVEMENTS),
+        ("hb-firm@example.com", NEEDS),
+    ]:
         assert any(_org(p)["key"] == by_email[email] and p["demo_status"] == "published" for p in postings), email
 
 
 # ---- postings ----
 
+
 def test_posting_counts_and_statuses():
     assert len(ACHIEVEMENTS) == 60
     assert len(NEEDS) == 40
     assert Counter(a["demo_status"] for a in ACHIEVEMENTS) == {
-        "published": 52, "pending": 4, "draft": 2, "rejected": 1, "needs_revision": 1,
+        "published": 52,
+        "pending": 4,
+        "draft": 2,
+        "rejected": 1,
+        "needs_revision": 1,
     }
     assert Counter(n["demo_status"] for n in NEEDS) == {
-        "published": 34, "pending": 4, "draft": 1, "rejected": 1,
+        "published": 34,
+        "pending": 4,
+        "draft": 1,
+        "rejected": 1,
     }
     fields = {a["field"] for a in ACHIEVEMENTS} | {n["field"] for n in NEEDS}
     assert len(fields) >= 8
@@ -312,6 +334,7 @@ def test_published_needs_have_candidates():
 
 # ---- connections ----
 
+
 def test_connections_join_published_postings_in_order():
     from matchmaker.demo.connections import CONNECTIONS, JOIN_REQUEST
 
@@ -340,7 +363,10 @@ def test_connections_join_published_postings_in_order():
     stages = Counter(_stage(r) for r in CONNECTIONS)
     assert stages["deal_signed"] >= 3 and stages["proposed"] >= 2 and stages["negotiating"] >= 1
     assert stages["declined"] == stages["on_hold"] == stages["closed_no_deal"] == 1
-    assert JOIN_REQUEST["org"] in ORGS and max(_days(r["created"]) for r in CONNECTIONS) < _days(JOIN_REQUEST["created"]) < 0
+    assert (
+        JOIN_REQUEST["org"] in ORGS
+        and max(_days(r["created"]) for r in CONNECTIONS) < _days(JOIN_REQUEST["created"]) < 0
+    )
 
 
 def _stage(row: dict) -> str:

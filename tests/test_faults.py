@@ -30,8 +30,10 @@ def sqlite_app(app):
 
 def _counts(app):
     with app.app_context():
-        return (db.session.scalar(select(func.count(Interest.id))),
-                db.session.scalar(select(func.count(Notification.id))))
+        return (
+            db.session.scalar(select(func.count(Interest.id))),
+            db.session.scalar(select(func.count(Notification.id))),
+        )
 
 
 def _fault(app, name):

@@ -14,7 +14,7 @@ import os
 import re
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -24,8 +24,7 @@ from matchmaker.extensions import db
 from matchmaker.logs import JsonFormatter, install_json_handler
 from matchmaker.models import User
 from matchmaker.services import tokens
-
-from tests.conftest import mailed_path, PASSWORD, login
+from tests.conftest import PASSWORD, login, mailed_path
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,8 +40,11 @@ class Captured:
         return [json.loads(line) for line in self.stream.getvalue().splitlines()]
 
     def events(self, event: str | None = None) -> list[dict]:
-        return [line for line in self.lines if line["logger"] == "matchmaker.security"
-                and (event is None or line["event"] == event)]
+        return [
+            line
+            for line in self.lines
+            if line["logger"] == "matchmaker.security" and (event is None or line["event"] == event)
+        ]
 
     def all_text(self) -> str:
         """The JSON output, pytest's rendering, and every attribute of every record (args, extras)."""
@@ -77,10 +79,19 @@ def logged_debug(caplog):
 
 def _registration(**overrides) -> dict:
     data = {
-        "name": "周工", "email": "zhou@example.com", "phone": "13912345678",
-        "password": "Regist-pass-7731", "password2": "Regist-pass-7731", "org_mode": "new",
-        "org_name": "石家庄示例药业有限公司", "org_kind": "firm", "org_region": "hebei", "org_city": "石家庄",
-        "org_credit_code": make_credit_code(777), "org_profile": "原料药生产企业。", "consent": "y",
+        "name": "周工",
+        "email": "zhou@example.com",
+        "phone": "13912345678",
+        "password": "Regist-pass-7731",
+        "password2": "Regist-pass-7731",
+        "org_mode": "new",
+        "org_name": "石家庄示例药业有限公司",
+        "org_kind": "firm",
+        "org_region": "hebei",
+        "org_city": "石家庄",
+        "org_credit_code": make_credit_code(777),
+        "org_profile": "原料药生产企业。",
+        "consent": "y",
     }
     data.update(overrides)
     return data
@@ -111,8 +122,8 @@ def test_login_failure_success_and_logout_each_give_one_json_line(client, world,
     for line in (unknown, wrong, ok, logout):
         assert line["ip"] == "127.0.0.1" and line["method"] == "POST" and line["logger"] == "matchmaker.security"
         stamp = datetime.fromisoformat(line["time"].replace("Z", "+00:00"))
-        assert line["time"].endswith("Z") and stamp.utcoffset() == timezone.utc.utcoffset(None)
-        assert abs((datetime.now(timezone.utc) - stamp).total_seconds()) < 60
+        assert line["time"].endswith("Z") and stamp.utcoffset() == UTC.utcoffset(None)
+        assert abs((datetime.now(UTC) - stamp).total_seconds()) < 60
     assert "not the password" not in logged.all_text() and PASSWORD not in logged.all_text()
 
 
@@ -126,7 +137,9 @@ def test_registration_password_change_and_deletion_are_logged(client, app, world
     client.post("/register", data=_registration(email="bj@example.com"))  # taken
     client.post("/register", data=_registration())
     refused, created = logged.events("register")
-    assert refused["result"] == "failure" and refused["reason"] == "email_taken" and refused["email"] == "bj@example.com"
+    assert (
+        refused["result"] == "failure" and refused["reason"] == "email_taken" and refused["email"] == "bj@example.com"
+    )
     assert created["result"] == "success" and created["email"] == "zhou@example.com" and created["ip"] == "127.0.0.1"
     client.post(mailed_path(outbox()[-1], "/register/confirm/"))  # creates the account and logs in
     with app.app_context():
@@ -202,8 +215,9 @@ def test_api_403_and_404_are_logged_with_the_token_owner(client, app, world, mak
 # LG-4 -----------------------------------------------------------------------------------------
 
 
-def test_no_password_cookie_csrf_token_or_phone_in_any_log_output(make_app, world, make, logged_debug, caplog,
-                                                                  tmp_path):
+def test_no_password_cookie_csrf_token_or_phone_in_any_log_output(
+    make_app, world, make, logged_debug, caplog, tmp_path
+):
     caplog.set_level(logging.INFO, logger="sqlalchemy.engine")  # an operator debugging SQL (alembic.ini says WARN)
     app = make_app(WTF_CSRF_ENABLED=True, MAIL_OUTBOX_DIR=str(tmp_path / "mail"))
     draft = make.achievement(world["bj_org"], status="draft")
@@ -223,7 +237,11 @@ def test_no_password_cookie_csrf_token_or_phone_in_any_log_output(make_app, worl
         return response
 
     phone = "13987654321"
-    post("/register", _registration(phone=phone, password="Regist-pass-7731", password2="Regist-pass-7731"), page="/register")
+    post(
+        "/register",
+        _registration(phone=phone, password="Regist-pass-7731", password2="Regist-pass-7731"),
+        page="/register",
+    )
     from email import policy
     from email.parser import BytesParser
 
@@ -233,17 +251,33 @@ def test_no_password_cookie_csrf_token_or_phone_in_any_log_output(make_app, worl
     post("/logout", {})
     post("/login", {"email": "zhou@example.com", "password": "Wrong-guess-5521"}, page="/login")
     post("/login", {"email": "zhou@example.com", "password": "Regist-pass-7731"}, page="/login")
-    post("/me/account/password", {"current": "Bad-current-9012", "new": "Newpass-phrase-3344", "repeat": "Newpass-phrase-3344"})
-    post("/me/account/password", {"current": "Regist-pass-7731", "new": "Newpass-phrase-3344", "repeat": "Newpass-phrase-3344"})
+    post(
+        "/me/account/password",
+        {"current": "Bad-current-9012", "new": "Newpass-phrase-3344", "repeat": "Newpass-phrase-3344"},
+    )
+    post(
+        "/me/account/password",
+        {"current": "Regist-pass-7731", "new": "Newpass-phrase-3344", "repeat": "Newpass-phrase-3344"},
+    )
     assert client.get("/admin/").status_code == 403
     assert client.get(f"/achievements/{draft}").status_code == 404
 
-    assert {"register", "login", "logout", "password_change", "access_refused"} <= {e["event"] for e in logged_debug.events()}
+    assert {"register", "login", "logout", "password_change", "access_refused"} <= {
+        e["event"] for e in logged_debug.events()
+    }
     assert seen_cookies and len(seen_csrf) >= 2
     text = logged_debug.all_text()
     assert "SELECT" in text  # SQL logging was on: its parameters are hidden too
-    for secret in ("Regist-pass-7731", "Wrong-guess-5521", "Bad-current-9012", "Newpass-phrase-3344", phone,
-                   link.rsplit("/", 1)[1], *seen_cookies, *seen_csrf):
+    for secret in (
+        "Regist-pass-7731",
+        "Wrong-guess-5521",
+        "Bad-current-9012",
+        "Newpass-phrase-3344",
+        phone,
+        link.rsplit("/", 1)[1],
+        *seen_cookies,
+        *seen_csrf,
+    ):
         assert secret not in text, secret
 
 
@@ -270,7 +304,10 @@ def test_formatter_escapes_every_line_breaking_or_reordering_character():
     assert not re.search("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202e]", text)
     entry = json.loads(text)
     assert entry["email"] == tricky and entry["message"] == f"msg {tricky}"
-    assert json.loads(JsonFormatter().format(logging.LogRecord("x", 20, __file__, 1, "北京", (), None)))["message"] == "北京"
+    assert (
+        json.loads(JsonFormatter().format(logging.LogRecord("x", 20, __file__, 1, "北京", (), None)))["message"]
+        == "北京"
+    )
 
 
 # LG-6 -----------------------------------------------------------------------------------------
@@ -308,7 +345,12 @@ def test_json_handler_is_installed_once_and_only_where_logging_is_unconfigured()
     assert logger.level == logging.INFO
     logger.info("hello %s", "世界", extra={"event": "probe"})
     assert json.loads(stream.getvalue()) | {"time": None} == {
-        "time": None, "level": "INFO", "logger": "matchmaker-test", "message": "hello 世界", "event": "probe"}
+        "time": None,
+        "level": "INFO",
+        "logger": "matchmaker-test",
+        "message": "hello 世界",
+        "event": "probe",
+    }
 
     configured, root_with_handler = logging.Logger("other"), logging.Logger("root-test-2")
     root_with_handler.addHandler(logging.NullHandler())
@@ -328,9 +370,13 @@ with app.test_request_context("/login", method="POST", environ_base={"REMOTE_ADD
 """
     env = {**os.environ, "MATCHMAKER_ENV": "testing"}
     env.pop("LOG_JSON", None)
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stderr.splitlines()]
     assert [(line["logger"], line["message"]) for line in lines] == [
-        ("matchmaker.security", "login"), ("matchmaker.app", "through app.logger")]
+        ("matchmaker.security", "login"),
+        ("matchmaker.app", "through app.logger"),
+    ]
     assert lines[0]["ip"] == "10.1.2.3" and lines[0]["email"] == "x@example.com\n[INFO] admin logged in"

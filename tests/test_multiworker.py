@@ -22,8 +22,11 @@ def redis_url():
     if shutil.which("redis-server") is None:
         pytest.skip("redis-server is not installed (make test installs it as root)")
     port = free_port()
-    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_for(port)
         yield f"redis://127.0.0.1:{port}/0"
@@ -36,7 +39,11 @@ def redis_url():
 def two_workers(redis_url, database_url, tmp_path):
     if not database_url.startswith("sqlite"):
         pytest.skip("the limiter, not the database, is under test: SQLite is enough")
-    env = {"MW_DATABASE_URL": database_url, "MW_RATELIMIT_STORAGE_URI": redis_url, "MW_INDEX_DIR": str(tmp_path / "index")}
+    env = {
+        "MW_DATABASE_URL": database_url,
+        "MW_RATELIMIT_STORAGE_URI": redis_url,
+        "MW_INDEX_DIR": str(tmp_path / "index"),
+    }
     with gunicorn("multiworker_app", env, tmp_path / "gunicorn.log") as url:
         yield url
 

@@ -19,10 +19,19 @@ from sqlalchemy import func, select
 
 from matchmaker.app import create_app
 from matchmaker.extensions import db
-from matchmaker.models import (Achievement, AuditLog, Deal, Interest, InterestEvent, JoinRequest, Need, Notification,
-                               Organization, User)
+from matchmaker.models import (
+    Achievement,
+    AuditLog,
+    Deal,
+    Interest,
+    InterestEvent,
+    JoinRequest,
+    Need,
+    Notification,
+    Organization,
+    User,
+)
 from matchmaker.services import interests, memberships, tokens
-
 from tests.conftest import PASSWORD, login
 from tests.live import gunicorn
 
@@ -33,8 +42,12 @@ N = 12
 def live(database_url, tmp_path_factory):
     folder = tmp_path_factory.mktemp("race")
     probe = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
-    env = {"RACE_DATABASE_URL": database_url, "RACE_SECRET_KEY": probe.config["SECRET_KEY"],
-           "RACE_INDEX_DIR": str(folder / "index"), "RACE_OUTBOX_DIR": str(folder / "outbox")}
+    env = {
+        "RACE_DATABASE_URL": database_url,
+        "RACE_SECRET_KEY": probe.config["SECRET_KEY"],
+        "RACE_INDEX_DIR": str(folder / "index"),
+        "RACE_OUTBOX_DIR": str(folder / "outbox"),
+    }
     with gunicorn("race_app", env, folder / "gunicorn.log", "-k", "gthread", "--threads", "8") as url:
         yield url
     text = (folder / "gunicorn.log").read_text()
@@ -76,8 +89,12 @@ def page_post(base: str, cookie: str, path: str, form: dict | None = None) -> ur
 
 
 def api_post(base: str, token: str, path: str, body: dict | None = None) -> urllib.request.Request:
-    return urllib.request.Request(base + "/api/v1" + path, data=json.dumps(body or {}).encode(), method="POST",
-                                  headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    return urllib.request.Request(
+        base + "/api/v1" + path,
+        data=json.dumps(body or {}).encode(),
+        method="POST",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
 
 
 def one_winner(statuses: list[int], ok: int, logged_out: bool = False) -> None:
@@ -119,8 +136,13 @@ def _accept(app, ids) -> None:
 
 def _events(app, interest_id: int) -> list[str]:
     with app.app_context():
-        return list(db.session.scalars(select(InterestEvent.to_status).where(InterestEvent.interest_id == interest_id)
-                                       .order_by(InterestEvent.id)))
+        return list(
+            db.session.scalars(
+                select(InterestEvent.to_status)
+                .where(InterestEvent.interest_id == interest_id)
+                .order_by(InterestEvent.id)
+            )
+        )
 
 
 def _notes(app, event: str) -> int:
@@ -128,6 +150,7 @@ def _notes(app, event: str) -> int:
 
 
 # Interests -------------------------------------------------------------------------------------
+
 
 def test_accepts_and_declines_racing(app, live, pair):
     bj = cookie(app, pair["bj"])
@@ -152,8 +175,10 @@ def test_withdraws_racing(app, live, pair):
 def test_status_moves_racing(app, live, pair):
     _accept(app, pair)
     hb = cookie(app, pair["hb"])
-    requests = [page_post(live, hb, f"/interests/{pair['interest']}/status", {"status": "on_hold", "note": "等预算"})
-                for _ in range(N)]
+    requests = [
+        page_post(live, hb, f"/interests/{pair['interest']}/status", {"status": "on_hold", "note": "等预算"})
+        for _ in range(N)
+    ]
     one_winner(race(requests), 303)
     assert _events(app, pair["interest"]) == ["proposed", "negotiating", "on_hold"]
 
@@ -170,12 +195,15 @@ def test_deals_racing(app, live, pair):
 def test_contact_consent_racing(app, live, pair):
     _accept(app, pair)
     raw = token(app, pair["bj"])
-    requests = [api_post(live, raw, f"/interests/{pair['interest']}/contact", {"consent": "withdraw"}) for _ in range(N)]
+    requests = [
+        api_post(live, raw, f"/interests/{pair['interest']}/contact", {"consent": "withdraw"}) for _ in range(N)
+    ]
     one_winner(race(requests), 200)
     assert len(_events(app, pair["interest"])) == 3
 
 
 # Postings ----------------------------------------------------------------------------------------
+
 
 def _status(app, model, posting_id: int) -> str:
     with app.app_context():
@@ -186,8 +214,10 @@ def _audits(app, action: str) -> int:
     return count(app, select(AuditLog.id).where(AuditLog.action == action))
 
 
-@pytest.mark.parametrize("action, start, end", [("submit", "draft", "pending"), ("withdraw", "pending", "draft"),
-                                                ("renew", "archived", "pending")])
+@pytest.mark.parametrize(
+    "action, start, end",
+    [("submit", "draft", "pending"), ("withdraw", "pending", "draft"), ("renew", "archived", "pending")],
+)
 def test_owner_posting_actions_racing(app, live, make, world, action, start, end):
     need = make.need(world["hb_org"], status=start)
     hb = cookie(app, world["hb"])
@@ -195,10 +225,15 @@ def test_owner_posting_actions_racing(app, live, make, world, action, start, end
     assert _status(app, Need, need) == end
 
 
-@pytest.mark.parametrize("decision, start, end, action", [
-    ("publish", "pending", "published", "publish"), ("reject", "pending", "rejected", "reject"),
-    ("revise", "pending", "needs_revision", "request_revision"), ("unpublish", "published", "pending", "unpublish"),
-])
+@pytest.mark.parametrize(
+    "decision, start, end, action",
+    [
+        ("publish", "pending", "published", "publish"),
+        ("reject", "pending", "rejected", "reject"),
+        ("revise", "pending", "needs_revision", "request_revision"),
+        ("unpublish", "published", "pending", "unpublish"),
+    ],
+)
 def test_reviews_racing(app, live, make, world, decision, start, end, action):
     ach = make.achievement(world["bj_org"], status=start)
     admin = cookie(app, world["admin"])
@@ -215,8 +250,11 @@ def test_close_after_deal_racing(app, live, pair):
     with app.app_context():
         from datetime import date as _date
 
-        interests.record_deal(db.session.get(User, pair["bj"]), db.session.get(Interest, pair["interest"]),
-                              interests.DealData("license", 50, _date(2026, 11, 1)))
+        interests.record_deal(
+            db.session.get(User, pair["bj"]),
+            db.session.get(Interest, pair["interest"]),
+            interests.DealData("license", 50, _date(2026, 11, 1)),
+        )
     hb = cookie(app, pair["hb"])
     one_winner(race([page_post(live, hb, f"/needs/{pair['need']}/close") for _ in range(N)]), 303)
     assert _status(app, Need, pair["need"]) == "fulfilled"
@@ -234,13 +272,15 @@ def test_merges_racing(app, live, make, world):
     drop = make.need(world["hb_org"], title="焦炉煤气制氢提纯（重复）")
     admin = cookie(app, world["admin"])
     form = {"keep": keep, "reason": "重复发布", "confirm": "y"}
-    one_winner(race([page_post(live, admin, f"/admin/duplicates/need/{keep}/{drop}/merge", form) for _ in range(N)]),
-               303)
+    one_winner(
+        race([page_post(live, admin, f"/admin/duplicates/need/{keep}/{drop}/merge", form) for _ in range(N)]), 303
+    )
     assert _status(app, Need, drop) == "archived" and _audits(app, "merge") == 1
     assert _notes(app, "posting_merged") == 1
 
 
 # Organizations, accounts, membership ------------------------------------------------------------
+
 
 @pytest.mark.parametrize("action", ["verify", "suspend"])
 def test_organization_actions_racing(app, live, make, world, action):
@@ -272,8 +312,10 @@ def test_two_admins_demoting_each_other_leave_one(app, live, make, world):
 
 def test_deactivations_racing(app, live, world):
     admin = cookie(app, world["admin"])
-    one_winner(race([page_post(live, admin, f"/admin/users/{world['tj']}/deactivate", {"reason": "离职"})
-                     for _ in range(N)]), 303)
+    one_winner(
+        race([page_post(live, admin, f"/admin/users/{world['tj']}/deactivate", {"reason": "离职"}) for _ in range(N)]),
+        303,
+    )
     assert _audits(app, "deactivate") == 1
 
 
@@ -295,22 +337,31 @@ def test_join_decisions_racing(app, live, make, world):
 
 # Found by the second outside test: decisions that depend on other rows than the one they change ------
 
+
 def _second_admin(app, make, world) -> tuple[int, int]:
     org = make.org("agency", "tianjin", "和平区", name="第二服务中心")
     return org, make.user(org, role="admin", email="second-admin@example.com")
 
 
 def _usable_admins(app) -> int:
-    return count(app, select(User.id).join(Organization, User.organization_id == Organization.id).where(
-        User.role == "admin", User.active.is_(True), Organization.suspended.is_(False)))
+    return count(
+        app,
+        select(User.id)
+        .join(Organization, User.organization_id == Organization.id)
+        .where(User.role == "admin", User.active.is_(True), Organization.suspended.is_(False)),
+    )
 
 
 def test_two_admins_suspending_each_others_organization_leave_one(app, live, make, world):
     org2, admin2 = _second_admin(app, make, world)
     first, second = cookie(app, world["admin"]), cookie(app, admin2)
-    requests = [page_post(live, first, f"/admin/organizations/{org2}/suspend", {"reason": "互相暂停"}) for _ in range(N // 2)]
-    requests += [page_post(live, second, f"/admin/organizations/{world['admin_org']}/suspend", {"reason": "互相暂停"})
-                 for _ in range(N // 2)]
+    requests = [
+        page_post(live, first, f"/admin/organizations/{org2}/suspend", {"reason": "互相暂停"}) for _ in range(N // 2)
+    ]
+    requests += [
+        page_post(live, second, f"/admin/organizations/{world['admin_org']}/suspend", {"reason": "互相暂停"})
+        for _ in range(N // 2)
+    ]
     one_winner(race(requests), 303, logged_out=True)
     assert _usable_admins(app) == 1
 
@@ -319,8 +370,10 @@ def test_deactivating_an_admin_while_they_suspend_mine_leaves_one(app, live, mak
     org2, admin2 = _second_admin(app, make, world)
     first, second = cookie(app, world["admin"]), cookie(app, admin2)
     requests = [page_post(live, first, f"/admin/users/{admin2}/deactivate", {"reason": "x"}) for _ in range(N // 2)]
-    requests += [page_post(live, second, f"/admin/organizations/{world['admin_org']}/suspend", {"reason": "x"})
-                 for _ in range(N // 2)]
+    requests += [
+        page_post(live, second, f"/admin/organizations/{world['admin_org']}/suspend", {"reason": "x"})
+        for _ in range(N // 2)
+    ]
     one_winner(race(requests), 303, logged_out=True)
     assert _usable_admins(app) == 1
 
@@ -329,8 +382,10 @@ def test_the_last_two_admins_deleting_their_accounts_at_once_leave_one(app, live
     _org2, admin2 = _second_admin(app, make, world)
     first, second = cookie(app, world["admin"]), cookie(app, admin2)
     form = {"password": PASSWORD}
-    statuses = race([page_post(live, first, "/me/account/delete", form) for _ in range(N // 2)]
-                    + [page_post(live, second, "/me/account/delete", form) for _ in range(N // 2)])
+    statuses = race(
+        [page_post(live, first, "/me/account/delete", form) for _ in range(N // 2)]
+        + [page_post(live, second, "/me/account/delete", form) for _ in range(N // 2)]
+    )
     assert statuses.count(303) == 1 and all(s in (303, 400, 409, 302) for s in statuses), statuses
     assert _usable_admins(app) == 1
 
@@ -374,12 +429,24 @@ def test_publish_racing_an_edit_never_publishes_unreviewed_text(app, live, make,
     admin, owner = cookie(app, world["admin"]), cookie(app, world["hb"])
     with app.app_context():
         n = db.session.get(Need, need)
-        edit = {"title": "未经审核的新标题", "problem": n.problem, "key_points": n.key_points, "goals": n.goals,
-                "field": n.field, "keywords": "正极材料", "min_trl": "5", "modes": "license",
-                "contact_name": "李需求", "contact_phone": "0311-5555 6789", "contact_email": "li.need@example.com",
-                "save": "1"}
-    requests = [page_post(live, admin, f"/admin/need/{need}/review", {"decision": "publish", "version": version.group(1)})
-                for _ in range(N // 2)] + [page_post(live, owner, f"/needs/{need}/edit", edit) for _ in range(N // 2)]
+        edit = {
+            "title": "未经审核的新标题",
+            "problem": n.problem,
+            "key_points": n.key_points,
+            "goals": n.goals,
+            "field": n.field,
+            "keywords": "正极材料",
+            "min_trl": "5",
+            "modes": "license",
+            "contact_name": "李需求",
+            "contact_phone": "0311-5555 6789",
+            "contact_email": "li.need@example.com",
+            "save": "1",
+        }
+    requests = [
+        page_post(live, admin, f"/admin/need/{need}/review", {"decision": "publish", "version": version.group(1)})
+        for _ in range(N // 2)
+    ] + [page_post(live, owner, f"/needs/{need}/edit", edit) for _ in range(N // 2)]
     race(requests)
     with app.app_context():
         n = db.session.get(Need, need)

@@ -19,7 +19,9 @@ import pytest
 
 from matchmaker.services import browse, match_index
 from matchmaker.warmup import warm
-from tests.live import GUNICORN, ROOT, free_port as _free_port, wait_for as _wait
+from tests.live import GUNICORN, ROOT
+from tests.live import free_port as _free_port
+from tests.live import wait_for as _wait
 
 
 def test_warm_loads_the_index_and_the_order_lists(app, world, make):
@@ -42,14 +44,34 @@ def test_gunicorn_workers_start_warm_and_stay_warm_across_a_hup(database_url, tm
         pytest.skip("gunicorn is not installed")
     make.achievement(world["bj_org"], title="高炉煤气干法除尘技术", keywords=["高炉煤气", "除尘"])
     port = _free_port()
-    env = {**os.environ, "MW_DATABASE_URL": database_url, "MW_RATELIMIT_STORAGE_URI": "memory://",
-           "MW_INDEX_DIR": str(tmp_path / "gunicorn-index")}
+    env = {
+        **os.environ,
+        "MW_DATABASE_URL": database_url,
+        "MW_RATELIMIT_STORAGE_URI": "memory://",
+        "MW_INDEX_DIR": str(tmp_path / "gunicorn-index"),
+    }
     log_path = tmp_path / "gunicorn.log"
     with log_path.open("w") as log:
         proc = subprocess.Popen(
-            [str(GUNICORN), "-w", "2", "--no-control-socket", "-c", str(ROOT / "gunicorn.conf.py"),
-             "-b", f"127.0.0.1:{port}", "--pythonpath", str(ROOT), "tests.multiworker_app:app"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                str(GUNICORN),
+                "-w",
+                "2",
+                "--no-control-socket",
+                "-c",
+                str(ROOT / "gunicorn.conf.py"),
+                "-b",
+                f"127.0.0.1:{port}",
+                "--pythonpath",
+                str(ROOT),
+                "tests.multiworker_app:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         try:
             _wait(port, 60)
             deadline = time.time() + 60

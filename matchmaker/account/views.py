@@ -21,7 +21,9 @@ bp = Blueprint("account", __name__, url_prefix="/me/account")
 class PasswordForm(BaseForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=128)])
     new = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=128)])
-    repeat = PasswordField(_l("Repeat the new password"), validators=[DataRequired(), EqualTo("new", message=_l("The passwords differ."))])
+    repeat = PasswordField(
+        _l("Repeat the new password"), validators=[DataRequired(), EqualTo("new", message=_l("The passwords differ."))]
+    )
 
 
 class DeleteForm(BaseForm):
@@ -57,8 +59,9 @@ def change_password():
 @bp.route("/data.json")
 def download():
     body = json.dumps(accounts.export_data(current_user), ensure_ascii=False, indent=2)
-    return Response(body, mimetype="application/json",
-                    headers={"Content-Disposition": "attachment; filename=my-data.json"})
+    return Response(
+        body, mimetype="application/json", headers={"Content-Disposition": "attachment; filename=my-data.json"}
+    )
 
 
 @bp.route("/delete", methods=["POST"])

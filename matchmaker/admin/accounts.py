@@ -13,8 +13,8 @@ from matchmaker.auth.views import safe_next
 from matchmaker.errors import render_error
 from matchmaker.extensions import db
 from matchmaker.forms import error_text
-from matchmaker.paging import paginate
 from matchmaker.models import Organization, User
+from matchmaker.paging import paginate
 from matchmaker.services import admin_accounts, memberships
 from matchmaker.services.errors import DomainError
 
@@ -38,11 +38,15 @@ def _done(error: DomainError | None, target: str):
 
 @bp.route("/organizations")
 def organizations():
-    stmt, q = _search(select(Organization).order_by(Organization.verified, Organization.name),
-                      Organization.name, Organization.credit_code)
+    stmt, q = _search(
+        select(Organization).order_by(Organization.verified, Organization.name),
+        Organization.name,
+        Organization.credit_code,
+    )
     page = paginate(stmt, per_page=50)
-    return render_template("admin/organizations.html", page=page, q=q, form=ReasonForm(),
-                           requests=memberships.pending())
+    return render_template(
+        "admin/organizations.html", page=page, q=q, form=ReasonForm(), requests=memberships.pending()
+    )
 
 
 @bp.route("/organizations/<int:org_id>/<any(verify, suspend, unsuspend):action>", methods=["POST"])

@@ -29,8 +29,9 @@ def audit_log():
     lang = current_lang()
     form = AuditFilterForm(request.args)
     form.action.choices = [("", "—")] + [(a, domain.label(domain.AUDIT_ACTIONS, a, lang)) for a in audit.ACTIONS]
-    form.target_type.choices = [("", "—")] + [(t, domain.label(domain.AUDIT_TARGETS, t, lang))
-                                              for t in audit.TARGET_TYPES]
+    form.target_type.choices = [("", "—")] + [
+        (t, domain.label(domain.AUDIT_TARGETS, t, lang)) for t in audit.TARGET_TYPES
+    ]
     stmt = select(AuditLog).order_by(AuditLog.id.desc())
     if request.args and not form.validate():
         return render_template("admin/audit.html", form=form, page=None), 400
@@ -63,11 +64,18 @@ def _rows(entries: list[AuditLog], lang: str) -> list[Row]:
     user_ids = {e.actor_id for e in entries if e.actor_id} | {e.target_id for e in entries if e.target_type == "user"}
     org_ids = {e.target_id for e in entries if e.target_type == "organization"}
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))} if user_ids else {}
-    orgs = {o.id: o for o in db.session.scalars(select(Organization).where(Organization.id.in_(org_ids)))} if org_ids else {}
+    orgs = (
+        {o.id: o for o in db.session.scalars(select(Organization).where(Organization.id.in_(org_ids)))}
+        if org_ids
+        else {}
+    )
     rows = []
     for e in entries:
-        actor = users[e.actor_id].email if e.actor_id in users else (
-            domain.label({"system": ("系统（定时任务）", "system (scheduled job)")}, e.actor_label, lang))
+        actor = (
+            users[e.actor_id].email
+            if e.actor_id in users
+            else (domain.label({"system": ("系统（定时任务）", "system (scheduled job)")}, e.actor_label, lang))
+        )
         target, link = _target(e, users, orgs, lang)
         keys = list(dict.fromkeys([*e.before, *e.after]))
         changes = [_change(k, e.before.get(k), e.after.get(k), lang) for k in keys]
@@ -101,7 +109,14 @@ def _value(key: str, value, lang: str) -> str:
                 return domain.label(table, value, lang)
     if key == "role":
         return domain.label(domain.ROLES, value, lang)
-    if key in ("decision", "request") and value in ("recommended", "dismissed", "pending", "approved", "refused", "cancelled"):
+    if key in ("decision", "request") and value in (
+        "recommended",
+        "dismissed",
+        "pending",
+        "approved",
+        "refused",
+        "cancelled",
+    ):
         return domain.label(domain.DECISIONS, value, lang)
     if isinstance(value, list):
         return "、".join(str(v) for v in value) if lang == "zh" else ", ".join(str(v) for v in value)

@@ -19,10 +19,17 @@ from matchmaker.models import Posting
 from matchmaker.templating import money_range
 
 TEXTS = {
-    "achievement": (("summary", _l("Summary")), ("description", _l("Description")),
-                    ("advantages", _l("Technical advantages and innovation")),
-                    ("applications", _l("Application scenarios"))),
-    "need": (("problem", _l("Main problem")), ("key_points", _l("Key technical points")), ("goals", _l("Expected goals"))),
+    "achievement": (
+        ("summary", _l("Summary")),
+        ("description", _l("Description")),
+        ("advantages", _l("Technical advantages and innovation")),
+        ("applications", _l("Application scenarios")),
+    ),
+    "need": (
+        ("problem", _l("Main problem")),
+        ("key_points", _l("Key technical points")),
+        ("goals", _l("Expected goals")),
+    ),
 }
 
 
@@ -53,21 +60,33 @@ def _marked(a: str, b: str) -> tuple[Markup, Markup]:
 def _facts(p: Posting, lang: str) -> list[tuple[str, str]]:
     common = [
         (_l("Organization"), p.organization.name),
-        (_l("Status"), domain.label(domain.ACHIEVEMENT_STATUSES if p.kind == "achievement" else domain.NEED_STATUSES,
-                                    p.status, lang)),
+        (
+            _l("Status"),
+            domain.label(
+                domain.ACHIEVEMENT_STATUSES if p.kind == "achievement" else domain.NEED_STATUSES, p.status, lang
+            ),
+        ),
         (_l("Field"), domain.label(domain.FIELDS, p.field, lang) if p.field else "—"),
         (_l("Keywords"), "、".join(p.keywords or [])),
     ]
     modes = ("、" if lang == "zh" else ", ").join(domain.label(domain.TRANSFER_MODES, m, lang) for m in p.modes)
     if p.kind == "achievement":
-        specific = [(_l("Maturity"), domain.trl_label(p.trl, lang)), (_l("Transfer modes"), modes),
-                    (_l("Price"), money_range(p.price_min, p.price_max))]
+        specific = [
+            (_l("Maturity"), domain.trl_label(p.trl, lang)),
+            (_l("Transfer modes"), modes),
+            (_l("Price"), money_range(p.price_min, p.price_max)),
+        ]
     else:
-        specific = [(_l("Lowest acceptable maturity"), domain.trl_label(p.min_trl, lang)),
-                    (_l("Cooperation modes wanted"), modes), (_l("Budget"), money_range(p.budget_min, p.budget_max)),
-                    (_l("Deadline"), p.deadline.isoformat() if p.deadline else "—")]
-    dates = [(_l("Published"), p.published_at.date().isoformat() if p.published_at else "—"),
-             (_l("Last changed"), p.updated_at.date().isoformat())]
+        specific = [
+            (_l("Lowest acceptable maturity"), domain.trl_label(p.min_trl, lang)),
+            (_l("Cooperation modes wanted"), modes),
+            (_l("Budget"), money_range(p.budget_min, p.budget_max)),
+            (_l("Deadline"), p.deadline.isoformat() if p.deadline else "—"),
+        ]
+    dates = [
+        (_l("Published"), p.published_at.date().isoformat() if p.published_at else "—"),
+        (_l("Last changed"), p.updated_at.date().isoformat()),
+    ]
     return common + specific + dates
 
 

@@ -3,7 +3,17 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, PasswordField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from matchmaker.forms import BaseForm, an_id
@@ -47,8 +57,10 @@ class MergeForm(BaseForm):
     keep = IntegerField(validators=[InputRequired(), an_id])
     reason = TextAreaField(_l("Note"), validators=[Length(max=1000)])
     confirm = BooleanField(
-        _l("I checked: both describe the same thing. The other posting is archived for good (it cannot be renewed) "
-           "and its interests move to the one kept."),
+        _l(
+            "I checked: both describe the same thing. The other posting is archived for good (it cannot be renewed) "
+            "and its interests move to the one kept."
+        ),
         validators=[DataRequired(message=_l("Confirm the merge by ticking the box."))],
     )
 

@@ -73,9 +73,16 @@ def compare(kind: str, posting_id: int, other_id: int):
         first, second = curation.find_posting(kind, posting_id), curation.find_posting(kind, other_id)
     except DomainError:
         abort(404)
-    return render_template("admin/compare.html", first=first, second=second, kind=kind, rows=comparison.rows(first, second),
-                           same_org=first.organization_id == second.organization_id,
-                           merge_form=MergeForm(), reason_form=ReasonForm())
+    return render_template(
+        "admin/compare.html",
+        first=first,
+        second=second,
+        kind=kind,
+        rows=comparison.rows(first, second),
+        same_org=first.organization_id == second.organization_id,
+        merge_form=MergeForm(),
+        reason_form=ReasonForm(),
+    )
 
 
 @bp.route(f"/duplicates/{KIND}/<int:posting_id>/<int:other_id>/<any(merge, distinct):action>", methods=["POST"])

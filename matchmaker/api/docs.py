@@ -30,7 +30,9 @@ def describe(schema: dict) -> str:
         parts.append("array of " + describe(schema.get("items", {})))
         low, high = schema.get("minItems"), schema.get("maxItems")
         if low or high:
-            parts.append(f"({low or 0}–{high if high is not None else '∞'} items{', unique' if schema.get('uniqueItems') else ''})")
+            parts.append(
+                f"({low or 0}–{high if high is not None else '∞'} items{', unique' if schema.get('uniqueItems') else ''})"
+            )
     else:
         parts.append(kind + (f" ({schema['format']})" if "format" in schema else ""))
         if "minimum" in schema or "maximum" in schema:
@@ -50,9 +52,10 @@ def _fields(schema: dict, components: dict) -> list[dict]:
     name = _ref_name(schema)
     target = components.get(name, schema) if name else schema
     required = set(target.get("required", ()))
-    return [{"name": key, "type": describe(value), "required": key in required,
-             "description": value.get("description", "")}
-            for key, value in target.get("properties", {}).items()]
+    return [
+        {"name": key, "type": describe(value), "required": key in required, "description": value.get("description", "")}
+        for key, value in target.get("properties", {}).items()
+    ]
 
 
 def reference(doc: dict) -> dict:
@@ -63,20 +66,43 @@ def reference(doc: dict) -> dict:
     for path, item in doc["paths"].items():
         for method, op in sorted(item.items(), key=lambda pair: METHOD_ORDER.get(pair[0], 9)):
             body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
-            groups[op["tags"][0]].append({
-                "id": op["operationId"], "method": method.upper(), "path": "/api/v1" + path,
-                "summary": op["x-summary-zh"] if zh else op["summary"], "description": op.get("description", ""),
-                "auth": "none" if not op["security"] else "optional" if {} in op["security"] else "token",
-                "parameters": [{"name": p["name"], "in": p["in"], "type": describe(p["schema"]),
-                                "description": p.get("description", "")} for p in op.get("parameters", [])],
-                "body": describe(body) if body else None,
-                "responses": [{"status": status, "schema": describe(
-                    response.get("content", {}).get("application/json", {}).get("schema", {})) if "content" in response else ""}
-                    for status, response in op["responses"].items() if "$ref" not in response],
-                "errors": [status for status, response in op["responses"].items() if "$ref" in response],
-            })
-    schemas = [{"name": name, "description": schema.get("description", ""), "fields": _fields(schema, components)}
-               for name, schema in components.items()]
+            groups[op["tags"][0]].append(
+                {
+                    "id": op["operationId"],
+                    "method": method.upper(),
+                    "path": "/api/v1" + path,
+                    "summary": op["x-summary-zh"] if zh else op["summary"],
+                    "description": op.get("description", ""),
+                    "auth": "none" if not op["security"] else "optional" if {} in op["security"] else "token",
+                    "parameters": [
+                        {
+                            "name": p["name"],
+                            "in": p["in"],
+                            "type": describe(p["schema"]),
+                            "description": p.get("description", ""),
+                        }
+                        for p in op.get("parameters", [])
+                    ],
+                    "body": describe(body) if body else None,
+                    "responses": [
+                        {
+                            "status": status,
+                            "schema": describe(
+                                response.get("content", {}).get("application/json", {}).get("schema", {})
+                            )
+                            if "content" in response
+                            else "",
+                        }
+                        for status, response in op["responses"].items()
+                        if "$ref" not in response
+                    ],
+                    "errors": [status for status, response in op["responses"].items() if "$ref" in response],
+                }
+            )
+    schemas = [
+        {"name": name, "description": schema.get("description", ""), "fields": _fields(schema, components)}
+        for name, schema in components.items()
+    ]
     return {"groups": groups, "schemas": schemas}
 
 

@@ -22,8 +22,32 @@ from matchmaker.services.errors import DomainError
 log = logging.getLogger(__name__)
 API_PREFIX = "/api/"
 # Status codes the API answers itself; the site's handlers see none of these under /api/.
-HANDLED_CODES = (400, 401, 403, 404, 405, 406, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 422, 428,
-                 429, 431, 500, 501, 503)
+HANDLED_CODES = (
+    400,
+    401,
+    403,
+    404,
+    405,
+    406,
+    408,
+    409,
+    410,
+    411,
+    412,
+    413,
+    414,
+    415,
+    416,
+    417,
+    418,
+    422,
+    428,
+    429,
+    431,
+    500,
+    501,
+    503,
+)
 
 
 class ApiError(Exception):
@@ -55,8 +79,13 @@ def json_response(data, status: int = 200, headers: dict | None = None):
     return response
 
 
-def error_response(code: str, message: str | None = None, fields: dict | None = None, status: int | None = None,
-                   headers: dict | None = None):
+def error_response(
+    code: str,
+    message: str | None = None,
+    fields: dict | None = None,
+    status: int | None = None,
+    headers: dict | None = None,
+):
     status = status or ERRORS[code][0]
     body = {"error": {"code": code, "message": message or error_message(code), "fields": fields or {}}}
     headers = dict(headers or {})
@@ -79,7 +108,9 @@ def from_domain_error(error: DomainError):
 def from_http_exception(error: HTTPException):
     status = error.code or 500
     code = CODE_FOR_STATUS.get(status) or ("server_error" if status >= 500 else "bad_request")
-    headers = {key: value for key, value in error.get_headers() if key.lower() not in ("content-type", "content-length")}
+    headers = {
+        key: value for key, value in error.get_headers() if key.lower() not in ("content-type", "content-length")
+    }
     return error_response(code, status=status, headers=headers)
 
 
@@ -105,7 +136,7 @@ def install(app: Flask) -> None:
 
     def site_handler(error: Exception):
         code = error.code if isinstance(error, HTTPException) else None
-        for key in ((code, None) if code else (None,)):
+        for key in (code, None) if code else (None,):
             handlers = spec.get(key) or {}
             for cls in type(error).__mro__:
                 handler = handlers.get(cls)

@@ -45,10 +45,13 @@ def validated(form_class, values: dict, api_names: dict[str, str] | None = None)
     form = form_class(formdata=formdata, meta={"csrf": False})
     if not form.validate():
         names = api_names or {}
-        raise ApiError("validation_failed", fields={
-            names.get(name, name): " ".join(str(message) for message in messages)
-            for name, messages in form.errors.items()
-        })
+        raise ApiError(
+            "validation_failed",
+            fields={
+                names.get(name, name): " ".join(str(message) for message in messages)
+                for name, messages in form.errors.items()
+            },
+        )
     return form
 
 
@@ -76,4 +79,3 @@ def posting_data(kind: str, body: dict, current: Posting | None = None) -> dict:
     values = {name: getattr(current, name) for name in form_class.DATA_FIELDS} if current is not None else {}
     values.update(posting_values(kind, body))
     return validated(form_class, values, posting_api_names(kind)).to_data()
-

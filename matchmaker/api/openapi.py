@@ -15,12 +15,25 @@ from matchmaker import __version__
 from matchmaker.api import fields
 from matchmaker.api.registry import ID, LIMITS, OPERATIONS, Operation
 
-SECURITY = {"none": [], "optional": [{}, {"bearerAuth": []}], "user": [{"bearerAuth": []}], "admin": [{"bearerAuth": []}]}
+SECURITY = {
+    "none": [],
+    "optional": [{}, {"bearerAuth": []}],
+    "user": [{"bearerAuth": []}],
+    "admin": [{"bearerAuth": []}],
+}
 STATUS_TEXT = {
-    200: "OK", 201: "Created", 204: "Deleted", 400: "Bad request: a parameter or the JSON is not valid",
-    401: "No valid token", 403: "Not allowed for this account", 404: "Not found, or not visible to this account",
-    409: "Not possible in the current state", 413: "Body too large (1 MB)", 415: "Body is not JSON",
-    422: "A field is not valid (see error.fields)", 429: "Rate limit reached (see Retry-After)",
+    200: "OK",
+    201: "Created",
+    204: "Deleted",
+    400: "Bad request: a parameter or the JSON is not valid",
+    401: "No valid token",
+    403: "Not allowed for this account",
+    404: "Not found, or not visible to this account",
+    409: "Not possible in the current state",
+    413: "Body too large (1 MB)",
+    415: "Body is not JSON",
+    422: "A field is not valid (see error.fields)",
+    429: "Rate limit reached (see Retry-After)",
 }
 DESCRIPTION = """\
 The JSON API of the Jing-Jin-Ji technology supply and demand pool (京津冀科技成果供需库).
@@ -44,8 +57,12 @@ def _responses(op: Operation, components: dict) -> dict:
     if op.response is not None:
         success["content"] = {"application/json": {"schema": op.response.render(components)}}
     if op.status == 201:
-        success["headers"] = {"Location": {"description": "The new object's address in the API.",
-                                           "schema": {"type": "string", "format": "uri"}}}
+        success["headers"] = {
+            "Location": {
+                "description": "The new object's address in the API.",
+                "schema": {"type": "string", "format": "uri"},
+            }
+        }
     responses = {str(op.status): success}
     for status in op.error_statuses():
         responses[str(status)] = {"$ref": f"#/components/responses/Error{status}"}
@@ -54,21 +71,34 @@ def _responses(op: Operation, components: dict) -> dict:
 
 def _operation(op: Operation, components: dict) -> dict:
     entry: dict = {
-        "operationId": op.endpoint, "summary": op.summary[0], "x-summary-zh": op.summary[1], "tags": [op.tag],
+        "operationId": op.endpoint,
+        "summary": op.summary[0],
+        "x-summary-zh": op.summary[1],
+        "tags": [op.tag],
         "security": SECURITY[op.auth],
     }
     if op.description:
         entry["description"] = op.description
-    parameters = [{"name": name, "in": "path", "required": True, "schema": ID.render(components)}
-                  for name in op.path_parameters]
-    parameters += [{"name": name, "in": "query", "required": False, "schema": schema.render(components),
-                    **({"description": schema.description} if schema.description else {})}
-                   for name, schema in op.query.items()]
+    parameters = [
+        {"name": name, "in": "path", "required": True, "schema": ID.render(components)} for name in op.path_parameters
+    ]
+    parameters += [
+        {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "schema": schema.render(components),
+            **({"description": schema.description} if schema.description else {}),
+        }
+        for name, schema in op.query.items()
+    ]
     if parameters:
         entry["parameters"] = parameters
     if op.body is not None:
-        entry["requestBody"] = {"required": True,
-                                "content": {"application/json": {"schema": op.body.render(components)}}}
+        entry["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": op.body.render(components)}},
+        }
     entry["responses"] = _responses(op, components)
     return entry
 
@@ -89,8 +119,11 @@ def _document(limits: tuple[tuple[str, str], ...]) -> dict:
             response["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}}}
         responses[f"Error{status}"] = response
     limit = dict(limits)
-    description = DESCRIPTION.replace("{read}", limit["API_RATELIMIT_READ"]).replace(
-        "{write}", limit["API_RATELIMIT_WRITE"]).replace("{token}", limit["API_RATELIMIT_TOKEN"])
+    description = (
+        DESCRIPTION.replace("{read}", limit["API_RATELIMIT_READ"])
+        .replace("{write}", limit["API_RATELIMIT_WRITE"])
+        .replace("{token}", limit["API_RATELIMIT_TOKEN"])
+    )
     return {
         "openapi": "3.0.3",
         "info": {"title": "京津冀科技成果供需库 API", "version": f"1 ({__version__})", "description": description},
@@ -100,8 +133,13 @@ def _document(limits: tuple[tuple[str, str], ...]) -> dict:
         "components": {
             "schemas": dict(sorted(components.items())),
             "responses": responses,
-            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
-                                               "description": "A token from POST /auth/token or the page /me/tokens."}},
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A token from POST /auth/token or the page /me/tokens.",
+                }
+            },
         },
     }
 

@@ -76,7 +76,10 @@ def _has_surrogate(value: Any) -> bool:
 
 
 def _load_json() -> Any:
-    if request.mimetype != "application/json" or request.mimetype_params.get("charset", "utf-8").lower() not in ("utf-8", "utf8"):
+    if request.mimetype != "application/json" or request.mimetype_params.get("charset", "utf-8").lower() not in (
+        "utf-8",
+        "utf8",
+    ):
         raise ApiError("unsupported_media_type")
     raw = request.get_data(cache=True)  # over MAX_CONTENT_LENGTH: 413
     try:
@@ -84,7 +87,9 @@ def _load_json() -> Any:
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise ApiError("invalid_json") from None
     if _has_surrogate(data):
-        raise ApiError("invalid_json", tr("The body contains text that is not valid Unicode.", "请求体含有无效的 Unicode 文本。"))
+        raise ApiError(
+            "invalid_json", tr("The body contains text that is not valid Unicode.", "请求体含有无效的 Unicode 文本。")
+        )
     return data
 
 

@@ -24,15 +24,30 @@ MAX_PAGE = 100_000  # as on the pages
 
 def list_query(kind: str) -> dict:
     return {
-        "q": String(max_length=max_length(FilterForm, "q"), pattern=ANY_TEXT, message=ANY_TEXT_MESSAGE,
-                    description="Keywords, separated by spaces; ranked by relevance."),
+        "q": String(
+            max_length=max_length(FilterForm, "q"),
+            pattern=ANY_TEXT,
+            message=ANY_TEXT_MESSAGE,
+            description="Keywords, separated by spaces; ranked by relevance.",
+        ),
         "field": String(enum=tuple(domain.FIELDS)),
         "region": String(enum=tuple(domain.REGIONS), description="Region of the posting organization."),
-        "min_trl": Integer(minimum=min(domain.TRL), maximum=max(domain.TRL), description=(
-            "Achievements at least this mature" if kind == "achievement" else "Needs that accept a result this mature")),
-        "sort": String(enum=browse.SORTS[kind], description=(
-            "relevance (with q; the default), newest (the default without q), "
-            + ("deadline (soonest first), budget (highest first)" if kind == "need" else "price (highest first)"))),
+        "min_trl": Integer(
+            minimum=min(domain.TRL),
+            maximum=max(domain.TRL),
+            description=(
+                "Achievements at least this mature"
+                if kind == "achievement"
+                else "Needs that accept a result this mature"
+            ),
+        ),
+        "sort": String(
+            enum=browse.SORTS[kind],
+            description=(
+                "relevance (with q; the default), newest (the default without q), "
+                + ("deadline (soonest first), budget (highest first)" if kind == "need" else "price (highest first)")
+            ),
+        ),
         "page": Integer(minimum=1, maximum=MAX_PAGE, default=1),
         "per_page": Integer(minimum=1, maximum=100, default=20),
     }
@@ -100,28 +115,112 @@ def _register(kind: str) -> None:
     def bound(view):
         return lambda user, **kwargs: view(user, kind, **kwargs)
 
-    operation(bp, bound(browse_pool), method="GET", rule=f"/{plural}", endpoint=f"{kind}_list", auth="optional",
-              summary=(f"Browse published {plural}", f"浏览已发布的{zh}"), query=list_query(kind),
-              response=fields.page_of(output, f"{kind.title()}Page", fields.SEARCH), **common)
-    operation(bp, bound(create), method="POST", rule=f"/{plural}", endpoint=f"{kind}_create", auth="user",
-              summary=(f"Post a new {en} (goes to review)", f"发布新{zh}（提交审核）"),
-              body=fields.posting_input(kind), status=201, response=output, errors=(403,), **common)
-    operation(bp, bound(read), method="GET", rule=item, endpoint=f"{kind}_read", auth="optional",
-              summary=(f"Read an {en}" if kind == "achievement" else f"Read a {en}", f"查看{zh}"),
-              response=output, **common)
-    operation(bp, bound(update), method="PATCH", rule=item, endpoint=f"{kind}_update", auth="user",
-              summary=(f"Change an {en}; a published one goes back to review" if kind == "achievement"
-                       else f"Change a {en}; a published one goes back to review", f"修改{zh}（已发布的将重新审核）"),
-              body=fields.posting_patch(kind), response=output, errors=(403, 409), **common)
-    operation(bp, bound(delete), method="DELETE", rule=item, endpoint=f"{kind}_delete", auth="user",
-              summary=("Delete a draft", "删除草稿"), status=204, errors=(403, 409), **common)
-    operation(bp, bound(submit), method="POST", rule=f"{item}/submit", endpoint=f"{kind}_submit", auth="user",
-              summary=("Submit for review", "提交审核"), response=output, errors=(403, 409), **common)
-    operation(bp, bound(withdraw), method="POST", rule=f"{item}/withdraw", endpoint=f"{kind}_withdraw", auth="user",
-              summary=("Withdraw (back to draft)", "撤回（恢复为草稿）"), response=output, errors=(403, 409), **common)
-    operation(bp, bound(suggestions_for), method="GET", rule=f"{item}/suggestions", endpoint=f"{kind}_suggestions",
-              auth="user", summary=("Suggested counterparts (the posting's organization and admins)", "推荐的对接对象（仅本机构与管理员）"),
-              query={"k": Integer(minimum=1, maximum=50, default=10)}, response=fields.SUGGESTIONS, **common)
+    operation(
+        bp,
+        bound(browse_pool),
+        method="GET",
+        rule=f"/{plural}",
+        endpoint=f"{kind}_list",
+        auth="optional",
+        summary=(f"Browse published {plural}", f"浏览已发布的{zh}"),
+        query=list_query(kind),
+        response=fields.page_of(output, f"{kind.title()}Page", fields.SEARCH),
+        **common,
+    )
+    operation(
+        bp,
+        bound(create),
+        method="POST",
+        rule=f"/{plural}",
+        endpoint=f"{kind}_create",
+        auth="user",
+        summary=(f"Post a new {en} (goes to review)", f"发布新{zh}（提交审核）"),
+        body=fields.posting_input(kind),
+        status=201,
+        response=output,
+        errors=(403,),
+        **common,
+    )
+    operation(
+        bp,
+        bound(read),
+        method="GET",
+        rule=item,
+        endpoint=f"{kind}_read",
+        auth="optional",
+        summary=(f"Read an {en}" if kind == "achievement" else f"Read a {en}", f"查看{zh}"),
+        response=output,
+        **common,
+    )
+    operation(
+        bp,
+        bound(update),
+        method="PATCH",
+        rule=item,
+        endpoint=f"{kind}_update",
+        auth="user",
+        summary=(
+            f"Change an {en}; a published one goes back to review"
+            if kind == "achievement"
+            else f"Change a {en}; a published one goes back to review",
+            f"修改{zh}（已发布的将重新审核）",
+        ),
+        body=fields.posting_patch(kind),
+        response=output,
+        errors=(403, 409),
+        **common,
+    )
+    operation(
+        bp,
+        bound(delete),
+        method="DELETE",
+        rule=item,
+        endpoint=f"{kind}_delete",
+        auth="user",
+        summary=("Delete a draft", "删除草稿"),
+        status=204,
+        errors=(403, 409),
+        **common,
+    )
+    operation(
+        bp,
+        bound(submit),
+        method="POST",
+        rule=f"{item}/submit",
+        endpoint=f"{kind}_submit",
+        auth="user",
+        summary=("Submit for review", "提交审核"),
+        response=output,
+        errors=(403, 409),
+        **common,
+    )
+    operation(
+        bp,
+        bound(withdraw),
+        method="POST",
+        rule=f"{item}/withdraw",
+        endpoint=f"{kind}_withdraw",
+        auth="user",
+        summary=("Withdraw (back to draft)", "撤回（恢复为草稿）"),
+        response=output,
+        errors=(403, 409),
+        **common,
+    )
+    operation(
+        bp,
+        bound(suggestions_for),
+        method="GET",
+        rule=f"{item}/suggestions",
+        endpoint=f"{kind}_suggestions",
+        auth="user",
+        summary=(
+            "Suggested counterparts (the posting's organization and admins)",
+            "推荐的对接对象（仅本机构与管理员）",
+        ),
+        query={"k": Integer(minimum=1, maximum=50, default=10)},
+        response=fields.SUGGESTIONS,
+        **common,
+    )
 
 
 for _kind in PLURAL:

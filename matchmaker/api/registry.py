@@ -12,17 +12,18 @@ or 403, never what was wrong with their input. The view calls a service and retu
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from flask import Blueprint, current_app
 
 from matchmaker.api import auth, parsing
 from matchmaker.api.errors import json_response
-from matchmaker.converters import MAX_ID
 from matchmaker.api.schema import Integer, Schema
-from matchmaker.config import Config
 from matchmaker.auth.limits import login_limits
+from matchmaker.config import Config
+from matchmaker.converters import MAX_ID
 from matchmaker.extensions import limiter
 
 READ_METHODS = ("GET", "HEAD")
@@ -111,6 +112,8 @@ def operation(bp: Blueprint, view: Callable, **spec: Any) -> Operation:
     elif op.method in READ_METHODS:
         limited = limiter.shared_limit(_limit("API_RATELIMIT_READ"), scope="api-read", key_func=auth.rate_key)(endpoint)
     else:
-        limited = limiter.shared_limit(_limit("API_RATELIMIT_WRITE"), scope="api-write", key_func=auth.rate_key)(endpoint)
+        limited = limiter.shared_limit(_limit("API_RATELIMIT_WRITE"), scope="api-write", key_func=auth.rate_key)(
+            endpoint
+        )
     bp.add_url_rule(op.rule, endpoint=op.endpoint, view_func=limited, methods=[op.method])
     return op

@@ -35,8 +35,10 @@ MONEY_MAX = MONEY_LIMIT
 TEXT_MESSAGE = ("Must not be blank or contain control characters.", "不能为空白，也不能含控制字符。")
 ANY_TEXT_MESSAGE = ("Must not contain control characters.", "不能含控制字符。")
 MESSAGES = {
-    PHONE: ("Enter a phone number (digits, spaces, + - and brackets; 5 to 30 characters).",
-            "请输入电话号码（数字、空格、+ - 和括号，5 至 30 个字符）。"),
+    PHONE: (
+        "Enter a phone number (digits, spaces, + - and brackets; 5 to 30 characters).",
+        "请输入电话号码（数字、空格、+ - 和括号，5 至 30 个字符）。",
+    ),
     EMAIL: ("Enter an e-mail address such as name@example.com.", "请输入电子邮箱地址，例如 name@example.com。"),
     KEYWORD: ("A keyword has no spaces or separators (, 、 ;).", "关键词不能含空格或分隔符（, 、 ;）。"),
     REGISTRATION_NO: ("Letters, digits and hyphens only.", "只能包含字母、数字和连字符。"),
@@ -56,13 +58,19 @@ def max_length(form_class, name: str) -> int | None:
     return min(lengths) if lengths else None
 
 
-def text(form_class, name: str, pattern: str | None = None, description: str = "", example: str | None = None) -> Schema:
+def text(
+    form_class, name: str, pattern: str | None = None, description: str = "", example: str | None = None
+) -> Schema:
     """A text field of ``form_class`` as a string schema: its length limit, blank or not, its pattern."""
     required = is_required(form_class, name)
     if pattern is None:
         pattern = NON_BLANK if required else ANY_TEXT
     message = MESSAGES.get(pattern) or (TEXT_MESSAGE if pattern == NON_BLANK else ANY_TEXT_MESSAGE)
     return String(
-        max_length=max_length(form_class, name), min_length=1 if required else 0, pattern=pattern,
-        message=message, description=description, example=example,
+        max_length=max_length(form_class, name),
+        min_length=1 if required else 0,
+        pattern=pattern,
+        message=message,
+        description=description,
+        example=example,
     )

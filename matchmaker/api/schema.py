@@ -168,7 +168,11 @@ class Money(Schema):
         return {"type": "number", "minimum": float(self.minimum), "maximum": float(self.maximum)}
 
     def validate(self, value, path):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (isinstance(value, float) and not math.isfinite(value)):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or (isinstance(value, float) and not math.isfinite(value))
+        ):
             _fail(path, "type_number")
         amount = Decimal(str(value))
         _check_range(amount, self.minimum, self.maximum, path)

@@ -6,7 +6,7 @@ pool never carry them, whoever asks.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from flask import url_for
@@ -21,7 +21,7 @@ def timestamp(value: datetime | None) -> str | None:
     """Stored naive UTC → RFC 3339 with a Z."""
     if value is None:
         return None
-    return value.replace(tzinfo=timezone.utc).isoformat().replace("+00:00", "Z")
+    return value.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z")
 
 
 def day(value: date | None) -> str | None:
@@ -33,8 +33,14 @@ def money(value: Decimal | None) -> float | None:
 
 
 def organization(org: Organization) -> dict:
-    return {"id": org.id, "name": org.name, "kind": org.kind, "region": org.region, "city": org.city,
-            "verified": bool(org.verified)}
+    return {
+        "id": org.id,
+        "name": org.name,
+        "kind": org.kind,
+        "region": org.region,
+        "city": org.city,
+        "verified": bool(org.verified),
+    }
 
 
 def posting_url(posting: Posting) -> str:
@@ -46,10 +52,18 @@ def posting(item: Posting, viewer: User | None, public: bool = False, with_conta
     ``with_contact=False`` (the review queue) the contact, read per posting (and audited for admins)."""
     renamed = {form: api for api, form in RENAMED[item.kind].items()}
     out = {
-        "id": item.id, "kind": item.kind, "url": posting_url(item), "status": item.status, "title": item.title,
-        "field": item.field, "keywords": list(item.keywords or []), "region": item.organization.region,
-        "city": item.organization.city, "organization": organization(item.organization),
-        "published_at": timestamp(item.published_at), "created_at": timestamp(item.created_at),
+        "id": item.id,
+        "kind": item.kind,
+        "url": posting_url(item),
+        "status": item.status,
+        "title": item.title,
+        "field": item.field,
+        "keywords": list(item.keywords or []),
+        "region": item.organization.region,
+        "city": item.organization.city,
+        "organization": organization(item.organization),
+        "published_at": timestamp(item.published_at),
+        "created_at": timestamp(item.created_at),
         "updated_at": timestamp(item.updated_at),
     }
     if item.kind == "achievement":
@@ -76,10 +90,15 @@ def suggestion(row) -> dict:
     view = row.suggestion
     other = view.posting
     return {
-        "id": other.id, "kind": other.kind, "title": other.title, "url": posting_url(other),
-        "score": round(float(view.score), 4), "text_score": round(float(view.text_score), 4),
+        "id": other.id,
+        "kind": other.kind,
+        "title": other.title,
+        "url": posting_url(other),
+        "score": round(float(view.score), 4),
+        "text_score": round(float(view.text_score), 4),
         "strength": view.strength,
-        "shared_terms": list(view.shared_terms), "reasons": list(view.reasons),
+        "shared_terms": list(view.shared_terms),
+        "reasons": list(view.reasons),
         "organization": organization(other.organization),
     }
 
@@ -90,12 +109,19 @@ def _ref(item: Posting) -> dict:
 
 def interest(item: Interest, viewer: User) -> dict:
     out = {
-        "id": item.id, "url": url_for("interests.detail", interest_id=item.id, _external=True),
-        "status": item.status, "need": _ref(item.need), "achievement": _ref(item.achievement),
-        "initiator": organization(item.initiator_org), "recipient": organization(item.recipient_org),
-        "message": item.message, "decline_reason": item.decline_reason or "",
-        "created_at": timestamp(item.created_at), "updated_at": timestamp(item.updated_at),
-        "accepted_at": timestamp(item.accepted_at), "deal": None,
+        "id": item.id,
+        "url": url_for("interests.detail", interest_id=item.id, _external=True),
+        "status": item.status,
+        "need": _ref(item.need),
+        "achievement": _ref(item.achievement),
+        "initiator": organization(item.initiator_org),
+        "recipient": organization(item.recipient_org),
+        "message": item.message,
+        "decline_reason": item.decline_reason or "",
+        "created_at": timestamp(item.created_at),
+        "updated_at": timestamp(item.updated_at),
+        "accepted_at": timestamp(item.accepted_at),
+        "deal": None,
         "contact_withdrawn_at": {side: timestamp(item.contact_withdrawn_at(side)) for side in ("need", "achievement")},
     }
     # As on the conversation page: contacts once accepted, for the two sides and admins, except
@@ -104,11 +130,20 @@ def interest(item: Interest, viewer: User) -> dict:
         out["contacts"] = contacts.of_interest(viewer, item)
     if item.deal is not None:
         deal = item.deal
-        out["deal"] = {"contract_type": deal.contract_type, "amount_wan": money(deal.amount_wan),
-                       "signed_on": day(deal.signed_on), "registration_no": deal.registration_no or ""}
+        out["deal"] = {
+            "contract_type": deal.contract_type,
+            "amount_wan": money(deal.amount_wan),
+            "signed_on": day(deal.signed_on),
+            "registration_no": deal.registration_no or "",
+        }
     return out
 
 
 def me(user: User) -> dict:
-    return {"id": user.id, "name": user.name, "email": user.email, "role": user.role,
-            "organization": organization(user.organization) if user.organization is not None else None}
+    return {
+        "id": user.id,
+        "name": user.name,
+        "email": user.email,
+        "role": user.role,
+        "organization": organization(user.organization) if user.organization is not None else None,
+    }

@@ -29,9 +29,17 @@ class TokenForm(BaseForm):
 
 def _page(form: TokenForm, created=None, status: int = 200):
     rows = tokens.for_user(current_user)
-    response = make_response(render_template(
-        "api/tokens.html", form=form, rows=rows, created=created, now=utcnow(), lifetimes=LIFETIMES,
-    ), status)
+    response = make_response(
+        render_template(
+            "api/tokens.html",
+            form=form,
+            rows=rows,
+            created=created,
+            now=utcnow(),
+            lifetimes=LIFETIMES,
+        ),
+        status,
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -57,5 +65,8 @@ def revoke(token_id: int):
         token = tokens.revoke(current_user, token_id)
     except DomainError as error:
         abort(error.status)
-    flash(tr("Token “%(name)s” revoked: it no longer works.", "令牌“%(name)s”已撤销，不能再使用。", name=token.name), "success")
+    flash(
+        tr("Token “%(name)s” revoked: it no longer works.", "令牌“%(name)s”已撤销，不能再使用。", name=token.name),
+        "success",
+    )
     return redirect(url_for("api_tokens.index"), 303)

@@ -52,4 +52,3 @@ def no_store(response):
         response.headers["Cache-Control"] = "no-store"
     response.vary.update(("Authorization", "Accept-Language"))
     return response
-

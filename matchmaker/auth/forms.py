@@ -8,8 +8,8 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, R
 from wtforms.widgets import PasswordInput
 
 from matchmaker import domain
-from matchmaker.i18n import current_lang
 from matchmaker.forms import BaseForm, valid_credit_code
+from matchmaker.i18n import current_lang
 from matchmaker.services.accounts import password_problem
 from matchmaker.templating import choices
 
@@ -37,26 +37,38 @@ class ResetForm(BaseForm):
         _l("New password"), validators=[DataRequired(), Length(max=128)], render_kw={"autocomplete": "new-password"}
     )
     password2 = PasswordField(
-        _l("Repeat the new password"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
         render_kw={"autocomplete": "new-password"},
     )
 
 
 class RegisterForm(BaseForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=50)])
-    email = EmailField(_l("E-mail (your login)"), validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)])
+    email = EmailField(
+        _l("E-mail (your login)"), validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)]
+    )
     phone = StringField(_l("Phone"), validators=[DataRequired(), PHONE])
     # Kept in the form when another field has an error (typing a long passphrase twice again is what
     # made people give up); the page is no-store and never cached.
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)],
-                             widget=PasswordInput(hide_value=False), render_kw={"autocomplete": "new-password"})
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=128)],
+        widget=PasswordInput(hide_value=False),
+        render_kw={"autocomplete": "new-password"},
+    )
     password2 = PasswordField(
-        _l("Repeat the password"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
-        widget=PasswordInput(hide_value=False), render_kw={"autocomplete": "new-password"},
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        widget=PasswordInput(hide_value=False),
+        render_kw={"autocomplete": "new-password"},
     )
     org_mode = RadioField(
         _l("Organization"),
-        choices=[("new", _l("Register a new organization")), ("existing", _l("Join an organization already registered"))],
+        choices=[
+            ("new", _l("Register a new organization")),
+            ("existing", _l("Join an organization already registered")),
+        ],
         default="new",
     )
     org_name = StringField(_l("Organization name"), validators=[Optional(), Length(max=100)])
@@ -69,7 +81,9 @@ class RegisterForm(BaseForm):
         _l("Credit code of the organization to join"), validators=[Optional(), valid_credit_code]
     )
     consent = BooleanField(
-        _l("I have read the privacy notice and agree that my contact details are shown to admins and, after I accept an interest, to the other party."),
+        _l(
+            "I have read the privacy notice and agree that my contact details are shown to admins and, after I accept an interest, to the other party."
+        ),
         validators=[DataRequired(message=_l("Registration needs your consent to the privacy notice."))],
     )
 
@@ -96,7 +110,9 @@ class RegisterForm(BaseForm):
                     field.errors = list(field.errors) + [str(required)]
                     ok = False
             if self.org_city.data not in domain.CITIES.get(self.org_region.data, {}):
-                self.org_city.errors = list(self.org_city.errors) + [str(_l("Choose a city or district of the selected region."))]
+                self.org_city.errors = list(self.org_city.errors) + [
+                    str(_l("Choose a city or district of the selected region."))
+                ]
                 ok = False
         elif not self.existing_credit_code.data:
             self.existing_credit_code.errors = list(self.existing_credit_code.errors) + [str(required)]

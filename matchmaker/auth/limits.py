@@ -11,7 +11,7 @@ from elsewhere cannot lock its owner out (the per-address budget still holds for
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
@@ -56,8 +56,14 @@ def _known_device() -> bool:
 
 def remember_device(response, email: str):
     """After a successful login: this browser is known to this account from now on."""
-    response.set_cookie(DEVICE_COOKIE, _serializer().dumps(email), max_age=DEVICE_DAYS * 86400, httponly=True,
-                        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")), samesite="Lax")
+    response.set_cookie(
+        DEVICE_COOKIE,
+        _serializer().dumps(email),
+        max_age=DEVICE_DAYS * 86400,
+        httponly=True,
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+        samesite="Lax",
+    )
     return response
 
 
@@ -66,9 +72,18 @@ def _failed(response) -> bool:
 
 
 def login_limits(view: Callable) -> Callable:
-    address = limiter.shared_limit(lambda: current_app.config["AUTH_RATE_LIMIT"], scope="password-guess",
-                                   key_func=get_remote_address, methods=["POST"])
-    account = limiter.shared_limit(lambda: current_app.config["AUTH_ACCOUNT_LIMIT"], scope="password-guess-account",
-                                   key_func=_account_key, methods=["POST"], deduct_when=_failed,
-                                   exempt_when=_known_device)
+    address = limiter.shared_limit(
+        lambda: current_app.config["AUTH_RATE_LIMIT"],
+        scope="password-guess",
+        key_func=get_remote_address,
+        methods=["POST"],
+    )
+    account = limiter.shared_limit(
+        lambda: current_app.config["AUTH_ACCOUNT_LIMIT"],
+        scope="password-guess-account",
+        key_func=_account_key,
+        methods=["POST"],
+        deduct_when=_failed,
+        exempt_when=_known_device,
+    )
     return address(account(view))

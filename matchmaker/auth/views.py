@@ -85,20 +85,34 @@ def register():
         new_org = None
         if form.org_mode.data == "new":
             new_org = registration.NewOrganization(
-                name=form.org_name.data, kind=form.org_kind.data, region=form.org_region.data,
-                city=form.org_city.data, credit_code=form.org_credit_code.data, profile=form.org_profile.data or "",
+                name=form.org_name.data,
+                kind=form.org_kind.data,
+                region=form.org_region.data,
+                city=form.org_city.data,
+                credit_code=form.org_credit_code.data,
+                profile=form.org_profile.data or "",
             )
         data = registration.Registration(
-            name=form.name.data, email=form.email.data, phone=form.phone.data, password=form.password.data,
-            organization=new_org, existing_credit_code=form.existing_credit_code.data or None,
+            name=form.name.data,
+            email=form.email.data,
+            phone=form.phone.data,
+            password=form.password.data,
+            organization=new_org,
+            existing_credit_code=form.existing_credit_code.data or None,
         )
         try:
             registration.register(data)
         except DomainError as error:
             flash(str(error), "error")
         else:
-            flash(_("We have sent a link to %(email)s. Open it within 3 days to confirm your address and activate "
-                    "your account.", email=accounts.normalize_email(form.email.data)), "success")
+            flash(
+                _(
+                    "We have sent a link to %(email)s. Open it within 3 days to confirm your address and activate "
+                    "your account.",
+                    email=accounts.normalize_email(form.email.data),
+                ),
+                "success",
+            )
             return redirect(url_for("auth.login"), 303)
     status = 400 if request.method == "POST" else 200
     return render_template("auth/register.html", form=form), status
@@ -120,15 +134,23 @@ def confirm_email(token: str):
     try:
         user = registration.confirm(token)
     except DomainError as error:
-        return render_template("errors/error.html", code=400, title=_("Link not valid"), message=str(error),
-                               back=None), 400
+        return render_template(
+            "errors/error.html", code=400, title=_("Link not valid"), message=str(error), back=None
+        ), 400
     _start_session(user)
     if user.organization_id is None:
-        flash(_("Your e-mail is confirmed. Your request to join the organization is waiting for a member's approval."),
-              "success")
+        flash(
+            _("Your e-mail is confirmed. Your request to join the organization is waiting for a member's approval."),
+            "success",
+        )
     else:
-        flash(_("Your e-mail is confirmed and your account is ready. An administrator will verify your organization "
-                "before its first posting is published."), "success")
+        flash(
+            _(
+                "Your e-mail is confirmed and your account is ready. An administrator will verify your organization "
+                "before its first posting is published."
+            ),
+            "success",
+        )
     return redirect(landing_page(user), 303)
 
 
@@ -155,8 +177,14 @@ def forgot_password():
     form = ForgotForm()
     if form.validate_on_submit():
         password_reset.request_reset(form.email.data)
-        flash(_("If an account with this e-mail exists, we have sent it a link to set a new password. "
-                "The link works for %(minutes)d minutes.", minutes=password_reset.max_age_minutes()), "info")
+        flash(
+            _(
+                "If an account with this e-mail exists, we have sent it a link to set a new password. "
+                "The link works for %(minutes)d minutes.",
+                minutes=password_reset.max_age_minutes(),
+            ),
+            "info",
+        )
         return redirect(url_for("auth.login"), 303)
     return render_template("auth/forgot.html", form=form), 400 if request.method == "POST" else 200
 
@@ -180,7 +208,9 @@ def reset_password(token: str):
         else:
             logout_user()  # whoever was logged in on this browser: the new password starts afresh
             clear_session()
-            flash(_("Your new password is set and every session of the account has ended. "
-                    "Log in with the new password."), "success")
+            flash(
+                _("Your new password is set and every session of the account has ended. Log in with the new password."),
+                "success",
+            )
             return redirect(url_for("auth.login"), 303)
     return render_template("auth/reset.html", form=form, problem=None), 400 if request.method == "POST" else 200

@@ -48,7 +48,7 @@ def moment(text: str, today: date) -> datetime:
 
 
 def column_name(header: str) -> str:
-    """"标题 title" → "title": the machine name ends every header cell."""
+    """ "标题 title" → "title": the machine name ends every header cell."""
     return header.split()[-1]
 
 
@@ -102,22 +102,35 @@ def records(kind: str, today: date | None = None) -> list[dict]:
 
     today = today or load_day()
     org_keys = {row["credit_code"]: row["key"] for row in read("organizations.csv")}
-    codes = {name: {zh: code for code, (zh, _en) in table.items()}
-             for name, table in (("field", domain.FIELDS), ("modes", domain.TRANSFER_MODES), ("ip_type", domain.IP_TYPES))}
+    codes = {
+        name: {zh: code for code, (zh, _en) in table.items()}
+        for name, table in (("field", domain.FIELDS), ("modes", domain.TRANSFER_MODES), ("ip_type", domain.IP_TYPES))
+    }
     out = []
     for row in postings(kind):
-        record = {k: v for k, v in row.items() if k not in ("external_id", "org_credit_code") and not k.startswith(DEMO_PREFIX)}
+        record = {
+            k: v
+            for k, v in row.items()
+            if k not in ("external_id", "org_credit_code") and not k.startswith(DEMO_PREFIX)
+        }
         record.update(
-            org=org_keys[row["org_credit_code"]], field=codes["field"][row["field"]], keywords=row["keywords"].split("、"),
-            status=row["demo_status"], created=day(row["demo_created"], today).isoformat(), review_note=row["demo_review_note"],
+            org=org_keys[row["org_credit_code"]],
+            field=codes["field"][row["field"]],
+            keywords=row["keywords"].split("、"),
+            status=row["demo_status"],
+            created=day(row["demo_created"], today).isoformat(),
+            review_note=row["demo_review_note"],
         )
         modes = [codes["modes"][m] for m in row["modes"].split("、")]
         if kind == "achievement":
             del record["modes"]
             record.update(transfer_modes=modes, trl=int(row["trl"]), ip_type=codes["ip_type"][row["ip_type"]])
         else:
-            record.update(modes=modes, min_trl=int(row["min_trl"]),
-                          deadline=day(row["deadline"], today).isoformat() if row["deadline"] else None)
+            record.update(
+                modes=modes,
+                min_trl=int(row["min_trl"]),
+                deadline=day(row["deadline"], today).isoformat() if row["deadline"] else None,
+            )
         for name in ("price_min", "price_max", "budget_min", "budget_max"):
             if name in record:
                 record[name] = float(row[name]) if row[name] else None

@@ -18,7 +18,9 @@ class ExpressForm(BaseForm):
     message = TextAreaField(
         _l("Message to the other side"),
         validators=[Length(max=2000)],
-        description=_l("Say what interests you and what you would like to discuss. Contacts are shared only if they accept."),
+        description=_l(
+            "Say what interests you and what you would like to discuss. Contacts are shared only if they accept."
+        ),
     )
 
 
@@ -32,14 +34,17 @@ class StatusForm(BaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.status.choices = [c for c in choices("interest_status") if c[0] in ("negotiating", "on_hold", "closed_no_deal")]
+        self.status.choices = [
+            c for c in choices("interest_status") if c[0] in ("negotiating", "on_hold", "closed_no_deal")
+        ]
 
 
 class ContactConsentForm(BaseForm):
     """Withdraw or give again one side's consent to show its contact through an interest."""
 
     consent = SelectField(
-        choices=[("withdraw", ""), ("share", "")], validators=[InputRequired()],
+        choices=[("withdraw", ""), ("share", "")],
+        validators=[InputRequired()],
         validate_choice=True,
     )
 
@@ -54,7 +59,11 @@ class DealForm(BaseForm):
     signed_on = DateField(_l("Signing date"), validators=[InputRequired()])
     registration_no = StringField(
         _l("Technology contract registration number (optional)"),
-        validators=[Optional(), Length(max=40), Regexp(r"^[0-9A-Za-z\-]+$", message=_l("Letters, digits and hyphens only."))],
+        validators=[
+            Optional(),
+            Length(max=40),
+            Regexp(r"^[0-9A-Za-z\-]+$", message=_l("Letters, digits and hyphens only.")),
+        ],
     )
     mark_achievement_transferred = BooleanField(_l("Mark the achievement as transferred"))
     mark_need_fulfilled = BooleanField(_l("Mark the need as fulfilled"))

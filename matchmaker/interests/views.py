@@ -63,8 +63,13 @@ def detail(interest_id: int):
 def _page(interest, status: int = 200, **bound):
     """The conversation page; a form that failed (``bound``) keeps what was typed and shows its errors."""
     is_party = current_user.organization_id in interest.party_org_ids()
-    forms = {"decline_form": DeclineForm(formdata=None), "status_form": StatusForm(formdata=None),
-             "message_form": MessageForm(formdata=None), "deal_form": DealForm(formdata=None), **bound}
+    forms = {
+        "decline_form": DeclineForm(formdata=None),
+        "status_form": StatusForm(formdata=None),
+        "message_form": MessageForm(formdata=None),
+        "deal_form": DealForm(formdata=None),
+        **bound,
+    }
     return render_template(
         "interests/detail.html",
         interest=interest,
@@ -121,9 +126,14 @@ def accept(interest_id: int):
 @bp.route("/<int:interest_id>/decline", methods=["POST"])
 def decline(interest_id: int):
     form = DeclineForm()
-    return _with_form(interest_id, form, "decline_form",
-                      lambda interest: interests.decline(current_user, interest, form.reason.data), _("Declined."),
-                      recipient_only=True)
+    return _with_form(
+        interest_id,
+        form,
+        "decline_form",
+        lambda interest: interests.decline(current_user, interest, form.reason.data),
+        _("Declined."),
+        recipient_only=True,
+    )
 
 
 @bp.route("/<int:interest_id>/withdraw", methods=["POST"])
@@ -134,9 +144,13 @@ def withdraw(interest_id: int):
 @bp.route("/<int:interest_id>/status", methods=["POST"])
 def change_status(interest_id: int):
     form = StatusForm()
-    return _with_form(interest_id, form, "status_form",
-                      lambda interest: interests.move(current_user, interest, form.status.data, form.note.data or ""),
-                      _("Status updated."))
+    return _with_form(
+        interest_id,
+        form,
+        "status_form",
+        lambda interest: interests.move(current_user, interest, form.status.data, form.note.data or ""),
+        _("Status updated."),
+    )
 
 
 @bp.route("/<int:interest_id>/contact", methods=["POST"])
@@ -148,8 +162,12 @@ def contact_consent(interest_id: int):
             raise DomainError(_("Choose whether to share your contact details or to stop sharing them."))
         share = form.consent.data == "share"
         interests.set_contact_consent(current_user, interest, share)
-        flash(_("Your contact details are shown to the other side again.") if share
-              else _("Your contact details are no longer shown to the other side through this interest."), "success")
+        flash(
+            _("Your contact details are shown to the other side again.")
+            if share
+            else _("Your contact details are no longer shown to the other side through this interest."),
+            "success",
+        )
 
     return _act(interest_id, run)
 
@@ -157,9 +175,13 @@ def contact_consent(interest_id: int):
 @bp.route("/<int:interest_id>/messages", methods=["POST"])
 def message(interest_id: int):
     form = MessageForm()
-    return _with_form(interest_id, form, "message_form",
-                      lambda interest: interests.post_message(current_user, interest, form.body.data),
-                      _("Message sent."))
+    return _with_form(
+        interest_id,
+        form,
+        "message_form",
+        lambda interest: interests.post_message(current_user, interest, form.body.data),
+        _("Message sent."),
+    )
 
 
 @bp.route("/<int:interest_id>/deal", methods=["POST"])
@@ -167,11 +189,17 @@ def deal(interest_id: int):
     form = DealForm()
 
     def run(interest):
-        interests.record_deal(current_user, interest, interests.DealData(
-            contract_type=form.contract_type.data, amount_wan=form.amount_wan.data, signed_on=form.signed_on.data,
-            registration_no=form.registration_no.data or "",
-            mark_achievement_transferred=form.mark_achievement_transferred.data,
-            mark_need_fulfilled=form.mark_need_fulfilled.data,
-        ))
+        interests.record_deal(
+            current_user,
+            interest,
+            interests.DealData(
+                contract_type=form.contract_type.data,
+                amount_wan=form.amount_wan.data,
+                signed_on=form.signed_on.data,
+                registration_no=form.registration_no.data or "",
+                mark_achievement_transferred=form.mark_achievement_transferred.data,
+                mark_need_fulfilled=form.mark_need_fulfilled.data,
+            ),
+        )
 
     return _with_form(interest_id, form, "deal_form", run, _("Deal recorded. Congratulations!"))

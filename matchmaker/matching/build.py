@@ -145,8 +145,9 @@ def _counted_chunks(docs: list[dict], cfg: MatchConfig, vocab: Vocab, bits: int,
         _JOB.pop("job", None)
 
 
-def fit_kind(docs: list[dict], cfg: MatchConfig, vocab: Vocab, tick, bits: int,
-             workers: int = 1) -> tuple[list, tuple[float, float]]:
+def fit_kind(
+    docs: list[dict], cfg: MatchConfig, vocab: Vocab, tick, bits: int, workers: int = 1
+) -> tuple[list, tuple[float, float]]:
     """Count one kind's docs chunk by chunk; returns the chunk matrices (still on provisional ids)."""
     parts, dlw, dlb = [], [], []
     for m, w, b in _counted_chunks(docs, cfg, vocab, bits, workers):

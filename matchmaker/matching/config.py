@@ -61,7 +61,7 @@ class MatchConfig:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict) -> "MatchConfig":
+    def from_dict(cls, d: dict) -> MatchConfig:
         d = {k: v for k, v in d.items() if k in {f.name for f in dataclasses.fields(cls)}}
         if d.get("today"):
             d["today"] = date.fromisoformat(d["today"])

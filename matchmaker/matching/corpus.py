@@ -15,16 +15,25 @@ from .postings import Postings
 from .rerank import Table
 from .substring import Grams, blob
 
-
 MEMO_MAX = 200_000  # memoised (field, column) idf values per field before the memo starts over
 
 
 class Corpus:
     """One kind: row numbers are internal; ids are the caller's strings."""
 
-    def __init__(self, kind: str, postings: Postings, table: Table, sorted_ids: np.ndarray, order: np.ndarray,
-                 pos: np.ndarray, titles: tuple[np.ndarray, np.ndarray], avgdl: tuple[float, float],
-                 idf: np.ndarray | None = None, grams: Grams | None = None):
+    def __init__(
+        self,
+        kind: str,
+        postings: Postings,
+        table: Table,
+        sorted_ids: np.ndarray,
+        order: np.ndarray,
+        pos: np.ndarray,
+        titles: tuple[np.ndarray, np.ndarray],
+        avgdl: tuple[float, float],
+        idf: np.ndarray | None = None,
+        grams: Grams | None = None,
+    ):
         self.kind = kind
         self.grams = grams or Grams.empty()  # substring recall (keywords contained in the text)
         self.postings, self.table = postings, table
@@ -42,8 +51,17 @@ class Corpus:
         self._field_idf_memo: dict[tuple[int, float], dict[int, float]] = {}
 
     @classmethod
-    def create(cls, kind, postings: Postings, table: Table, ids: list[str], titles: list[str], avgdl,
-               idf: np.ndarray | None = None, grams: Grams | None = None) -> "Corpus":
+    def create(
+        cls,
+        kind,
+        postings: Postings,
+        table: Table,
+        ids: list[str],
+        titles: list[str],
+        avgdl,
+        idf: np.ndarray | None = None,
+        grams: Grams | None = None,
+    ) -> Corpus:
         arr = np.array(ids, dtype=str) if ids else np.empty(0, "<U1")
         order = np.argsort(arr, kind="stable")
         pos = np.empty(len(arr), np.int64)
@@ -173,7 +191,7 @@ class Corpus:
             rows = rows[~gone[np.clip(rows - p.n_base, -1, len(p.rows))]]
         return self.grams.verified(rows, terms)
 
-    def compacted(self, n_cols: int) -> "Corpus":
+    def compacted(self, n_cols: int) -> Corpus:
         """A fresh base with the delta folded in and tombstoned rows gone; idf recomputed."""
         postings, old = self.postings.compacted(n_cols)
         field = self.table.take("field", old)

@@ -29,7 +29,7 @@ class Equivalents:
 
     @classmethod
     @lru_cache(maxsize=1)
-    def load(cls, path: str = str(DATA)) -> "Equivalents":
+    def load(cls, path: str = str(DATA)) -> Equivalents:
         groups: dict[str, list[tuple[str, ...]]] = {}
         field = ANY
         for raw in Path(path).read_text(encoding="utf-8").splitlines():

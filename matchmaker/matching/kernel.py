@@ -37,8 +37,23 @@ from .rerank import _EPOCH, HEBEI, NO_DATE, SUPPLY
 from .text import _BIGRAM_CHAR
 
 # Layout of the small parameter arrays (ints, float64 weights, float32 price bounds).
-I_FIELD, I_TRL, I_TRL_NEED, I_MODES, I_PRICE, I_HEBEI, I_DEADLINE, I_TODAY, I_N, I_STRUCT, I_RELATIVE, I_FIELD_SORTED = range(12)
-F_FIELD, F_TRL, F_MODE, F_OVERLAP, F_NEG, F_HEBEI, F_DEADLINE, F_CONST, F_SELF = range(9)  # F_* up to F_DEADLINE: REASONS' order
+(
+    I_FIELD,
+    I_TRL,
+    I_TRL_NEED,
+    I_MODES,
+    I_PRICE,
+    I_HEBEI,
+    I_DEADLINE,
+    I_TODAY,
+    I_N,
+    I_STRUCT,
+    I_RELATIVE,
+    I_FIELD_SORTED,
+) = range(12)
+F_FIELD, F_TRL, F_MODE, F_OVERLAP, F_NEG, F_HEBEI, F_DEADLINE, F_CONST, F_SELF = range(
+    9
+)  # F_* up to F_DEADLINE: REASONS' order
 _SUPPLY_A, _SUPPLY_B = SUPPLY  # compile-time constants of the kernel
 N_INT, N_FLOAT = 12, 9
 
@@ -119,8 +134,27 @@ def _accumulate(indptr, indices, data, cols, weights, acc, touched, nt, starts, 
 
 
 @_jit
-def top_base(indptr, indices, data, cols, weights, acc, touched, dead, exclude,
-             t_field, t_trl, t_modes, t_pmin, t_pmax, t_region, t_deadline, qi, qf, qp):
+def top_base(
+    indptr,
+    indices,
+    data,
+    cols,
+    weights,
+    acc,
+    touched,
+    dead,
+    exclude,
+    t_field,
+    t_trl,
+    t_modes,
+    t_pmin,
+    t_pmax,
+    t_region,
+    t_deadline,
+    qi,
+    qf,
+    qp,
+):
     """(rows, text, total) of the best ``qi[I_N]`` live base rows, best first (see the module doc)."""
     n_base = t_field.shape[0]
     n_cols = indptr.shape[0] - 1
@@ -326,7 +360,7 @@ def df_in_rows(indptr, indices, cols, lo, hi, out):
         if c >= n_cols:
             out[j] = 0
             continue
-        seg = indices[indptr[c]:indptr[c + 1]]
+        seg = indices[indptr[c] : indptr[c + 1]]
         out[j] = np.searchsorted(seg, hi) - np.searchsorted(seg, lo)
 
 
@@ -343,7 +377,7 @@ def field_idf(indptr, indices, cols, idf, lo, hi, prior, out):
         c = cols[j]
         df = 0
         if c < n_cols:
-            seg = indices[indptr[c]:indptr[c + 1]]
+            seg = indices[indptr[c] : indptr[c + 1]]
             df = np.searchsorted(seg, hi) - np.searchsorted(seg, lo)
         out[j] = -np.log((df + prior * np.exp(-idf[j])) / (n + prior))
 
@@ -370,8 +404,21 @@ def warm() -> None:
     qi[I_N], qi[I_STRUCT], qi[I_FIELD] = 1, 1, 0
     qf = np.zeros(N_FLOAT, np.float64)
     qf[F_SELF] = 1.0
-    top_base(indptr, indices, data, np.array([0, 1], np.int64), np.array([0.5, 0.5]), acc, touched,
-             np.zeros(0, np.bool_), np.zeros(0, np.int64), *table, qi, qf, np.zeros(2, np.float32))
+    top_base(
+        indptr,
+        indices,
+        data,
+        np.array([0, 1], np.int64),
+        np.array([0.5, 0.5]),
+        acc,
+        touched,
+        np.zeros(0, np.bool_),
+        np.zeros(0, np.int64),
+        *table,
+        qi,
+        qf,
+        np.zeros(2, np.float32),
+    )
     bigram_set(np.frombuffer("电池".encode("utf-32-le"), np.uint32), _BIGRAM_CHAR, 16)
     df_in_rows(indptr, indices, np.array([0, 5], np.int64), 0, 2, np.zeros(2, np.int64))
     field_idf(indptr, indices, np.array([0, 5], np.int64), np.ones(2), 0, 2, 100.0, np.zeros(2))
@@ -406,8 +453,20 @@ def params(cfg, q: dict | None, q_kind: str, n: int, self_score: float = 0.0, fi
     hebei = 1 if need and region == HEBEI else 2 if not need and region in SUPPLY else 0
     if need and deadline != NO_DATE:
         const += w[F_DEADLINE] * bool(deadline >= today)
-    qi = [int(q["field"]), int(q["trl"]), int(need), int(q["modes"]), has_price, hebei, int(not need), today,
-          n, 1, int(relative), int(field_sorted)]
+    qi = [
+        int(q["field"]),
+        int(q["trl"]),
+        int(need),
+        int(q["modes"]),
+        has_price,
+        hebei,
+        int(not need),
+        today,
+        n,
+        1,
+        int(relative),
+        int(field_sorted),
+    ]
     qf = [*w, const, self_score if relative else 1.0]
     return np.array(qi, np.int64), np.array(qf, np.float64), np.array(qp, np.float32)
 

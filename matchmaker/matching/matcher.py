@@ -11,10 +11,10 @@ import numpy as np
 from .build import Vocab, bucket_bits, doc_texts, finish, fit_kind, sorted_vocabulary
 from .config import MatchConfig
 from .corpus import Corpus
-from .postings import Postings
-from .rerank import Table, boost, decode, encode, reasons_at, signals
 from .generic import curated as curated_generic
+from .postings import Postings
 from .query import has_token
+from .rerank import Table, boost, decode, encode, reasons_at, signals
 from .substring import Grams, clean_term, doc_text
 from .text import _BIGRAM_CHAR, bigram_buckets, explainable, is_content_word, raw_words
 
@@ -23,6 +23,7 @@ KINDS = ("achievement", "need")
 
 def _is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
 
 OTHER = {"achievement": "need", "need": "achievement"}
 EXPLAIN = 8  # shared terms reported per suggestion
@@ -79,7 +80,7 @@ class Matcher:
         return -2 if i is None else i  # -2: a field no posting has (matches nothing)
 
     # -- building ----------------------------------------------------------------------------
-    def fit(self, docs, progress=None, workers: int | None = 1) -> "Matcher":
+    def fit(self, docs, progress=None, workers: int | None = 1) -> Matcher:
         """Index ``docs`` (plain dicts) from scratch; ``progress(done, total)`` is called per chunk.
 
         ``workers`` > 1 (None: one per core) segments the text in forked processes, the same index
@@ -257,7 +258,9 @@ class Matcher:
         fw, fb = aw / (sw or 1) / (aw + ab), ab / (sb or 1) / (aw + ab)
         return np.array([x * fw for x in w[:n_words]] + [x * fb for x in w[n_words:]])
 
-    def _rank(self, doc, kind, k, offset=0, exclude=(), structured=True, explain=False, relative=False, with_text=False):
+    def _rank(
+        self, doc, kind, k, offset=0, exclude=(), structured=True, explain=False, relative=False, with_text=False
+    ):
         k, offset = max(int(k), 0), max(int(offset), 0)
         corpus = self._kinds[kind]
         cols, names = self._terms(doc)
@@ -283,7 +286,9 @@ class Matcher:
         top = None
         if kern is not None:  # the best n base rows, best first; the delta's rows are merged below
             rows, text, total = self._top_base(kern, corpus, cols, weights, drop, q, q_kind, n, self_score)
-            d_rows, d_text = corpus.postings.score_delta(cols, weights) if corpus.postings.rows else (rows[:0], text[:0])
+            d_rows, d_text = (
+                corpus.postings.score_delta(cols, weights) if corpus.postings.rows else (rows[:0], text[:0])
+            )
             if len(d_rows):
                 d_rows, d_text, d_total = self._totals(corpus, d_rows, d_text, self_score, drop, q, q_kind)
                 rows, text = np.concatenate([rows, d_rows]), np.concatenate([text, d_text])
@@ -319,7 +324,9 @@ class Matcher:
             shared = [w for w in words if w not in generic][:EXPLAIN]
             if not shared:
                 continue  # shares only generic words (or only character pairs, no word): nothing to show for it
-            out.append(Suggestion(corpus.id_at(top_rows[j]), float(total[i]), float(text[i]), reasons_at(sigs, j), shared))
+            out.append(
+                Suggestion(corpus.id_at(top_rows[j]), float(total[i]), float(text[i]), reasons_at(sigs, j), shared)
+            )
         return out
 
     def _totals(self, corpus, rows, text, self_score, drop, q, q_kind):
@@ -340,8 +347,19 @@ class Matcher:
         qi, qf, qp = kern.params(self.config, q, q_kind, n, self_score, corpus.table.field_sorted)
         acc, touched = kern.scratch(p.n_base)
         try:
-            return kern.top_base(*p.kernel_arrays(), cols, weights, acc, touched, p.dead_mask,
-                                 np.array(drop, np.int64), *corpus.table.kernel_arrays(), qi, qf, qp)
+            return kern.top_base(
+                *p.kernel_arrays(),
+                cols,
+                weights,
+                acc,
+                touched,
+                p.dead_mask,
+                np.array(drop, np.int64),
+                *corpus.table.kernel_arrays(),
+                qi,
+                qf,
+                qp,
+            )
         except BaseException:
             kern.drop_scratch()
             raise
@@ -424,12 +442,18 @@ class Matcher:
         if len(rare) != 1 or any(df[ch] < max(0.15 * n, 5 * df[rare[0]]) for ch in df if ch != rare[0]):
             return []  # 氢能: 能 is everywhere, 氢 the meaning; 芯片: 片 is no suffix, nothing to learn
         holders = np.flatnonzero(np.char.find(self._words, rare[0]) >= 0)
-        counts = sum(np.diff(c.postings.indptr)[self._nb + holders] for c in self._kinds.values()
-                     if c.postings.n_cols_base >= self._nb + len(self._words))
+        counts = sum(
+            np.diff(c.postings.indptr)[self._nb + holders]
+            for c in self._kinds.values()
+            if c.postings.n_cols_base >= self._nb + len(self._words)
+        )
         generic = self.generic_words()
         found = [(int(k), str(self._words[i])) for i, k in zip(holders.tolist(), np.atleast_1d(counts).tolist())]
-        found = [(k, w) for k, w in found if k >= 2 and 2 <= len(w) <= 6 and w != word and w not in generic
-                 and explainable(w)]
+        found = [
+            (k, w)
+            for k, w in found
+            if k >= 2 and 2 <= len(w) <= 6 and w != word and w not in generic and explainable(w)
+        ]
         return [w for _k, w in sorted(found, key=lambda t: (-t[0], t[1]))[:limit]]
 
     def generic_words(self) -> frozenset[str]:
@@ -479,7 +503,7 @@ class Matcher:
         save(self, path)
 
     @classmethod
-    def load(cls, path, mmap: bool = True) -> "Matcher":
+    def load(cls, path, mmap: bool = True) -> Matcher:
         """Open a saved index; with ``mmap`` the big arrays are shared read-only memory maps."""
         from .store import load
 

@@ -27,14 +27,18 @@ class Postings:
         self._delta_csc: tuple | None = None
 
     @classmethod
-    def empty(cls) -> "Postings":
+    def empty(cls) -> Postings:
         return cls(np.zeros(1, np.int64), np.empty(0, np.int32), np.empty(0, np.float32), 0)
 
     @classmethod
-    def from_csc(cls, csc: sp.csc_matrix) -> "Postings":
+    def from_csc(cls, csc: sp.csc_matrix) -> Postings:
         csc.sort_indices()
-        return cls(csc.indptr.astype(np.int64), csc.indices.astype(np.int32, copy=False),
-                   csc.data.astype(np.float32, copy=False), csc.shape[0])
+        return cls(
+            csc.indptr.astype(np.int64),
+            csc.indices.astype(np.int32, copy=False),
+            csc.data.astype(np.float32, copy=False),
+            csc.shape[0],
+        )
 
     # -- size and df -------------------------------------------------------------------------
     @property
@@ -190,7 +194,7 @@ class Postings:
         return float(r[1][hit[0]]) if len(hit) else 0.0
 
     # -- compaction --------------------------------------------------------------------------
-    def permuted(self, perm: np.ndarray) -> "Postings":
+    def permuted(self, perm: np.ndarray) -> Postings:
         """The base with its rows renumbered: new row i is old row ``perm[i]`` (no delta, no dead rows)."""
         inv = np.empty(self.n_base, np.int32)
         inv[perm] = np.arange(self.n_base, dtype=np.int32)
@@ -199,7 +203,7 @@ class Postings:
         csc.has_sorted_indices = False
         return Postings.from_csc(csc)
 
-    def compacted(self, n_cols: int) -> tuple["Postings", np.ndarray]:
+    def compacted(self, n_cols: int) -> tuple[Postings, np.ndarray]:
         """A new base holding the live rows (base then delta) and the old row number of each.
 
         Works column-wise on the CSC arrays (no CSR round trip): about two copies of the base at peak.

@@ -96,10 +96,18 @@ def make_term(word: str, expand: Callable[[str], list[str]], generic: frozenset[
     return Term(word, variants, is_latin(word), word in generic)
 
 
-def search(matcher, kind: str, q: str, *, expand: Callable[[str], list[str]] = lambda w: [w],
-           generic: frozenset[str] | None = None, extra: Callable[[str], Iterable[str]] | None = None,
-           learn: Callable[[str], list[str]] | None = None,
-           relevance_depth: int = 2000, relevance_floor: float = 0.03) -> Result:
+def search(
+    matcher,
+    kind: str,
+    q: str,
+    *,
+    expand: Callable[[str], list[str]] = lambda w: [w],
+    generic: frozenset[str] | None = None,
+    extra: Callable[[str], Iterable[str]] | None = None,
+    learn: Callable[[str], list[str]] | None = None,
+    relevance_depth: int = 2000,
+    relevance_floor: float = 0.03,
+) -> Result:
     """Rank the postings of ``kind`` for keywords ``q`` (see the module's rules).
 
     ``expand(word)`` gives the word's curated equivalents; ``learn(word)`` equivalents learnt from the
@@ -133,7 +141,9 @@ def search(matcher, kind: str, q: str, *, expand: Callable[[str], list[str]] = l
     text = " ".join(v for t in terms for v in t.variants)
     relevance = {key: score for key, score in matcher.search(text, kind, k=relevance_depth) if score >= relevance_floor}
     n = max(matcher.count(kind), 1)
-    weights = [GENERIC_WEIGHT if t.generic else 1.0 + math.log((n + 1) / (len(e | o) + 1)) for t, (e, o) in zip(terms, found)]
+    weights = [
+        GENERIC_WEIGHT if t.generic else 1.0 + math.log((n + 1) / (len(e | o) + 1)) for t, (e, o) in zip(terms, found)
+    ]
     score: dict[str, float] = {}
     covers: dict[str, int] = {}
     reaches_distinctive: set[str] = set()

@@ -1,6 +1,6 @@
 """Benchmark CLI: rank achievements for every need of a JSON Lines file with the app's default Matcher.
 
-    python -m matchmaker.matching.rank --achievements A.jsonl --needs N.jsonl --top 100 > run.jsonl
+python -m matchmaker.matching.rank --achievements A.jsonl --needs N.jsonl --top 100 > run.jsonl
 """
 
 from __future__ import annotations
@@ -13,8 +13,14 @@ from .matcher import Matcher
 
 
 def achievement_doc(r: dict) -> dict:
-    return {"id": r["id"], "kind": "achievement", "title": r.get("title"), "description": r.get("abstract"),
-            "keywords": r.get("keywords") or [], "field": r.get("discipline")}
+    return {
+        "id": r["id"],
+        "kind": "achievement",
+        "title": r.get("title"),
+        "description": r.get("abstract"),
+        "keywords": r.get("keywords") or [],
+        "field": r.get("discipline"),
+    }
 
 
 def need_doc(r: dict) -> dict:

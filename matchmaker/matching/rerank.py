@@ -137,7 +137,7 @@ class Table:
         out[~inb] = self._delta_arr[name][rows[~inb] - self.n_base]
         return out
 
-    def reorder(self, old_rows: np.ndarray) -> "Table":
+    def reorder(self, old_rows: np.ndarray) -> Table:
         """A new table whose row i is the old row ``old_rows[i]`` (after compaction)."""
         return Table({k: self.take(k, old_rows) for k in COLUMNS})
 

@@ -32,15 +32,29 @@ def save(m, path) -> None:
     tmp = path.with_name(f"{path.name}.tmp-{uuid.uuid4().hex[:8]}")
     tmp.mkdir(parents=True)
     try:
-        meta = {"format": FORMAT, "config": m.config.to_dict(), "bits": m._bits, "fields": m._fields,
-                "extra": m._extra, "kinds": {}}
+        meta = {
+            "format": FORMAT,
+            "config": m.config.to_dict(),
+            "bits": m._bits,
+            "fields": m._fields,
+            "extra": m._extra,
+            "kinds": {},
+        }
         np.save(tmp / "words.npy", m._words)
         for kind, c in m._kinds.items():
             p = c.postings
-            arrays = {"indptr": p.indptr, "indices": p.indices, "data": p.data, "idf": c.idf,
-                      "sorted_ids": c.sorted_ids, "order": c.order, "pos": c.pos,
-                      "title_blob": c.titles[0], "title_off": c.titles[1],
-                      **{f"gram_{name}": getattr(c.grams, name) for name in Grams.ARRAYS}}
+            arrays = {
+                "indptr": p.indptr,
+                "indices": p.indices,
+                "data": p.data,
+                "idf": c.idf,
+                "sorted_ids": c.sorted_ids,
+                "order": c.order,
+                "pos": c.pos,
+                "title_blob": c.titles[0],
+                "title_off": c.titles[1],
+                **{f"gram_{name}": getattr(c.grams, name) for name in Grams.ARRAYS},
+            }
             arrays.update({f"meta_{k}": v for k, v in c.table.base.items()})
             for name, arr in arrays.items():
                 np.save(tmp / f"{kind}.{name}.npy", np.ascontiguousarray(arr))
@@ -88,6 +102,16 @@ def load(cls, path, mmap: bool = True):
         postings = Postings(a["indptr"], a["indices"], a["data"], info["n_rows"])
         table = Table({k: arr(f"{kind}.meta_{k}") for k in COLUMNS})
         grams = Grams(*(arr(f"{kind}.gram_{name}") for name in Grams.ARRAYS))
-        m._kinds[kind] = Corpus(kind, postings, table, a["sorted_ids"], a["order"], a["pos"],
-                                (a["title_blob"], a["title_off"]), tuple(info["avgdl"]), idf=a["idf"], grams=grams)
+        m._kinds[kind] = Corpus(
+            kind,
+            postings,
+            table,
+            a["sorted_ids"],
+            a["order"],
+            a["pos"],
+            (a["title_blob"], a["title_off"]),
+            tuple(info["avgdl"]),
+            idf=a["idf"],
+            grams=grams,
+        )
     return m

@@ -22,8 +22,17 @@ import numpy as np
 
 from .text import normalise
 
-TEXT_FIELDS = ("title", "keywords", "summary", "problem", "description", "advantages", "applications",
-               "key_points", "goals")
+TEXT_FIELDS = (
+    "title",
+    "keywords",
+    "summary",
+    "problem",
+    "description",
+    "advantages",
+    "applications",
+    "key_points",
+    "goals",
+)
 _SHIFT = 21  # a code point fits in 21 bits: bigram key = first << 21 | second; unigram key = char << 21
 CHUNK = 1 << 14
 
@@ -87,8 +96,9 @@ def _chunk_keys(texts: list[str]) -> np.ndarray:
     chars = np.zeros(1 << _SHIFT, np.bool_)
     chars[cp[ok]] = True
     bi = np.flatnonzero(ok[:-1] & ok[1:]) if len(cp) > 1 else np.empty(0, np.int64)
-    return np.concatenate([np.flatnonzero(chars).astype(np.int64) << _SHIFT,
-                           _distinct((cp[bi] << _SHIFT) | cp[bi + 1])])
+    return np.concatenate(
+        [np.flatnonzero(chars).astype(np.int64) << _SHIFT, _distinct((cp[bi] << _SHIFT) | cp[bi + 1])]
+    )
 
 
 def _chunk_entries(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -115,19 +125,18 @@ class Grams:
 
     ARRAYS = ("keys", "offsets", "rows", "blob", "blob_off")
 
-    def __init__(self, keys: np.ndarray, offsets: np.ndarray, rows: np.ndarray, blob: np.ndarray,
-                 blob_off: np.ndarray):
+    def __init__(self, keys: np.ndarray, offsets: np.ndarray, rows: np.ndarray, blob: np.ndarray, blob_off: np.ndarray):
         self.keys, self.offsets, self.rows = keys, offsets, rows
         self.blob, self.blob_off = blob, blob_off
         self.delta: dict[int, list[int]] = {}
         self.delta_texts: dict[int, bytes] = {}
 
     @classmethod
-    def empty(cls) -> "Grams":
+    def empty(cls) -> Grams:
         return cls.build([])
 
     @classmethod
-    def build(cls, texts: list[str]) -> "Grams":
+    def build(cls, texts: list[str]) -> Grams:
         """The lists of ``texts`` (row i = texts[i]), built chunk by chunk in two passes, so the peak
         is the result plus one chunk rather than every (gram, row) pair at once."""
         chunks = [texts[s : s + CHUNK] for s in range(0, len(texts), CHUNK)]
@@ -165,8 +174,11 @@ class Grams:
     def rows_of(self, key: int) -> np.ndarray:
         """Rows holding gram ``key``: base rows then added rows, ascending (dead rows included)."""
         i = int(np.searchsorted(self.keys, key))
-        base = self.rows[int(self.offsets[i]) : int(self.offsets[i + 1])] if i < len(self.keys) and self.keys[i] == key \
+        base = (
+            self.rows[int(self.offsets[i]) : int(self.offsets[i + 1])]
+            if i < len(self.keys) and self.keys[i] == key
             else self.rows[:0]
+        )
         added = self.delta.get(key)
         return np.concatenate([base, np.array(added, np.int64)]) if added else base.astype(np.int64)
 
@@ -193,7 +205,7 @@ class Grams:
         text_at = self.text_at
         return np.array([r for r in rows.tolist() if all(n in text_at(r) for n in needles)], np.int64)
 
-    def remapped(self, old: np.ndarray, n_base: int) -> "Grams":
+    def remapped(self, old: np.ndarray, n_base: int) -> Grams:
         """The lists for a compacted corpus whose row i was row ``old[i]`` (rows not in ``old`` dropped)."""
         new_of = np.full(n_base + 1 + max([r for v in self.delta.values() for r in v], default=-1), -1, np.int64)
         new_of[old] = np.arange(len(old))

@@ -25,9 +25,13 @@ bp = Blueprint("members", __name__, url_prefix="/me/organization")
 
 
 class JoinForm(BaseForm):
-    credit_code = StringField(_l("Credit code of the organization to join"), validators=[DataRequired(), valid_credit_code])
-    message = TextAreaField(_l("A word for its members (your department, your role)"),
-                            validators=[Optional(), Length(max=memberships.NOTE_LIMIT)])
+    credit_code = StringField(
+        _l("Credit code of the organization to join"), validators=[DataRequired(), valid_credit_code]
+    )
+    message = TextAreaField(
+        _l("A word for its members (your department, your role)"),
+        validators=[Optional(), Length(max=memberships.NOTE_LIMIT)],
+    )
 
 
 class NoteForm(BaseForm):
@@ -48,7 +52,8 @@ def index():
         members=memberships.members(org_id) if org_id else [],
         requests=memberships.pending(org_id) if org_id else [],
         latest=None if org_id else memberships.latest_of(current_user),
-        join_form=JoinForm(), note_form=NoteForm(),
+        join_form=JoinForm(),
+        note_form=NoteForm(),
     )
 
 
@@ -74,9 +79,10 @@ def join():
     if not form.validate():
         flash(error_text(form), "error")
         return _back()
-    return _run(lambda: memberships.ask_by_code(current_user, form.credit_code.data, form.message.data or ""),
-                _("Your request was sent. The organization's members have been told; you will be notified of "
-                  "their answer."))
+    return _run(
+        lambda: memberships.ask_by_code(current_user, form.credit_code.data, form.message.data or ""),
+        _("Your request was sent. The organization's members have been told; you will be notified of their answer."),
+    )
 
 
 @bp.route("/requests/<int:request_id>/<any(approve, refuse):decision>", methods=["POST"])
@@ -86,8 +92,10 @@ def decide(request_id: int, decision: str):
         flash(error_text(form), "error")
         return _back()
     approve = decision == "approve"
-    return _run(lambda: memberships.decide(current_user, request_id, approve, form.note.data or ""),
-                _("Approved: the person is now a member.") if approve else _("Refused."))
+    return _run(
+        lambda: memberships.decide(current_user, request_id, approve, form.note.data or ""),
+        _("Approved: the person is now a member.") if approve else _("Refused."),
+    )
 
 
 @bp.route("/requests/<int:request_id>/cancel", methods=["POST"])

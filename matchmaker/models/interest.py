@@ -27,8 +27,12 @@ class Interest(db.Model):
     __table_args__ = (
         # One open interest per pair, whoever clicks and however often: the database decides.
         Index(
-            "uq_interests_open_pair", "need_id", "achievement_id", unique=True,
-            sqlite_where=_OPEN_SQL, postgresql_where=_OPEN_SQL,
+            "uq_interests_open_pair",
+            "need_id",
+            "achievement_id",
+            unique=True,
+            sqlite_where=_OPEN_SQL,
+            postgresql_where=_OPEN_SQL,
         ),
     )
 
@@ -73,7 +77,7 @@ class Interest(db.Model):
         return self.initiator_org_id, self.recipient_org_id
 
     def side_of(self, org_id: int | None) -> str | None:
-        """"need" or "achievement": which posting of the pair ``org_id`` owns (None: neither)."""
+        """ "need" or "achievement": which posting of the pair ``org_id`` owns (None: neither)."""
         if org_id is not None and org_id == self.need.organization_id:
             return "need"
         if org_id is not None and org_id == self.achievement.organization_id:

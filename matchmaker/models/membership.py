@@ -23,8 +23,13 @@ class JoinRequest(db.Model):
     __tablename__ = "join_requests"
     __table_args__ = (
         # One open request per person, whatever is clicked how often: the database decides.
-        Index("uq_join_requests_pending_user", "user_id", unique=True,
-              sqlite_where=_PENDING_SQL, postgresql_where=_PENDING_SQL),
+        Index(
+            "uq_join_requests_pending_user",
+            "user_id",
+            unique=True,
+            sqlite_where=_PENDING_SQL,
+            postgresql_where=_PENDING_SQL,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

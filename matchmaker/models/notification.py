@@ -16,8 +16,10 @@ class Notification(db.Model):
 
     __tablename__ = "notifications"
     # The second: the dashboard counts strong suggestions per month without reading other events.
-    __table_args__ = (UniqueConstraint("user_id", "event", "dedupe_key"),
-                      Index("ix_notifications_event_created", "event", "created_at", "dedupe_key"))
+    __table_args__ = (
+        UniqueConstraint("user_id", "event", "dedupe_key"),
+        Index("ix_notifications_event_created", "event", "created_at", "dedupe_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -13,8 +13,8 @@ from matchmaker import domain
 from matchmaker.auth.views import safe_next
 from matchmaker.extensions import db
 from matchmaker.forms import BaseForm, MultiCheckboxField
-from matchmaker.paging import paginate
 from matchmaker.models import Notification
+from matchmaker.paging import paginate
 from matchmaker.postings.forms import FilterForm
 from matchmaker.services import notify, searches
 from matchmaker.services.errors import DomainError

@@ -44,11 +44,21 @@ class PostingForm(BaseForm):
     modes = MultiCheckboxField(_l("Transfer modes"), validators=[DataRequired(message=_l("Choose at least one."))])
     contact_name = StringField(_l("Contact person"), validators=[DataRequired(), Length(max=50)])
     contact_phone = StringField(_l("Contact phone"), validators=[DataRequired(), PHONE])
-    contact_email = EmailField(_l("Contact e-mail"), validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)])
+    contact_email = EmailField(
+        _l("Contact e-mail"), validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)]
+    )
     save = SubmitField(_l("Save draft"))
     submit_review = SubmitField(_l("Submit for review"))
 
-    DATA_FIELDS: tuple[str, ...] = ("title", "field", "keywords", "modes", "contact_name", "contact_phone", "contact_email")
+    DATA_FIELDS: tuple[str, ...] = (
+        "title",
+        "field",
+        "keywords",
+        "modes",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,16 +96,24 @@ class AchievementForm(PostingForm):
     description = TextAreaField(_l("Description"), validators=[DataRequired(), Length(max=LONG)])
     advantages = TextAreaField(_l("Technical advantages and innovation"), validators=[DataRequired(), Length(max=LONG)])
     applications = TextAreaField(_l("Application scenarios"), validators=[Optional(), Length(max=LONG)])
-    trl = SelectField(_l("Maturity (TRL)"), coerce=int_or_none,
-                      validators=[InputRequired(message=_l("Choose a maturity level."))])
+    trl = SelectField(
+        _l("Maturity (TRL)"), coerce=int_or_none, validators=[InputRequired(message=_l("Choose a maturity level."))]
+    )
     ip_type = SelectField(_l("Intellectual property"), validators=[InputRequired()])
     patent_numbers = StringField(_l("Patent or registration numbers"), validators=[Optional(), Length(max=500)])
     price_min = _money(_l("Price from (ten-thousand yuan)"))
     price_max = _money(_l("Price up to (ten-thousand yuan)"))
 
     DATA_FIELDS = PostingForm.DATA_FIELDS + (
-        "summary", "description", "advantages", "applications", "trl", "ip_type", "patent_numbers",
-        "price_min", "price_max",
+        "summary",
+        "description",
+        "advantages",
+        "applications",
+        "trl",
+        "ip_type",
+        "patent_numbers",
+        "price_min",
+        "price_max",
     )
 
     def __init__(self, *args, **kwargs):
@@ -112,13 +130,24 @@ class NeedForm(PostingForm):
     problem = TextAreaField(_l("Main problem"), validators=[DataRequired(), Length(max=LONG)])
     key_points = TextAreaField(_l("Key technical points"), validators=[DataRequired(), Length(max=LONG)])
     goals = TextAreaField(_l("Expected goals"), validators=[DataRequired(), Length(max=LONG)])
-    min_trl = SelectField(_l("Lowest acceptable maturity (TRL)"), coerce=int_or_none,
-                          validators=[InputRequired(message=_l("Choose a maturity level."))])
+    min_trl = SelectField(
+        _l("Lowest acceptable maturity (TRL)"),
+        coerce=int_or_none,
+        validators=[InputRequired(message=_l("Choose a maturity level."))],
+    )
     budget_min = _money(_l("Budget from (ten-thousand yuan)"))
     budget_max = _money(_l("Budget up to (ten-thousand yuan)"))
     deadline = DateField(_l("Deadline"), validators=[Optional()])
 
-    DATA_FIELDS = PostingForm.DATA_FIELDS + ("problem", "key_points", "goals", "min_trl", "budget_min", "budget_max", "deadline")
+    DATA_FIELDS = PostingForm.DATA_FIELDS + (
+        "problem",
+        "key_points",
+        "goals",
+        "min_trl",
+        "budget_min",
+        "budget_max",
+        "deadline",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -149,13 +178,20 @@ class FilterForm(BaseForm):
     price_max = DecimalField(_l("Amount up to"), places=2, validators=[Optional(), money_in_range])
     sort = SelectField(_l("Sort by"), validators=[Optional()])
 
-    SORT_LABELS = {"relevance": _l("Relevance"), "newest": _l("Newest"), "deadline": _l("Deadline"),
-                   "budget": _l("Budget"), "price": _l("Price")}
+    SORT_LABELS = {
+        "relevance": _l("Relevance"),
+        "newest": _l("Newest"),
+        "deadline": _l("Deadline"),
+        "budget": _l("Budget"),
+        "price": _l("Price"),
+    }
 
     def __init__(self, *args, kind: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         sorts = SORTS[kind] if kind else tuple(dict.fromkeys(s for names in SORTS.values() for s in names))
-        self.sort.choices = [("", _l("Default (relevance with keywords, else newest)"))] + [(s, self.SORT_LABELS[s]) for s in sorts]
+        self.sort.choices = [("", _l("Default (relevance with keywords, else newest)"))] + [
+            (s, self.SORT_LABELS[s]) for s in sorts
+        ]
         anything = ("", _l("Any"))
         self.field.choices = [anything] + choices("field")
         self.region.choices = [anything] + choices("region")
@@ -175,7 +211,12 @@ class FilterForm(BaseForm):
 
     def to_filters(self) -> Filters:
         return Filters(
-            q=self.q.data or "", field=self.field.data or "", region=self.region.data or "",
-            trl=int(self.trl.data) if self.trl.data else None, mode=self.mode.data or "",
-            price_min=self.price_min.data, price_max=self.price_max.data, sort=self.sort.data or "",
+            q=self.q.data or "",
+            field=self.field.data or "",
+            region=self.region.data or "",
+            trl=int(self.trl.data) if self.trl.data else None,
+            mode=self.mode.data or "",
+            price_min=self.price_min.data,
+            price_max=self.price_max.data,
+            sort=self.sort.data or "",
         )

@@ -10,10 +10,10 @@ from sqlalchemy import or_, select
 from matchmaker import permissions
 from matchmaker.admin.forms import ReviewForm
 from matchmaker.errors import refusal
-from matchmaker.paging import page_number
 from matchmaker.extensions import db
-from matchmaker.postings.forms import AchievementForm, FilterForm, NeedForm
 from matchmaker.models import Interest
+from matchmaker.paging import page_number
+from matchmaker.postings.forms import AchievementForm, FilterForm, NeedForm
 from matchmaker.services import browse, contacts, curation, deals, lifecycle, postings, suggestions
 from matchmaker.services.errors import DomainError
 
@@ -44,10 +44,16 @@ def browse_list(kind: str):
     else:
         status = 400
     other = "need" if singular == "achievement" else "achievement"
-    return render_template("postings/browse.html", kind=singular, kind_url=kind, form=form, page=page,
-                           filter_params=FilterForm.params(request.args),
-                           can_post_here=permissions.can_post(current_user, singular),
-                           can_post_other=permissions.can_post(current_user, other)), status
+    return render_template(
+        "postings/browse.html",
+        kind=singular,
+        kind_url=kind,
+        form=form,
+        page=page,
+        filter_params=FilterForm.params(request.args),
+        can_post_here=permissions.can_post(current_user, singular),
+        can_post_other=permissions.can_post(current_user, other),
+    ), status
 
 
 @bp.route(f"/{KIND_URL}/<int:posting_id>")
@@ -64,14 +70,16 @@ def detail(kind: str, posting_id: int):
         contact=contacts.of_posting(current_user, posting),
         deal_count=deals.count_for(posting),
         can_edit=permissions.can_edit(current_user, posting),
-        can_renew=permissions.is_owner(current_user, posting) and posting.status == "archived"
+        can_renew=permissions.is_owner(current_user, posting)
+        and posting.status == "archived"
         and posting.merged_into_id is None,
         can_review=permissions.can_review(current_user, posting),
         review_form=ReviewForm(),
         suggestion_rows=suggestions.for_posting(current_user, posting) if show_suggestions else None,
         my_counterparts=_my_counterparts(posting),
-        can_pair=not permissions.is_owner(current_user, posting) and permissions.can_post(
-            current_user, "need" if posting.kind == "achievement" else "achievement") and not permissions.is_admin(current_user),
+        can_pair=not permissions.is_owner(current_user, posting)
+        and permissions.can_post(current_user, "need" if posting.kind == "achievement" else "achievement")
+        and not permissions.is_admin(current_user),
         interests=_interests_on(posting),
     )
 
@@ -81,10 +89,13 @@ def _my_counterparts(posting):
     if not current_user.is_authenticated or not posting.is_public or permissions.is_owner(current_user, posting):
         return []
     other = postings.MODELS["need" if posting.kind == "achievement" else "achievement"]
-    return list(db.session.scalars(
-        select(other).where(other.organization_id == current_user.organization_id, other.status == "published")
-        .order_by(other.published_at.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(other)
+            .where(other.organization_id == current_user.organization_id, other.status == "published")
+            .order_by(other.published_at.desc())
+        )
+    )
 
 
 def _interests_on(posting):
@@ -133,8 +144,9 @@ def _ask_if_duplicate(form, singular: str, kind: str, posting):
     similar = curation.duplicates_before_submit(current_user, singular, form.to_data(), posting)
     if not similar:
         return None
-    return render_template("postings/form.html", form=form, kind=singular, kind_url=kind, posting=posting,
-                           similar=similar)
+    return render_template(
+        "postings/form.html", form=form, kind=singular, kind_url=kind, posting=posting, similar=similar
+    )
 
 
 @bp.route(f"/{KIND_URL}/<int:posting_id>/edit", methods=["GET", "POST"])
@@ -159,7 +171,10 @@ def edit(kind: str, posting_id: int):
             if was_public:
                 flash(_("Saved. The edited posting goes back to review before it is public again."), "info")
             else:
-                flash(_("Submitted for review.") if posting.status == "pending" and form.wants_submit else _("Saved."), "success")
+                flash(
+                    _("Submitted for review.") if posting.status == "pending" and form.wants_submit else _("Saved."),
+                    "success",
+                )
             return redirect(url_for("postings.detail", kind=kind, posting_id=posting.id), 303)
     status = 400 if request.method == "POST" else 200
     return render_template("postings/form.html", form=form, kind=singular, kind_url=kind, posting=posting), status
@@ -179,12 +194,20 @@ def change_status(kind: str, posting_id: int, action: str):
             flash(_("Withdrawn: the posting is a draft again and no longer public."), "success")
         elif action == "close":
             postings.close_after_deal(current_user, posting)
-            flash(_("Marked as transferred: it leaves the pool and its page stays public.") if singular == "achievement"
-                  else _("Marked as fulfilled: it leaves the pool and its page stays public."), "success")
+            flash(
+                _("Marked as transferred: it leaves the pool and its page stays public.")
+                if singular == "achievement"
+                else _("Marked as fulfilled: it leaves the pool and its page stays public."),
+                "success",
+            )
         elif action == "renew":
             lifecycle.renew(current_user, posting)
-            flash(_("Renewed: the posting stays in the pool.") if posting.is_public
-                  else _("Renewed: the posting goes back to review."), "success")
+            flash(
+                _("Renewed: the posting stays in the pool.")
+                if posting.is_public
+                else _("Renewed: the posting goes back to review."),
+                "success",
+            )
         else:
             postings.delete_draft(current_user, posting)
             flash(_("Draft deleted."), "success")
@@ -201,9 +224,7 @@ def mine():
     org_id = current_user.organization_id
     items = {
         kind: list(
-            db.session.scalars(
-                select(model).where(model.organization_id == org_id).order_by(model.updated_at.desc())
-            )
+            db.session.scalars(select(model).where(model.organization_id == org_id).order_by(model.updated_at.desc()))
         )
         for kind, model in postings.MODELS.items()
     }

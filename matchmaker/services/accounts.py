@@ -62,8 +62,13 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     ok, upgraded = passwords.verify_password(user.password_hash, password)
     if not ok or not user.is_active:
-        security_event("login", result="failure", reason="inactive" if ok else "bad_password",
-                       email=typed_email(email), user_id=user.id)
+        security_event(
+            "login",
+            result="failure",
+            reason="inactive" if ok else "bad_password",
+            email=typed_email(email),
+            user_id=user.id,
+        )
         return None
     if upgraded:
         user.password_hash = upgraded
@@ -117,12 +122,20 @@ def create_admin(email: str, name: str, password: str, organization_name: str) -
         from matchmaker.domain import make_credit_code
 
         organization = Organization(
-            name=organization_name, kind="agency", region="beijing", city="海淀区",
-            credit_code=make_credit_code(900000 + count, prefix="52"), verified=True,
+            name=organization_name,
+            kind="agency",
+            region="beijing",
+            city="海淀区",
+            credit_code=make_credit_code(900000 + count, prefix="52"),
+            verified=True,
         )
     user = User(
-        organization=organization, email=email, name=name, role="admin",
-        password_hash=passwords.hash_password(password), email_confirmed_at=utcnow(),
+        organization=organization,
+        email=email,
+        name=name,
+        role="admin",
+        password_hash=passwords.hash_password(password),
+        email_confirmed_at=utcnow(),
     )
     db.session.add(user)
     db.session.commit()
@@ -147,31 +160,62 @@ def change_password(user: User, current: str, new: str) -> None:
 
 def export_data(user: User) -> dict:
     """Everything the platform holds about this person (PIPL art. 45), as JSON-safe data."""
-    from matchmaker.models import (ApiToken, InterestEvent, JoinRequest, Message, Notification, SavedSearch,
-                                   SuggestionFeedback)
+    from matchmaker.models import (
+        ApiToken,
+        InterestEvent,
+        JoinRequest,
+        Message,
+        Notification,
+        SavedSearch,
+        SuggestionFeedback,
+    )
     from matchmaker.services.audit import _plain
 
     def rows(model, column, fields):
-        return [{f: _plain(getattr(r, f)) for f in fields}
-                for r in db.session.scalars(select(model).where(column == user.id))]
+        return [
+            {f: _plain(getattr(r, f)) for f in fields}
+            for r in db.session.scalars(select(model).where(column == user.id))
+        ]
 
     return {
-        "account": {f: _plain(getattr(user, f)) for f in (
-            "id", "email", "name", "phone", "role", "consent_version", "consent_at", "created_at", "last_login_at",
-            "email_opt_out")},
-        "organization": ({f: _plain(getattr(user.organization, f)) for f in ("id", "name", "kind", "region", "city")}
-                         if user.organization is not None else None),
-        "join_requests": rows(JoinRequest, JoinRequest.user_id, ("organization_id", "message", "status", "created_at",
-                                                                   "decided_at", "decision_note")),
+        "account": {
+            f: _plain(getattr(user, f))
+            for f in (
+                "id",
+                "email",
+                "name",
+                "phone",
+                "role",
+                "consent_version",
+                "consent_at",
+                "created_at",
+                "last_login_at",
+                "email_opt_out",
+            )
+        },
+        "organization": (
+            {f: _plain(getattr(user.organization, f)) for f in ("id", "name", "kind", "region", "city")}
+            if user.organization is not None
+            else None
+        ),
+        "join_requests": rows(
+            JoinRequest,
+            JoinRequest.user_id,
+            ("organization_id", "message", "status", "created_at", "decided_at", "decision_note"),
+        ),
         "messages_sent": rows(Message, Message.sender_id, ("interest_id", "body", "created_at")),
         # What this person did on interests, consents included: accepting shares the contacts,
         # withdrawing stops it (PIPL art. 15).
-        "interest_actions": rows(InterestEvent, InterestEvent.actor_id,
-                                 ("interest_id", "from_status", "to_status", "note", "created_at")),
+        "interest_actions": rows(
+            InterestEvent, InterestEvent.actor_id, ("interest_id", "from_status", "to_status", "note", "created_at")
+        ),
         "notifications": rows(Notification, Notification.user_id, ("event", "params", "link", "created_at", "read_at")),
         "saved_searches": rows(SavedSearch, SavedSearch.user_id, ("kind", "name", "params", "created_at")),
-        "suggestion_feedback": rows(SuggestionFeedback, SuggestionFeedback.user_id,
-                                    ("need_id", "achievement_id", "relevant", "reason", "note", "created_at")),
+        "suggestion_feedback": rows(
+            SuggestionFeedback,
+            SuggestionFeedback.user_id,
+            ("need_id", "achievement_id", "relevant", "reason", "note", "created_at"),
+        ),
         "api_tokens": rows(ApiToken, ApiToken.user_id, ("name", "prefix", "created_at", "expires_at", "revoked_at")),
     }
 
@@ -184,8 +228,11 @@ def usable_admins_besides(user_id: int | None = None, org_id: int | None = None)
     a conditional UPDATE with ``usable_admins_besides(...) > 0`` in its WHERE, after
     ``transitions.lock_admins()``: two admins locking each other out at the same moment leave one.
     """
-    stmt = (select(func.count(User.id)).join(Organization, User.organization_id == Organization.id)
-            .where(User.role == "admin", User.active.is_(True), Organization.suspended.is_(False)))
+    stmt = (
+        select(func.count(User.id))
+        .join(Organization, User.organization_id == Organization.id)
+        .where(User.role == "admin", User.active.is_(True), Organization.suspended.is_(False))
+    )
     if user_id is not None:
         stmt = stmt.where(User.id != user_id)
     if org_id is not None:
@@ -237,9 +284,13 @@ def delete_account(user: User, password: str) -> None:
 
         transitions.lock_admins()
         try:
-            transitions.advance(user, {"role": "admin", "active": True}, {"active": False},
-                                _("The last administrator cannot delete the account."),
-                                where=[usable_admins_besides(user.id) > 0])
+            transitions.advance(
+                user,
+                {"role": "admin", "active": True},
+                {"active": False},
+                _("The last administrator cannot delete the account."),
+                where=[usable_admins_besides(user.id) > 0],
+            )
         except Conflict:
             security_event("account_delete", result="failure", reason="last_admin", user_id=user.id)
             raise

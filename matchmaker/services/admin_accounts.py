@@ -23,9 +23,12 @@ def verify_organization(admin: User, org: Organization, note: str) -> Organizati
     _require_admin(admin)
     if not domain.is_valid_credit_code(org.credit_code):
         raise DomainError(_("The organization's credit code is not valid: it cannot be verified."))
-    transitions.advance(org, {"verified": False}, {"verified": True, "verified_at": utcnow(),
-                                                   "verification_note": note.strip()},
-                        _("This organization is already verified."))
+    transitions.advance(
+        org,
+        {"verified": False},
+        {"verified": True, "verified_at": utcnow(), "verification_note": note.strip()},
+        _("This organization is already verified."),
+    )
     audit.record(admin, "verify", org, {"verified": False}, {"verified": True}, note)
     db.session.commit()
     return org
@@ -40,15 +43,25 @@ def set_suspended(admin: User, org: Organization, suspended: bool, reason: str) 
         raise DomainError(_("Give a reason."))
     if suspended:
         transitions.lock_admins()
-        transitions.advance(org, {"suspended": False}, {"suspended": True},
-                            _("This organization is already suspended, or suspending it would leave no administrator "
-                              "who can log in."), where=[usable_admins_besides(org_id=org.id) > 0])
+        transitions.advance(
+            org,
+            {"suspended": False},
+            {"suspended": True},
+            _("This organization is already suspended, or suspending it would leave no administrator who can log in."),
+            where=[usable_admins_besides(org_id=org.id) > 0],
+        )
         for member in org.users:  # their cookies and API tokens end (restoring brings neither back)
             revoke_access(member)
     else:
         transitions.advance(org, {"suspended": True}, {"suspended": False}, _("This organization is not suspended."))
-    audit.record(admin, "suspend" if suspended else "unsuspend", org, {"suspended": not suspended},
-                 {"suspended": suspended}, reason)
+    audit.record(
+        admin,
+        "suspend" if suspended else "unsuspend",
+        org,
+        {"suspended": not suspended},
+        {"suspended": suspended},
+        reason,
+    )
     db.session.commit()
     return org
 
@@ -61,12 +74,20 @@ def set_active(admin: User, user: User, active: bool, reason: str) -> User:
     extra = [] if active or not user.is_admin else [usable_admins_besides(user.id) > 0]
     if extra:
         transitions.lock_admins()
-    transitions.advance(user, {"active": not active}, {"active": active},
-                        _("The last administrator cannot be deactivated.") if extra
-                        else _("This account was changed a moment ago: reload the page."), where=extra)
+    transitions.advance(
+        user,
+        {"active": not active},
+        {"active": active},
+        _("The last administrator cannot be deactivated.")
+        if extra
+        else _("This account was changed a moment ago: reload the page."),
+        where=extra,
+    )
     if not active:
         revoke_access(user)  # cookies and API tokens end; reactivating brings neither back
-    audit.record(admin, "activate" if active else "deactivate", user, {"active": not active}, {"active": active}, reason)
+    audit.record(
+        admin, "activate" if active else "deactivate", user, {"active": not active}, {"active": active}, reason
+    )
     db.session.commit()
     return user
 
@@ -105,9 +126,15 @@ def set_role(admin: User, user: User, role: str, admin_password: str, reason: st
         transitions.lock_admins()
     extra = [usable_admins_besides(user.id) > 0] if demoting else []
     # new rights take effect with a fresh login
-    transitions.advance(user, {"role": user.role}, {"role": role, "session_token": new_session_token()},
-                        _("The last administrator cannot be demoted.") if demoting
-                        else _("This account's role was changed a moment ago: reload the page."), where=extra)
+    transitions.advance(
+        user,
+        {"role": user.role},
+        {"role": role, "session_token": new_session_token()},
+        _("The last administrator cannot be demoted.")
+        if demoting
+        else _("This account's role was changed a moment ago: reload the page."),
+        where=extra,
+    )
     audit.record(admin, "role_change", user, {"role": before}, {"role": role}, reason)
     db.session.commit()
     return user

@@ -8,12 +8,33 @@ from decimal import Decimal
 from matchmaker.extensions import db
 from matchmaker.models import AuditLog, Organization, User
 
-
 ACTIONS = (
-    "publish", "reject", "request_revision", "unpublish", "edit", "merge", "not_duplicate", "archive",
-    "verify", "suspend", "unsuspend", "activate", "deactivate", "role_change", "curate_pair", "contact_reveal",
-    "import", "end_sessions", "purge", "anonymise",
-    "organization_register", "join_request", "join_approve", "join_refuse", "join_cancel", "member_remove",
+    "publish",
+    "reject",
+    "request_revision",
+    "unpublish",
+    "edit",
+    "merge",
+    "not_duplicate",
+    "archive",
+    "verify",
+    "suspend",
+    "unsuspend",
+    "activate",
+    "deactivate",
+    "role_change",
+    "curate_pair",
+    "contact_reveal",
+    "import",
+    "end_sessions",
+    "purge",
+    "anonymise",
+    "organization_register",
+    "join_request",
+    "join_approve",
+    "join_refuse",
+    "join_cancel",
+    "member_remove",
 )
 TARGET_TYPES = ("achievement", "need", "organization", "user", "interest", "file")
 
@@ -33,8 +54,9 @@ def snapshot(obj, fields: tuple[str, ...]) -> dict:
     return {name: _plain(getattr(obj, name)) for name in fields}
 
 
-def record(actor: User | None, action: str, target, before: dict | None = None, after: dict | None = None,
-           reason: str = "") -> AuditLog:
+def record(
+    actor: User | None, action: str, target, before: dict | None = None, after: dict | None = None, reason: str = ""
+) -> AuditLog:
     """Add an audit row to the current transaction (the caller commits, so both land or neither)."""
     entry = AuditLog(
         actor_id=actor.id if actor else None,
@@ -51,7 +73,7 @@ def record(actor: User | None, action: str, target, before: dict | None = None, 
 
 
 def _target_type(target) -> str:
-    """"achievement" or "need" for a posting (or an import batch of them); else the model's name
+    """ "achievement" or "need" for a posting (or an import batch of them); else the model's name
     ("organization", "user", "interest") — an organization's ``kind`` (firm, university) is not one."""
     if isinstance(target, Organization):
         return "organization"

@@ -64,7 +64,9 @@ def restore(source: Path) -> None:
             live.close()
             backup_db.close()
         return
-    _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--exit-on-error", f"--dbname={_pg_url()}", str(source)])
+    _run(
+        ["pg_restore", "--clean", "--if-exists", "--no-owner", "--exit-on-error", f"--dbname={_pg_url()}", str(source)]
+    )
 
 
 def _run(command: list[str]) -> None:

@@ -18,8 +18,8 @@ import numpy as np
 from sqlalchemy import Select, String, and_, cast, func, or_, select
 
 from matchmaker.extensions import db
-from matchmaker.paging import Page
 from matchmaker.models import Achievement, Need, Organization, Posting
+from matchmaker.paging import Page
 from matchmaker.services.caching import VersionedCache
 from matchmaker.services.postings import MODELS
 
@@ -91,7 +91,9 @@ def published_query(kind: str, filters: Filters) -> Select:
     if filters.field:
         stmt = stmt.where(model.field == filters.field)
     if filters.region:  # a subquery, not a join: the count then stays on the (status, …) index
-        stmt = stmt.where(model.organization_id.in_(select(Organization.id).where(Organization.region == filters.region)))
+        stmt = stmt.where(
+            model.organization_id.in_(select(Organization.id).where(Organization.region == filters.region))
+        )
     if filters.mode:
         stmt = stmt.where(model.modes_text.like(f"%|{filters.mode}|%"))
     if filters.trl is not None:
@@ -126,8 +128,9 @@ def _page_of(kind: str, ids, page: int, per_page: int, found=None) -> Results:
     wanted = [int(i) for i in ids[start : start + per_page]]
     model = MODELS[kind]
     rows = {p.id: p for p in db.session.scalars(select(model).where(model.id.in_(wanted)))} if wanted else {}
-    return Results(page=page, per_page=per_page, total=len(ids), items=[rows[i] for i in wanted if i in rows],
-                   found=found)
+    return Results(
+        page=page, per_page=per_page, total=len(ids), items=[rows[i] for i in wanted if i in rows], found=found
+    )
 
 
 # Recent keyword searches (ordered ids): paging through results or a popular query then costs one page

@@ -36,8 +36,11 @@ def of_interest(viewer: User, interest: Interest) -> dict[str, dict]:
     organizations and admins; a side that withdrew its consent is left out. Admins are audited."""
     if not interest.contacts_shared or not permissions.can_view_interest(viewer, interest):
         return {}
-    shown = {side: card(posting) for side, posting in (("need", interest.need), ("achievement", interest.achievement))
-             if interest.shows_contact(side)}
+    shown = {
+        side: card(posting)
+        for side, posting in (("need", interest.need), ("achievement", interest.achievement))
+        if interest.shows_contact(side)
+    }
     if shown and viewer.organization_id not in interest.party_org_ids():
         audit.contact_reveal(viewer, interest, "interest contacts")
     return shown

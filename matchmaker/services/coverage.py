@@ -18,8 +18,8 @@ city or region, and a pair across fields whose achievement ranks the need below 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 from sqlalchemy import delete, func, or_, select, update
 
@@ -56,17 +56,30 @@ def compute(needs: list[Need], workers: int | None = 1) -> list[dict]:
     now, rows = utcnow(), []
     for need, (results, similar) in zip(needs, ranked):
         top = matching.curated_first(results, (f"a{i}" for i in regions), picks[need.id], TOP)
-        top = [[int(key[1:]), round(score, 6), round(text, 6), regions[int(key[1:])] in SUPPLY_REGIONS]
-               for key, score, text in top]
+        top = [
+            [int(key[1:]), round(score, 6), round(text, 6), regions[int(key[1:])] in SUPPLY_REGIONS]
+            for key, score, text in top
+        ]
         similar = [[int(key[1:]), round(score, 6)] for key, score in similar if score >= COMMON_NEED_MIN_SIMILARITY]
-        rows.append(dict(
-            need_id=need.id, organization_id=need.organization_id, region=need.organization.region,
-            city=need.organization.city, field=need.field, status=need.status,
-            strong=sum(1 for _a, _s, text, supply in top if supply and text >= matching.STRONG),
-            best_score=max((t[1] for t in top[:PAIRS_PER_NEED]), default=0.0), top=top, top_ids=_ids(t[0] for t in top),
-            similar=similar, similar_ids=_ids(s[0] for s in similar),
-            need_updated_at=need.updated_at, dirty=False, computed_at=now,
-        ))
+        rows.append(
+            dict(
+                need_id=need.id,
+                organization_id=need.organization_id,
+                region=need.organization.region,
+                city=need.organization.city,
+                field=need.field,
+                status=need.status,
+                strong=sum(1 for _a, _s, text, supply in top if supply and text >= matching.STRONG),
+                best_score=max((t[1] for t in top[:PAIRS_PER_NEED]), default=0.0),
+                top=top,
+                top_ids=_ids(t[0] for t in top),
+                similar=similar,
+                similar_ids=_ids(s[0] for s in similar),
+                need_updated_at=need.updated_at,
+                dirty=False,
+                computed_at=now,
+            )
+        )
     return rows
 
 
@@ -78,14 +91,23 @@ def _published_regions(achievement_ids: set[int]) -> dict[int, str]:
     """Region of each still-published achievement among ``achievement_ids`` (the database has the last word)."""
     ids, out = sorted(achievement_ids), {}
     for start in range(0, len(ids), 500):
-        out.update(db.session.execute(
-            select(Achievement.id, Organization.region).join(Achievement.organization)
-            .where(Achievement.id.in_(ids[start : start + 500]), Achievement.status == "published")).all())
+        out.update(
+            db.session.execute(
+                select(Achievement.id, Organization.region)
+                .join(Achievement.organization)
+                .where(Achievement.id.in_(ids[start : start + 500]), Achievement.status == "published")
+            ).all()
+        )
     return out
 
 
-def recompute(limit: int | None = None, workers: int | None = 1, progress: Callable[[int], None] | None = None,
-              batch: int = 500, neighbours: bool = True) -> int:
+def recompute(
+    limit: int | None = None,
+    workers: int | None = 1,
+    progress: Callable[[int], None] | None = None,
+    batch: int = 500,
+    neighbours: bool = True,
+) -> int:
     """Recompute up to ``limit`` marked rows (None: all), a batch per transaction; returns how many.
 
     ``neighbours``: a need whose text changed marks its new similar needs (not in a full refresh, where
@@ -93,8 +115,14 @@ def recompute(limit: int | None = None, workers: int | None = 1, progress: Calla
     done = 0
     while limit is None or done < limit:
         size = batch if limit is None else min(batch, limit - done)
-        before = dict(db.session.execute(select(NeedCoverage.need_id, NeedCoverage.need_updated_at)
-                                         .where(NeedCoverage.dirty.is_(True)).order_by(NeedCoverage.need_id).limit(size)).all())
+        before = dict(
+            db.session.execute(
+                select(NeedCoverage.need_id, NeedCoverage.need_updated_at)
+                .where(NeedCoverage.dirty.is_(True))
+                .order_by(NeedCoverage.need_id)
+                .limit(size)
+            ).all()
+        )
         if not before:
             break
         needs = list(db.session.scalars(select(Need).where(Need.id.in_(list(before)), Need.status.in_(COUNTED))))
@@ -105,8 +133,15 @@ def recompute(limit: int | None = None, workers: int | None = 1, progress: Calla
         if gone:
             db.session.execute(delete(NeedCoverage).where(NeedCoverage.need_id.in_(gone)))
         if neighbours:  # a need whose own text changed may now be among the nearest of its new neighbours
-            _mark([i for r in rows if before.get(r["need_id"]) != r["need_updated_at"] for i, _s in r["similar"]
-                   if i not in before])
+            _mark(
+                [
+                    i
+                    for r in rows
+                    if before.get(r["need_id"]) != r["need_updated_at"]
+                    for i, _s in r["similar"]
+                    if i not in before
+                ]
+            )
         db.session.commit()
         done += len(before)
         if progress:
@@ -120,8 +155,9 @@ def dirty_count() -> int:
 
 def mark_all() -> int:
     """Every counted need gets a row, marked; rows of needs no longer counted go. Returns the rows."""
-    db.session.execute(delete(NeedCoverage).where(NeedCoverage.need_id.not_in(
-        select(Need.id).where(Need.status.in_(COUNTED)))))
+    db.session.execute(
+        delete(NeedCoverage).where(NeedCoverage.need_id.not_in(select(Need.id).where(Need.status.in_(COUNTED))))
+    )
     db.session.execute(update(NeedCoverage).values(dirty=True))
     have = set(db.session.scalars(select(NeedCoverage.need_id)))
     fresh = [n for n in db.session.scalars(select(Need).where(Need.status.in_(COUNTED))) if n.id not in have]
@@ -131,27 +167,52 @@ def mark_all() -> int:
 
 def _insert_marked(needs: list[Need]) -> None:
     if needs:
-        db.session.execute(NeedCoverage.__table__.insert(), [dict(
-            need_id=n.id, organization_id=n.organization_id, region=n.organization.region, city=n.organization.city,
-            field=n.field, status=n.status, strong=0, best_score=0.0, top=[], top_ids="", similar=[], similar_ids="",
-            need_updated_at=None, dirty=True, computed_at=None) for n in needs])
+        db.session.execute(
+            NeedCoverage.__table__.insert(),
+            [
+                dict(
+                    need_id=n.id,
+                    organization_id=n.organization_id,
+                    region=n.organization.region,
+                    city=n.organization.city,
+                    field=n.field,
+                    status=n.status,
+                    strong=0,
+                    best_score=0.0,
+                    top=[],
+                    top_ids="",
+                    similar=[],
+                    similar_ids="",
+                    need_updated_at=None,
+                    dirty=True,
+                    computed_at=None,
+                )
+                for n in needs
+            ],
+        )
 
 
 def _mark(need_ids: list[int]) -> None:
     ids = sorted(set(need_ids))
     for start in range(0, len(ids), 500):
-        db.session.execute(update(NeedCoverage).where(NeedCoverage.need_id.in_(ids[start : start + 500]))
-                           .values(dirty=True))
+        db.session.execute(
+            update(NeedCoverage).where(NeedCoverage.need_id.in_(ids[start : start + 500])).values(dirty=True)
+        )
 
 
 def _since(state) -> tuple[list, list, list]:
     """What changed since ``state``: (postings in the look-back window, those not seen yet, curations)."""
-    since = state.watermark - LOOKBACK if state.watermark and state.watermark > datetime.min + LOOKBACK else datetime.min
+    since = (
+        state.watermark - LOOKBACK if state.watermark and state.watermark > datetime.min + LOOKBACK else datetime.min
+    )
     seen = json.loads(state.source or "{}")
-    changed = [p for model in (Need, Achievement) for p in db.session.scalars(select(model).where(model.updated_at > since))]
+    changed = [
+        p for model in (Need, Achievement) for p in db.session.scalars(select(model).where(model.updated_at > since))
+    ]
     fresh = [p for p in changed if seen.get(doc_id(p)) != p.updated_at.isoformat()]
-    curated = db.session.execute(select(AuditLog.id, AuditLog.target_id).where(
-        AuditLog.id > state.cursor, AuditLog.action == "curate_pair")).all()
+    curated = db.session.execute(
+        select(AuditLog.id, AuditLog.target_id).where(AuditLog.id > state.cursor, AuditLog.action == "curate_pair")
+    ).all()
     return changed, fresh, curated
 
 
@@ -197,7 +258,9 @@ def _advance(state, changed: list) -> None:
     """Move the watermark to the newest change; remember what the look-back window will read again."""
     newest = max([state.watermark or datetime.min] + [p.updated_at for p in changed])
     state.watermark = newest
-    state.source = json.dumps({doc_id(p): p.updated_at.isoformat() for p in changed if p.updated_at > newest - LOOKBACK})
+    state.source = json.dumps(
+        {doc_id(p): p.updated_at.isoformat() for p in changed if p.updated_at > newest - LOOKBACK}
+    )
 
 
 def _need_changed(need: Need) -> None:

@@ -15,8 +15,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from matchmaker import permissions
 from matchmaker.extensions import db
 from matchmaker.models import Achievement, CuratedPair, DuplicateVerdict, Interest, Need, Posting, User
-from matchmaker.models.interest import OPEN_STATUSES
 from matchmaker.models.base import utcnow
+from matchmaker.models.interest import OPEN_STATUSES
 from matchmaker.services import audit, matching, transitions
 from matchmaker.services.errors import Conflict, DomainError, Forbidden, NotFound
 from matchmaker.services.links import posting_path
@@ -24,7 +24,9 @@ from matchmaker.services.notify import notify, org_members
 
 KEEPABLE = ("pending", "published", "needs_revision")
 PAIRS_PER_NEED = 3  # the admin's best pairs: at most this many per need (need_coverage.best_score is over these)
-DUPLICATE_SIMILARITY = 0.40  # relative similarity (identical = 1.0) from which postings are flagged: bench/duplicates.py
+DUPLICATE_SIMILARITY = (
+    0.40  # relative similarity (identical = 1.0) from which postings are flagged: bench/duplicates.py
+)
 
 
 def _require_admin(user: User) -> None:
@@ -42,8 +44,10 @@ def checklist(posting: Posting) -> list[Check]:
     """What a reviewer checks before publishing, computed from the posting."""
     checks = [
         Check(_("Title, field and 1–5 keywords given"), bool(posting.title and posting.field and posting.keywords)),
-        Check(_("Contact person, phone and e-mail present"),
-              bool(posting.contact_name and posting.contact_phone and posting.contact_email)),
+        Check(
+            _("Contact person, phone and e-mail present"),
+            bool(posting.contact_name and posting.contact_phone and posting.contact_email),
+        ),
         Check(_("Organization verified"), posting.organization.verified),
     ]
     if isinstance(posting, Achievement):
@@ -54,8 +58,10 @@ def checklist(posting: Posting) -> list[Check]:
         ]
     else:
         checks += [
-            Check(_("Three-part problem statement complete"),
-                  all(len(t or "") >= 5 for t in (posting.problem, posting.key_points, posting.goals))),
+            Check(
+                _("Three-part problem statement complete"),
+                all(len(t or "") >= 5 for t in (posting.problem, posting.key_points, posting.goals)),
+            ),
             Check(_("Lowest acceptable maturity stated"), bool(posting.min_trl)),
             Check(_("Deadline not passed"), posting.deadline is None or posting.deadline >= date.today()),
         ]
@@ -63,8 +69,11 @@ def checklist(posting: Posting) -> list[Check]:
 
 
 def _judged(kind: str, posting_id: int) -> set[int]:
-    rows = db.session.scalars(select(DuplicateVerdict.other_id).where(
-        DuplicateVerdict.kind == kind, DuplicateVerdict.posting_id == posting_id))
+    rows = db.session.scalars(
+        select(DuplicateVerdict.other_id).where(
+            DuplicateVerdict.kind == kind, DuplicateVerdict.posting_id == posting_id
+        )
+    )
     return set(rows)
 
 
@@ -72,12 +81,15 @@ def possible_duplicates(posting: Posting, k: int = 3) -> list[tuple[Posting, flo
     """Published postings of the same kind whose text is very close, minus pairs already judged."""
     judged = _judged(posting.kind, posting.id)
     return [
-        (other, score) for other, score in matching.similar_postings(posting, k=k + len(judged))
+        (other, score)
+        for other, score in matching.similar_postings(posting, k=k + len(judged))
         if score >= DUPLICATE_SIMILARITY and other.id != posting.id and other.id not in judged
     ][:k]
 
 
-def duplicates_before_submit(user: User, kind: str, data: dict, posting: Posting | None = None) -> list[tuple[Posting, float]]:
+def duplicates_before_submit(
+    user: User, kind: str, data: dict, posting: Posting | None = None
+) -> list[tuple[Posting, float]]:
     """Published postings of the poster's own organization that what it is about to submit looks like
     (a paraphrased re-post of the same need is the common case): the form asks "is it the same one?"
     before it goes to review. Another organization's similar posting is no re-post (it may be a common
@@ -90,8 +102,11 @@ def duplicates_before_submit(user: User, kind: str, data: dict, posting: Posting
     probe.id = posting.id if posting is not None else None
     probe.organization = posting.organization if posting is not None else user.organization
     try:
-        return [(other, score) for other, score in possible_duplicates(probe, k=10)
-                if other.organization_id == probe.organization.id][:3]
+        return [
+            (other, score)
+            for other, score in possible_duplicates(probe, k=10)
+            if other.organization_id == probe.organization.id
+        ][:3]
     finally:
         if probe in db.session:
             db.session.expunge(probe)
@@ -100,10 +115,14 @@ def duplicates_before_submit(user: User, kind: str, data: dict, posting: Posting
 def _verdict(admin: User, kind: str, a: int, b: int, verdict: str) -> None:
     insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
     for first, second in ((a, b), (b, a)):
-        stmt = insert(DuplicateVerdict).values(kind=kind, posting_id=first, other_id=second, verdict=verdict,
-                                                admin_id=admin.id)
-        db.session.execute(stmt.on_conflict_do_update(
-            index_elements=["kind", "posting_id", "other_id"], set_={"verdict": verdict, "admin_id": admin.id}))
+        stmt = insert(DuplicateVerdict).values(
+            kind=kind, posting_id=first, other_id=second, verdict=verdict, admin_id=admin.id
+        )
+        db.session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["kind", "posting_id", "other_id"], set_={"verdict": verdict, "admin_id": admin.id}
+            )
+        )
 
 
 def mark_not_duplicate(admin: User, posting: Posting, other: Posting) -> None:
@@ -128,9 +147,13 @@ def merge(admin: User, keep: Posting, drop: Posting, reason: str = "") -> int:
     if keep.kind != drop.kind or keep.id == drop.id:
         raise DomainError(_("Choose two different postings of the same kind."))
     if keep.organization_id != drop.organization_id:
-        raise Conflict(_("These postings belong to two organizations: they cannot be merged, since their "
-                         "conversations and contacts belong to each organization. Ask one of them to withdraw "
-                         "its copy, or mark the pair as not a duplicate."))
+        raise Conflict(
+            _(
+                "These postings belong to two organizations: they cannot be merged, since their "
+                "conversations and contacts belong to each organization. Ask one of them to withdraw "
+                "its copy, or mark the pair as not a duplicate."
+            )
+        )
     if drop.status in ("archived", "transferred", "fulfilled"):
         raise Conflict(_("That posting is already closed."))
     if keep.status not in KEEPABLE:
@@ -141,25 +164,38 @@ def merge(admin: User, keep: Posting, drop: Posting, reason: str = "") -> int:
     transitions.lock(type(keep), keep.id, drop.id)
     changed = _("That posting was changed a moment ago: reload the page.")
     transitions.advance(keep, {"status": keep.status}, {}, changed, where=[type(keep).status.in_(KEEPABLE)])
-    transitions.advance(drop, {"status": drop.status}, {"status": "archived", "merged_into_id": keep.id,
-                                                        "updated_at": utcnow()}, changed)
+    transitions.advance(
+        drop,
+        {"status": drop.status},
+        {"status": "archived", "merged_into_id": keep.id, "updated_at": utcnow()},
+        changed,
+    )
     column = Interest.posting_column(keep.kind)
     other_column = Interest.posting_column("achievement" if keep.kind == "need" else "need")
     moved = 0
     for interest in db.session.scalars(select(Interest).where(column == drop.id)):
-        clash = db.session.scalar(select(Interest.id).where(
-            column == keep.id, other_column == getattr(interest, other_column.key),
-            Interest.status.in_(OPEN_STATUSES)))
+        clash = db.session.scalar(
+            select(Interest.id).where(
+                column == keep.id,
+                other_column == getattr(interest, other_column.key),
+                Interest.status.in_(OPEN_STATUSES),
+            )
+        )
         if clash is not None and interest.status in OPEN_STATUSES:
             interest.status = "withdrawn"  # the kept posting already has this conversation open
             continue
         setattr(interest, column.key, keep.id)
         moved += 1
     _verdict(admin, keep.kind, keep.id, drop.id, "merged")
-    audit.record(admin, "merge", drop, before, {"status": "archived", "merged_into": keep.id, "interests_moved": moved},
-                 reason)
-    notify(org_members(drop.organization_id), "posting_merged",
-           {"title": drop.title, "other": keep.title}, posting_path(keep))
+    audit.record(
+        admin, "merge", drop, before, {"status": "archived", "merged_into": keep.id, "interests_moved": moved}, reason
+    )
+    notify(
+        org_members(drop.organization_id),
+        "posting_merged",
+        {"title": drop.title, "other": keep.title},
+        posting_path(keep),
+    )
     db.session.commit()
     return moved
 
@@ -172,8 +208,9 @@ def curate_pair(admin: User, need_id: int, achievement_id: int, decision: str, n
     need, achievement = db.session.get(Need, need_id), db.session.get(Achievement, achievement_id)
     if need is None or achievement is None or not (need.is_public and achievement.is_public):
         raise NotFound(_("Only published postings can be paired."))
-    pair = db.session.scalar(select(CuratedPair).where(
-        CuratedPair.need_id == need_id, CuratedPair.achievement_id == achievement_id))
+    pair = db.session.scalar(
+        select(CuratedPair).where(CuratedPair.need_id == need_id, CuratedPair.achievement_id == achievement_id)
+    )
     before = {"decision": pair.decision} if pair else {}
     if pair is None:
         pair = CuratedPair(need_id=need_id, achievement_id=achievement_id)
@@ -183,8 +220,13 @@ def curate_pair(admin: User, need_id: int, achievement_id: int, decision: str, n
     if decision == "recommended":
         key = f"{need_id}:{achievement_id}"
         for mine, other in ((need, achievement), (achievement, need)):
-            notify(org_members(mine.organization_id), "pair_recommended", {"title": mine.title, "other": other.title},
-                   posting_path(mine), dedupe_key=key)
+            notify(
+                org_members(mine.organization_id),
+                "pair_recommended",
+                {"title": mine.title, "other": other.title},
+                posting_path(mine),
+                dedupe_key=key,
+            )
     db.session.commit()
     return pair
 
@@ -196,16 +238,23 @@ def recommended_pairs() -> list[CuratedPair]:
 def titles_of(pairs: list[CuratedPair]) -> dict[tuple[str, int], str]:
     """("need" | "achievement", id) → title, for a list of curated pairs (two queries)."""
     out: dict[tuple[str, int], str] = {}
-    for kind, model, ids in (("need", Need, {p.need_id for p in pairs}), ("achievement", Achievement, {p.achievement_id for p in pairs})):
+    for kind, model, ids in (
+        ("need", Need, {p.need_id for p in pairs}),
+        ("achievement", Achievement, {p.achievement_id for p in pairs}),
+    ):
         if ids:
-            out.update({(kind, i): t for i, t in db.session.execute(select(model.id, model.title).where(model.id.in_(ids)))})
+            out.update(
+                {(kind, i): t for i, t in db.session.execute(select(model.id, model.title).where(model.id.in_(ids)))}
+            )
     return out
 
 
 def close_interests_of(posting: Posting) -> None:
     """When a posting leaves the pool, its unanswered interests are withdrawn (not deleted)."""
     column = Interest.posting_column(posting.kind)
-    db.session.execute(update(Interest).where(column == posting.id, Interest.status == "proposed").values(status="withdrawn"))
+    db.session.execute(
+        update(Interest).where(column == posting.id, Interest.status == "proposed").values(status="withdrawn")
+    )
 
 
 def pairs_for_admin(page: int = 1, per_page: int = 50) -> list[tuple[Need, matching.SuggestionView]]:
@@ -220,27 +269,46 @@ def pairs_for_admin(page: int = 1, per_page: int = 50) -> list[tuple[Need, match
 
     figures.follow()
     wanted = page * per_page
-    rows = db.session.execute(select(NeedCoverage.need_id, NeedCoverage.top).where(NeedCoverage.status == "published")
-                              .order_by(NeedCoverage.best_score.desc(), NeedCoverage.need_id).limit(wanted)).all()
-    candidates = [(need_id, a, score, text) for need_id, top in rows for a, score, text, _supply in top[:PAIRS_PER_NEED]]
+    rows = db.session.execute(
+        select(NeedCoverage.need_id, NeedCoverage.top)
+        .where(NeedCoverage.status == "published")
+        .order_by(NeedCoverage.best_score.desc(), NeedCoverage.need_id)
+        .limit(wanted)
+    ).all()
+    candidates = [
+        (need_id, a, score, text) for need_id, top in rows for a, score, text, _supply in top[:PAIRS_PER_NEED]
+    ]
     talking = _pairs_with_interests({n for n, *_rest in candidates})  # already in touch: nothing to curate
-    pairs = sorted((p for p in candidates if (p[0], p[1]) not in talking),
-                   key=lambda p: (-p[2], p[0], p[1]))[(page - 1) * per_page : wanted]
-    needs = {n.id: n for n in db.session.scalars(select(Need).where(
-        Need.id.in_({p[0] for p in pairs}), Need.status == "published"))}
-    found = {a.id: a for a in db.session.scalars(select(Achievement).where(
-        Achievement.id.in_({p[1] for p in pairs}), Achievement.status == "published"))}
+    pairs = sorted((p for p in candidates if (p[0], p[1]) not in talking), key=lambda p: (-p[2], p[0], p[1]))[
+        (page - 1) * per_page : wanted
+    ]
+    needs = {
+        n.id: n
+        for n in db.session.scalars(select(Need).where(Need.id.in_({p[0] for p in pairs}), Need.status == "published"))
+    }
+    found = {
+        a.id: a
+        for a in db.session.scalars(
+            select(Achievement).where(Achievement.id.in_({p[1] for p in pairs}), Achievement.status == "published")
+        )
+    }
     picks = matching.curated_for(list(needs))
-    return [(needs[n], matching.SuggestionView(found[a], score, text, [], [], f"a{a}" in picks[n]["recommended"]))
-            for n, a, score, text in pairs if n in needs and a in found]
+    return [
+        (needs[n], matching.SuggestionView(found[a], score, text, [], [], f"a{a}" in picks[n]["recommended"]))
+        for n, a, score, text in pairs
+        if n in needs and a in found
+    ]
 
 
 def _pairs_with_interests(need_ids: set[int]) -> set[tuple[int, int]]:
     """(need, achievement) pairs that have an open interest or a deal."""
     if not need_ids:
         return set()
-    rows = db.session.execute(select(Interest.need_id, Interest.achievement_id).where(
-        Interest.need_id.in_(need_ids), Interest.status.in_(OPEN_STATUSES + ("deal_signed",))))
+    rows = db.session.execute(
+        select(Interest.need_id, Interest.achievement_id).where(
+            Interest.need_id.in_(need_ids), Interest.status.in_(OPEN_STATUSES + ("deal_signed",))
+        )
+    )
     return {(n, a) for n, a in rows}
 
 
@@ -250,4 +318,3 @@ def find_posting(kind: str, posting_id: int) -> Posting:
     if posting is None:
         raise NotFound(_("Posting not found."))
     return posting
-

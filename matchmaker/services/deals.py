@@ -31,7 +31,8 @@ def recent_cases(limit: int = 4) -> list[Case]:
         .join(Interest, Deal.interest_id == Interest.id)
         .join(Achievement, Interest.achievement_id == Achievement.id)
         .join(Need, Interest.need_id == Need.id)
-        .order_by(Deal.signed_on.desc(), Deal.id.desc()).limit(limit)
+        .order_by(Deal.signed_on.desc(), Deal.id.desc())
+        .limit(limit)
     )
     return [Case(achievement, need, contract, signed) for contract, signed, achievement, need in rows]
 
@@ -39,5 +40,9 @@ def recent_cases(limit: int = 4) -> list[Case]:
 def count_for(posting: Posting) -> int:
     """How many deals were signed on this posting."""
     column = Interest.posting_column(posting.kind)
-    return db.session.scalar(select(func.count(Deal.id)).join(Interest, Deal.interest_id == Interest.id)
-                             .where(column == posting.id)) or 0
+    return (
+        db.session.scalar(
+            select(func.count(Deal.id)).join(Interest, Deal.interest_id == Interest.id).where(column == posting.id)
+        )
+        or 0
+    )

@@ -25,15 +25,25 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Callable
 
 from flask import current_app, has_request_context
 from sqlalchemy import delete, func, or_, select, update
 
 from matchmaker.extensions import db
-from matchmaker.models import (Achievement, Deal, FigureCounter, FigureState, Interest, Need, NeedCoverage, Notification,
-                               Organization, SuggestionFeedback)
+from matchmaker.models import (
+    Achievement,
+    Deal,
+    FigureCounter,
+    FigureState,
+    Interest,
+    Need,
+    NeedCoverage,
+    Notification,
+    Organization,
+    SuggestionFeedback,
+)
 from matchmaker.models.base import utcnow
 from matchmaker.services import coverage, stats
 from matchmaker.services.suggestions import feedback_counts
@@ -55,11 +65,18 @@ def _rows(section: str):
     """(key, measure, value, detail) rows of one section, counted afresh."""
     if section in ("postings_by_region", "postings_by_field", "funnel_by_month", "funnel"):
         counted = {"funnel_by_month": stats.funnel_by_month, "funnel": stats.funnel}.get(
-            section, lambda: stats.postings_by(section.split("_")[-1]))()
+            section, lambda: stats.postings_by(section.split("_")[-1])
+        )()
         return [(key, m, v, None) for key, measures in counted.items() for m, v in measures.items()]
     if section == "deal_flows":
-        return [row for f in stats.deal_flows() for row in (
-            (f"{f['from']}->{f['to']}", "deals", f["deals"], None), (f"{f['from']}->{f['to']}", "amount_wan", f["amount_wan"], None))]
+        return [
+            row
+            for f in stats.deal_flows()
+            for row in (
+                (f"{f['from']}->{f['to']}", "deals", f["deals"], None),
+                (f"{f['from']}->{f['to']}", "amount_wan", f["amount_wan"], None),
+            )
+        ]
     if section in ("feedback", "self_sufficiency"):
         counted = feedback_counts() if section == "feedback" else stats.self_sufficiency()
         return [("all" if section == "feedback" else "hebei", m, v, None) for m, v in counted.items()]
@@ -95,10 +112,13 @@ def _number(measure: str, value: float):
 
 def counter_rows() -> list[tuple[str, str, str, int | float]]:
     """Every number as (section, key, measure, value), as the CSV lists them (no detail is read)."""
-    rows = db.session.execute(select(FigureCounter.section, FigureCounter.key, FigureCounter.measure,
-                                     FigureCounter.value)).all()
-    return sorted(((s, k, m, _number(m, v)) for s, k, m, v in rows),
-                  key=lambda r: (ORDER.index(r[0]), _cluster_number(r[1]) if r[0] == "common_needs" else 0, r[1], r[2]))
+    rows = db.session.execute(
+        select(FigureCounter.section, FigureCounter.key, FigureCounter.measure, FigureCounter.value)
+    ).all()
+    return sorted(
+        ((s, k, m, _number(m, v)) for s, k, m, v in rows),
+        key=lambda r: (ORDER.index(r[0]), _cluster_number(r[1]) if r[0] == "common_needs" else 0, r[1], r[2]),
+    )
 
 
 def _cluster_number(key: str) -> int:
@@ -109,8 +129,16 @@ def read(unmet: tuple[int, int] = (0, 50), groups: tuple[int, int] = (0, 20)) ->
     """Every figure as ``stats`` counts it, read from the tables; of the unmet cells and the groups of
     common needs one page each, ``(offset, limit)``, with their totals; plus when each group was
     computed and how many coverage rows still wait. JSON-safe: the API returns exactly this."""
-    data: dict = {"postings_by_region": {}, "postings_by_field": {}, "funnel": {}, "funnel_by_month": {}, "deal_flows": [],
-                  "feedback": {}, "self_sufficiency": {}, "unmet_matrix": []}
+    data: dict = {
+        "postings_by_region": {},
+        "postings_by_field": {},
+        "funnel": {},
+        "funnel_by_month": {},
+        "deal_flows": [],
+        "feedback": {},
+        "self_sufficiency": {},
+        "unmet_matrix": [],
+    }
     flows: dict[str, dict] = {}
     listed: dict[str, list] = {"unmet_demand": [], "common_needs": []}
     for section, key, measure, value in counter_rows():
@@ -125,18 +153,29 @@ def read(unmet: tuple[int, int] = (0, 50), groups: tuple[int, int] = (0, 20)) ->
             listed[section].append((value, key))
     data["deal_flows"] = sorted(flows.values(), key=lambda f: (-f["deals"], f["from"], f["to"]))
     listed["unmet_demand"].sort(key=lambda item: (-item[0], item[1]))
-    data["unmet_matrix"] = [{"field": key.split("@")[0], "city": key.split("@")[1], "needs": value}
-                            for value, key in listed["unmet_demand"]]  # every cell, for the heat map
+    data["unmet_matrix"] = [
+        {"field": key.split("@")[0], "city": key.split("@")[1], "needs": value} for value, key in listed["unmet_demand"]
+    ]  # every cell, for the heat map
     for section, (offset, limit) in (("unmet_demand", unmet), ("common_needs", groups)):
         keys = [key for _v, key in listed[section][offset : offset + limit]]
-        details = dict(db.session.execute(select(FigureCounter.key, FigureCounter.detail).where(
-            FigureCounter.section == section, FigureCounter.key.in_(keys))).all()) if keys else {}
+        details = (
+            dict(
+                db.session.execute(
+                    select(FigureCounter.key, FigureCounter.detail).where(
+                        FigureCounter.section == section, FigureCounter.key.in_(keys)
+                    )
+                ).all()
+            )
+            if keys
+            else {}
+        )
         data[section] = [details[key] for key in keys]
         data[f"{section}_total"] = len(listed[section])
     states = {s.name: s for s in db.session.scalars(select(FigureState))}
-    data["computed_at"] = {g: (states[n].computed_at.isoformat(timespec="seconds")
-                               if n in states and states[n].computed_at else None)
-                           for g, n in (("postings", "postings"), ("activity", "activity"), ("coverage", DERIVED))}
+    data["computed_at"] = {
+        g: (states[n].computed_at.isoformat(timespec="seconds") if n in states and states[n].computed_at else None)
+        for g, n in (("postings", "postings"), ("activity", "activity"), ("coverage", DERIVED))
+    }
     data["pending"] = coverage.dirty_count()
     return data
 
@@ -156,22 +195,37 @@ def _source(group: str) -> str:
     one = lambda *cols: "|".join(str(v) for v in db.session.execute(select(*cols)).one())  # noqa: E731
     accepted = one(func.count(Interest.accepted_at), func.max(Interest.accepted_at))
     if group == "postings":
-        return "|".join([one(func.max(Achievement.updated_at)), one(func.max(Need.updated_at)),
-                         one(func.count(Organization.id), func.max(Organization.id))])
+        return "|".join(
+            [
+                one(func.max(Achievement.updated_at)),
+                one(func.max(Need.updated_at)),
+                one(func.count(Organization.id), func.max(Organization.id)),
+            ]
+        )
     if group == "activity":
         strong = select(func.max(Notification.created_at)).where(Notification.event == "strong_suggestion")
-        return "|".join([one(func.count(Interest.id), func.max(Interest.updated_at)), accepted,
-                         one(func.max(Need.updated_at)),  # the funnel counts the public needs
-                         one(func.count(Deal.id), func.max(Deal.id)), str(db.session.scalar(strong)),
-                         one(func.count(SuggestionFeedback.id), func.max(SuggestionFeedback.id))])
+        return "|".join(
+            [
+                one(func.count(Interest.id), func.max(Interest.updated_at)),
+                accepted,
+                one(func.max(Need.updated_at)),  # the funnel counts the public needs
+                one(func.count(Deal.id), func.max(Deal.id)),
+                str(db.session.scalar(strong)),
+                one(func.count(SuggestionFeedback.id), func.max(SuggestionFeedback.id)),
+            ]
+        )
     job = db.session.get(FigureState, JOB)
     return f"{job.computed_at if job else None}|{accepted}"
 
 
 def _stale(name: str, source: str) -> bool:
     state = db.session.get(FigureState, name)
-    return state is None or state.source != source or state.computed_at is None or (
-        name != DERIVED and utcnow() - state.computed_at > MAX_AGE)
+    return (
+        state is None
+        or state.source != source
+        or state.computed_at is None
+        or (name != DERIVED and utcnow() - state.computed_at > MAX_AGE)
+    )
 
 
 def follow() -> None:
@@ -225,18 +279,32 @@ def _take_lease() -> bool:
     """One process at a time runs the coverage job: a conditional UPDATE of the job's row (renews it)."""
     _state(JOB)
     now = utcnow()
-    taken = db.session.execute(update(FigureState).where(
-        FigureState.name == JOB,
-        or_(FigureState.lease_until.is_(None), FigureState.lease_until < now, FigureState.lease_owner == _owner()),
-    ).values(lease_owner=_owner(), lease_until=now + LEASE)).rowcount == 1
+    taken = (
+        db.session.execute(
+            update(FigureState)
+            .where(
+                FigureState.name == JOB,
+                or_(
+                    FigureState.lease_until.is_(None),
+                    FigureState.lease_until < now,
+                    FigureState.lease_owner == _owner(),
+                ),
+            )
+            .values(lease_owner=_owner(), lease_until=now + LEASE)
+        ).rowcount
+        == 1
+    )
     db.session.commit()
     return taken
 
 
 def _release_lease() -> None:
     db.session.rollback()
-    db.session.execute(update(FigureState).where(FigureState.name == JOB, FigureState.lease_owner == _owner())
-                       .values(lease_owner="", lease_until=None))
+    db.session.execute(
+        update(FigureState)
+        .where(FigureState.name == JOB, FigureState.lease_owner == _owner())
+        .values(lease_owner="", lease_until=None)
+    )
     db.session.commit()
 
 
@@ -285,8 +353,11 @@ def wait_background(timeout: float = 30) -> None:
 def poke() -> None:
     """A web worker's match index caught up with a change: follow it in the background (at most every
     2 s). Command-line processes never leave a thread behind: ``refresh`` does the work itself."""
-    if not has_request_context() or not current_app.config.get("FIGURES_BACKGROUND", True) \
-            or time.monotonic() - _BACKGROUND["poked"] < 2:
+    if (
+        not has_request_context()
+        or not current_app.config.get("FIGURES_BACKGROUND", True)
+        or time.monotonic() - _BACKGROUND["poked"] < 2
+    ):
         return
     _BACKGROUND["poked"] = time.monotonic()
     start_background()
@@ -315,8 +386,12 @@ def refresh(progress: Callable[[int, int], None] | None = None, workers: int | N
             if progress:
                 progress(done[0], total)
 
-        coverage.recompute(workers=workers, progress=tick, batch=500 if workers == 1 else 4000,  # a fork per batch
-                           neighbours=False)
+        coverage.recompute(
+            workers=workers,
+            progress=tick,
+            batch=500 if workers == 1 else 4000,  # a fork per batch
+            neighbours=False,
+        )
         _state(JOB).computed_at = utcnow()
         db.session.commit()
         for group in GROUPS:

@@ -35,19 +35,26 @@ NEGOTIATION_MOVES = {
 }
 
 
-def _change(interest: Interest, actor: User | None, to_status: str, refusal: str, note: str = "",
-            **values) -> None:
+def _change(interest: Interest, actor: User | None, to_status: str, refusal: str, note: str = "", **values) -> None:
     """Move ``interest`` from the status just read to ``to_status`` (one winner under concurrency), then
     record the event; the loser gets Conflict(``refusal``) and nothing of the change is written."""
     from_status = interest.status
-    transitions.advance(interest, {"status": from_status}, {"status": to_status, "updated_at": utcnow(), **values},
-                        refusal)
+    transitions.advance(
+        interest, {"status": from_status}, {"status": to_status, "updated_at": utcnow(), **values}, refusal
+    )
     _event(interest, actor, from_status, to_status, note)
 
 
 def _event(interest: Interest, actor: User | None, from_status: str, to_status: str, note: str = "") -> None:
-    db.session.add(InterestEvent(interest_id=interest.id, actor_id=actor.id if actor else None,
-                                 from_status=from_status, to_status=to_status, note=note))
+    db.session.add(
+        InterestEvent(
+            interest_id=interest.id,
+            actor_id=actor.id if actor else None,
+            from_status=from_status,
+            to_status=to_status,
+            note=note,
+        )
+    )
 
 
 def get_visible(user: User, interest_id: int) -> Interest:
@@ -77,8 +84,13 @@ def express(user: User, need_id: int, achievement_id: int, message: str) -> Inte
         raise DomainError(_("The message is too long."))
     _check_budget(user, need.id, achievement.id)
     interest = Interest(
-        need_id=need.id, achievement_id=achievement.id, initiator_org_id=user.organization_id,
-        recipient_org_id=recipient, initiator_user_id=user.id, message=message.strip(), status="proposed",
+        need_id=need.id,
+        achievement_id=achievement.id,
+        initiator_org_id=user.organization_id,
+        recipient_org_id=recipient,
+        initiator_user_id=user.id,
+        message=message.strip(),
+        status="proposed",
     )
     interest.events.append(InterestEvent(actor_id=user.id, from_status="", to_status="proposed"))
     db.session.add(interest)
@@ -86,10 +98,14 @@ def express(user: User, need_id: int, achievement_id: int, message: str) -> Inte
         db.session.flush()  # the partial unique index decides, even under 16 simultaneous clicks
     except IntegrityError:
         db.session.rollback()
-        raise Conflict(_("There is already an open interest for this pair."))
+        raise Conflict(_("There is already an open interest for this pair.")) from None
     other_title = achievement.title if recipient == achievement.organization_id else need.title
-    notify(org_members(recipient), "interest_received",
-           {"org": user.organization.name, "title": other_title}, interest_path(interest))
+    notify(
+        org_members(recipient),
+        "interest_received",
+        {"org": user.organization.name, "title": other_title},
+        interest_path(interest),
+    )
     db.session.commit()
     return interest
 
@@ -100,20 +116,39 @@ def _check_budget(user: User, need_id: int, achievement_id: int) -> None:
     config = current_app.config
     now = utcnow()
     transitions.lock(User, user.id)  # one person's clicks counted one after the other (no race past the budget)
-    sent = db.session.scalar(select(func.count(Interest.id)).where(
-        Interest.initiator_user_id == user.id, Interest.created_at > now - timedelta(days=1))) or 0
+    sent = (
+        db.session.scalar(
+            select(func.count(Interest.id)).where(
+                Interest.initiator_user_id == user.id, Interest.created_at > now - timedelta(days=1)
+            )
+        )
+        or 0
+    )
     if sent >= config["INTEREST_DAILY_LIMIT"]:
         db.session.rollback()  # let go of the lock taken above
-        raise TooMany(_("You have sent %(num)d expressions of interest in the last 24 hours, the most a person "
-                        "can send a day. Please try again tomorrow.", num=sent))
+        raise TooMany(
+            _(
+                "You have sent %(num)d expressions of interest in the last 24 hours, the most a person "
+                "can send a day. Please try again tomorrow.",
+                num=sent,
+            )
+        )
     days = config["INTEREST_PAIR_COOLDOWN_DAYS"]
-    ended = db.session.scalar(select(func.max(Interest.updated_at)).where(
-        Interest.need_id == need_id, Interest.achievement_id == achievement_id,
-        Interest.status.in_(("withdrawn", "declined"))))
+    ended = db.session.scalar(
+        select(func.max(Interest.updated_at)).where(
+            Interest.need_id == need_id,
+            Interest.achievement_id == achievement_id,
+            Interest.status.in_(("withdrawn", "declined")),
+        )
+    )
     if ended is not None and ended > now - timedelta(days=days):
         db.session.rollback()
-        raise TooMany(_("An interest in this pair was withdrawn or declined recently. A new one can be sent from "
-                        "%(date)s.", date=(ended + timedelta(days=days)).date().isoformat()))
+        raise TooMany(
+            _(
+                "An interest in this pair was withdrawn or declined recently. A new one can be sent from %(date)s.",
+                date=(ended + timedelta(days=days)).date().isoformat(),
+            )
+        )
 
 
 def require_party(user: User, interest: Interest, recipient_only: bool = False) -> None:
@@ -129,11 +164,21 @@ def accept(user: User, interest: Interest) -> Interest:
     require_party(user, interest, recipient_only=True)
     if interest.status != "proposed":
         raise Conflict(str(WAITING))
-    _change(interest, user, "negotiating", str(WAITING), _("Accepted: contact details are shared with both sides."),
-            accepted_at=utcnow(), accepted_by_id=user.id)
-    notify(org_members(interest.initiator_org_id), "interest_accepted",
-           {"org": user.organization.name, "title": _counterpart_title(interest, interest.initiator_org_id)},
-           interest_path(interest))
+    _change(
+        interest,
+        user,
+        "negotiating",
+        str(WAITING),
+        _("Accepted: contact details are shared with both sides."),
+        accepted_at=utcnow(),
+        accepted_by_id=user.id,
+    )
+    notify(
+        org_members(interest.initiator_org_id),
+        "interest_accepted",
+        {"org": user.organization.name, "title": _counterpart_title(interest, interest.initiator_org_id)},
+        interest_path(interest),
+    )
     db.session.commit()
     return interest
 
@@ -145,9 +190,12 @@ def decline(user: User, interest: Interest, reason: str) -> Interest:
     if not reason.strip():
         raise DomainError(_("Say briefly why, so the other side can learn from it."))
     _change(interest, user, "declined", str(WAITING), reason.strip(), decline_reason=reason.strip())
-    notify(org_members(interest.initiator_org_id), "interest_declined",
-           {"org": user.organization.name, "title": _counterpart_title(interest, interest.initiator_org_id)},
-           interest_path(interest))
+    notify(
+        org_members(interest.initiator_org_id),
+        "interest_declined",
+        {"org": user.organization.name, "title": _counterpart_title(interest, interest.initiator_org_id)},
+        interest_path(interest),
+    )
     db.session.commit()
     return interest
 
@@ -192,12 +240,22 @@ def set_contact_consent(user: User, interest: Interest, share: bool) -> Interest
     column = Interest.withdrawn_column(side)
     withdrawn_at = interest.contact_withdrawn_at(side)
     if (withdrawn_at is None) == share:
-        raise Conflict(_("Your contact details are already shared through this interest.") if share
-                       else _("Your contact details are already hidden from the other side."))
-    transitions.advance(interest, {column: withdrawn_at}, {column: None if share else utcnow(), "updated_at": utcnow()},
-                        _("The consent was changed a moment ago: reload the page."))
-    note = (_("%(org)s shares its contact details again.", org=user.organization.name) if share
-            else _("%(org)s withdrew its consent to share its contact details.", org=user.organization.name))
+        raise Conflict(
+            _("Your contact details are already shared through this interest.")
+            if share
+            else _("Your contact details are already hidden from the other side.")
+        )
+    transitions.advance(
+        interest,
+        {column: withdrawn_at},
+        {column: None if share else utcnow(), "updated_at": utcnow()},
+        _("The consent was changed a moment ago: reload the page."),
+    )
+    note = (
+        _("%(org)s shares its contact details again.", org=user.organization.name)
+        if share
+        else _("%(org)s withdrew its consent to share its contact details.", org=user.organization.name)
+    )
     _event(interest, user, interest.status, interest.status, note)
     db.session.commit()
     return interest
@@ -213,9 +271,15 @@ def post_message(user: User, interest: Interest, body: str) -> Message:
     message = Message(interest=interest, sender_id=user.id, sender_org_id=user.organization_id, body=body)
     db.session.add(message)
     interest.updated_at = utcnow()  # a message is activity: the desks' lists put this conversation first
-    other = interest.recipient_org_id if user.organization_id == interest.initiator_org_id else interest.initiator_org_id
-    notify(org_members(other), "new_message",
-           {"org": user.organization.name, "title": _counterpart_title(interest, other)}, interest_path(interest))
+    other = (
+        interest.recipient_org_id if user.organization_id == interest.initiator_org_id else interest.initiator_org_id
+    )
+    notify(
+        org_members(other),
+        "new_message",
+        {"org": user.organization.name, "title": _counterpart_title(interest, other)},
+        interest_path(interest),
+    )
     db.session.commit()
     return message
 
@@ -244,22 +308,29 @@ def record_deal(user: User, interest: Interest, data: DealData) -> Deal:
         raise DomainError(_("Each side can mark only its own posting as transferred or fulfilled."))
     _change(interest, user, "deal_signed", refusal)
     deal = Deal(
-        interest_id=interest.id, contract_type=data.contract_type, amount_wan=data.amount_wan,
-        signed_on=data.signed_on, registration_no=data.registration_no.strip(), recorded_by_id=user.id,
+        interest_id=interest.id,
+        contract_type=data.contract_type,
+        amount_wan=data.amount_wan,
+        signed_on=data.signed_on,
+        registration_no=data.registration_no.strip(),
+        recorded_by_id=user.id,
     )
     db.session.add(deal)
     try:
         db.session.flush()  # one deal per interest is also a constraint
     except IntegrityError:
         db.session.rollback()
-        raise Conflict(refusal)
+        raise Conflict(refusal) from None
     for wanted, model, posting_id, closed in (
         (data.mark_achievement_transferred, Achievement, interest.achievement_id, "transferred"),
         (data.mark_need_fulfilled, Need, interest.need_id, "fulfilled"),
     ):
         if wanted:  # only a posting still published closes (an archived one stays archived)
-            db.session.execute(sa_update(model).where(model.id == posting_id, model.status == "published")
-                               .values(status=closed, updated_at=utcnow()))
+            db.session.execute(
+                sa_update(model)
+                .where(model.id == posting_id, model.status == "published")
+                .values(status=closed, updated_at=utcnow())
+            )
     db.session.commit()
     return deal
 

@@ -57,11 +57,18 @@ def expire(now: datetime | None = None) -> ExpiryReport:
             expires_on = _expires_on(posting, max_age)
             if posting.expiry_notice_at is None:
                 # A notice is not an edit: set updated_at to itself so its onupdate does not fire.
-                db.session.execute(update(model).where(model.id == posting.id)
-                                   .values(expiry_notice_at=now, updated_at=model.updated_at))
-                notify(org_members(posting.organization_id), "posting_expiring",
-                       {"title": posting.title, "date": expires_on.isoformat()}, posting_path(posting),
-                       dedupe_key=f"expiring:{posting.id}:{expires_on.isoformat()}")
+                db.session.execute(
+                    update(model)
+                    .where(model.id == posting.id)
+                    .values(expiry_notice_at=now, updated_at=model.updated_at)
+                )
+                notify(
+                    org_members(posting.organization_id),
+                    "posting_expiring",
+                    {"title": posting.title, "date": expires_on.isoformat()},
+                    posting_path(posting),
+                    dedupe_key=f"expiring:{posting.id}:{expires_on.isoformat()}",
+                )
                 report.noticed += 1
             elif expires_on <= now.date() and posting.expiry_notice_at <= now - timedelta(days=grace_days):
                 _archive(posting, _("deadline passed or no update for a long time"))
@@ -74,8 +81,12 @@ def _archive(posting: Posting, reason: str) -> None:
     audit.record(None, "archive", posting, {"status": posting.status}, {"status": "archived"}, reason)
     posting.status = "archived"
     close_interests_of(posting)
-    notify(org_members(posting.organization_id), "posting_archived", {"title": posting.title, "reason": reason},
-           posting_path(posting))
+    notify(
+        org_members(posting.organization_id),
+        "posting_archived",
+        {"title": posting.title, "reason": reason},
+        posting_path(posting),
+    )
 
 
 def renew(user: User, posting: Posting) -> Posting:
@@ -89,12 +100,19 @@ def renew(user: User, posting: Posting) -> Posting:
     refusal = _("This posting was changed a moment ago: reload the page.")
     if posting.status == "published":
         # conditional on the version read: of two renewals at once, one renews and one is told
-        transitions.advance(posting, {"status": "published", "updated_at": posting.updated_at},
-                            {"expiry_notice_at": None, "updated_at": utcnow()}, refusal)
+        transitions.advance(
+            posting,
+            {"status": "published", "updated_at": posting.updated_at},
+            {"expiry_notice_at": None, "updated_at": utcnow()},
+            refusal,
+        )
     elif posting.status == "archived":
-        transitions.advance(posting, {"status": "archived"},
-                            {"status": "pending", "submitted_at": utcnow(), "expiry_notice_at": None,
-                             "updated_at": utcnow()}, refusal)
+        transitions.advance(
+            posting,
+            {"status": "archived"},
+            {"status": "pending", "submitted_at": utcnow(), "expiry_notice_at": None, "updated_at": utcnow()},
+            refusal,
+        )
     else:
         raise Conflict(_("Only published or archived postings can be renewed."))
     db.session.commit()

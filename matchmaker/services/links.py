@@ -16,8 +16,9 @@ def path_for(endpoint: str, **values) -> str:
         return url_for(endpoint, **values)
     app = current_app
     app.inject_url_defaults(endpoint, values)
-    adapter = app.url_map.bind("localhost", script_name=app.config["APPLICATION_ROOT"],
-                               url_scheme=app.config["PREFERRED_URL_SCHEME"])
+    adapter = app.url_map.bind(
+        "localhost", script_name=app.config["APPLICATION_ROOT"], url_scheme=app.config["PREFERRED_URL_SCHEME"]
+    )
     return adapter.build(endpoint, values)
 
 

@@ -34,9 +34,12 @@ def _delivery_settings() -> dict:
     cfg = current_app.config
     outbox = cfg.get("MAIL_OUTBOX_DIR") or str(Path(current_app.instance_path) / "outbox")
     return {
-        "server": cfg.get("MAIL_SERVER"), "port": int(cfg.get("MAIL_PORT") or 25),
-        "username": cfg.get("MAIL_USERNAME"), "password": cfg.get("MAIL_PASSWORD"),
-        "use_tls": str(cfg.get("MAIL_USE_TLS", "")).lower() in ("1", "true", "yes"), "outbox": outbox,
+        "server": cfg.get("MAIL_SERVER"),
+        "port": int(cfg.get("MAIL_PORT") or 25),
+        "username": cfg.get("MAIL_USERNAME"),
+        "password": cfg.get("MAIL_PASSWORD"),
+        "use_tls": str(cfg.get("MAIL_USE_TLS", "")).lower() in ("1", "true", "yes"),
+        "outbox": outbox,
     }
 
 

@@ -21,10 +21,10 @@ import os
 import shutil
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Callable, Iterable
 
 from flask import current_app, g, has_request_context
 from sqlalchemy import event, func, select
@@ -68,15 +68,23 @@ def to_doc(posting: Posting) -> dict:
     }
     if isinstance(posting, Achievement):
         doc.update(
-            summary=posting.summary, description=posting.description, advantages=posting.advantages,
-            applications=posting.applications, trl=posting.trl,
-            price_min=_money(posting.price_min), price_max=_money(posting.price_max),
+            summary=posting.summary,
+            description=posting.description,
+            advantages=posting.advantages,
+            applications=posting.applications,
+            trl=posting.trl,
+            price_min=_money(posting.price_min),
+            price_max=_money(posting.price_max),
         )
     else:
         doc.update(
-            problem=posting.problem, key_points=posting.key_points, goals=posting.goals,
+            problem=posting.problem,
+            key_points=posting.key_points,
+            goals=posting.goals,
             description="\n".join(t for t in (posting.problem, posting.key_points, posting.goals) if t),
-            min_trl=posting.min_trl, price_min=_money(posting.budget_min), price_max=_money(posting.budget_max),
+            min_trl=posting.min_trl,
+            price_min=_money(posting.budget_min),
+            price_max=_money(posting.budget_max),
             deadline=posting.deadline.isoformat() if posting.deadline else None,
         )
     return doc
@@ -149,8 +157,12 @@ def _max_updated_at() -> datetime:
     return max((s for s in stamps if s is not None), default=datetime.min)
 
 
-def build_index(progress: Callable[[int, int], None] | None = None, only_if_missing: bool = False,
-                workers: int | None = 1, replace: str | None = None) -> str:
+def build_index(
+    progress: Callable[[int, int], None] | None = None,
+    only_if_missing: bool = False,
+    workers: int | None = 1,
+    replace: str | None = None,
+) -> str:
     """Fit a new base index from the published postings and make it current; returns its version.
 
     ``workers``: processes that segment the text (None: one per core). Only the CLI, a process of its
@@ -161,8 +173,11 @@ def build_index(progress: Callable[[int, int], None] | None = None, only_if_miss
     index_dir = _index_dir()
     with _FileLock(index_dir):
         existing = _pointer(index_dir)
-        if existing and (index_dir / existing / "app-meta.json").exists() and (
-                only_if_missing or (replace is not None and existing != replace)):
+        if (
+            existing
+            and (index_dir / existing / "app-meta.json").exists()
+            and (only_if_missing or (replace is not None and existing != replace))
+        ):
             return existing  # another process built it while we waited for the lock
         watermark = _max_updated_at()
         docs = list(_published_docs())

@@ -8,8 +8,8 @@ cache), so a page opened again, or the same posting on another page, is not rank
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from sqlalchemy import inspect, select
 
@@ -58,7 +58,8 @@ def _load_postings(keys: Iterable[str]) -> dict[str, Posting]:
 def curated(posting: Posting) -> dict[str, set[str]]:
     """Counterparts (matcher ids) an admin recommended for, or dismissed from, ``posting``."""
     mine, theirs, prefix = (
-        (CuratedPair.need_id, CuratedPair.achievement_id, "a") if posting.kind == "need"
+        (CuratedPair.need_id, CuratedPair.achievement_id, "a")
+        if posting.kind == "need"
         else (CuratedPair.achievement_id, CuratedPair.need_id, "n")
     )
     result: dict[str, set[str]] = {"recommended": set(), "dismissed": set()}
@@ -90,12 +91,15 @@ def answer(posting: Posting, how: str, k: int, exclude: tuple[str, ...] = ()) ->
 def curated_for(need_ids: list[int], kind: str = "need") -> dict[int, dict[str, set[str]]]:
     """``curated`` for many postings of one kind at once: posting id -> its picks (matcher ids)."""
     mine, theirs, prefix = (
-        (CuratedPair.need_id, CuratedPair.achievement_id, "a") if kind == "need"
+        (CuratedPair.need_id, CuratedPair.achievement_id, "a")
+        if kind == "need"
         else (CuratedPair.achievement_id, CuratedPair.need_id, "n")
     )
     result = {i: {"recommended": set(), "dismissed": set()} for i in need_ids}
     for start in range(0, len(need_ids), 500):
-        rows = db.session.execute(select(mine, theirs, CuratedPair.decision).where(mine.in_(need_ids[start : start + 500])))
+        rows = db.session.execute(
+            select(mine, theirs, CuratedPair.decision).where(mine.in_(need_ids[start : start + 500]))
+        )
         for posting_id, other_id, decision in rows:
             result[posting_id][decision].add(f"{prefix}{other_id}")
     return result
@@ -111,12 +115,18 @@ def published_keys(keys: Iterable[str]) -> set[str]:
     for kind, ids in wanted.items():
         model = MODELS[kind]
         for start in range(0, len(ids), 500):
-            found.update(PREFIX[kind] + str(i) for i in db.session.scalars(
-                select(model.id).where(model.id.in_(ids[start : start + 500]), model.status == "published")))
+            found.update(
+                PREFIX[kind] + str(i)
+                for i in db.session.scalars(
+                    select(model.id).where(model.id.in_(ids[start : start + 500]), model.status == "published")
+                )
+            )
     return found
 
 
-def ranked_for(postings: list[Posting], k: int, exclude: dict[tuple[str, int], set[str]] | None = None) -> list[list[tuple]]:
+def ranked_for(
+    postings: list[Posting], k: int, exclude: dict[tuple[str, int], set[str]] | None = None
+) -> list[list[tuple]]:
     """For each posting, what ``suggestions_for`` would list, as (matcher id, score, text score) without
     explanations: the database asked a few times for all of them, not three times per posting.
     ``exclude``: (kind, posting id) -> matcher ids to leave out, as ``suggestions_for``'s ``exclude``."""
@@ -161,8 +171,14 @@ def suggestions_for(posting: Posting, k: int = 10, exclude: Iterable[str] = ()) 
     results = answer(posting, "suggest", depth, skip)
     found = _load_postings(r.id for r in results)
     return [
-        SuggestionView(found[r.id], float(r.score), float(r.text_score), list(r.reasons), list(r.shared_terms),
-                       r.id in picks["recommended"])
+        SuggestionView(
+            found[r.id],
+            float(r.score),
+            float(r.text_score),
+            list(r.reasons),
+            list(r.shared_terms),
+            r.id in picks["recommended"],
+        )
         for r in curated_first(results, found, picks, k)
     ]
 

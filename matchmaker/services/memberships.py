@@ -38,11 +38,17 @@ def ask(user: User, organization: Organization, message: str = "") -> JoinReques
         db.session.flush()  # one pending request per person: the partial unique index decides
     except IntegrityError:
         db.session.rollback()
-        raise Conflict(_("You have already asked to join an organization: wait for the answer or cancel it first."))
+        raise Conflict(
+            _("You have already asked to join an organization: wait for the answer or cancel it first.")
+        ) from None
     audit.record(user, "join_request", organization, {}, {"user_id": user.id, "request_id": request.id})
     deciders = org_members(organization.id) if organization.verified else admins()
-    notify(deciders, "join_requested", {"name": user.name, "email": user.email},
-           "/me/organization" if organization.verified else "/admin/organizations")
+    notify(
+        deciders,
+        "join_requested",
+        {"name": user.name, "email": user.email},
+        "/me/organization" if organization.verified else "/admin/organizations",
+    )
     return request
 
 
@@ -59,7 +65,8 @@ def ask_by_code(user: User, credit_code: str, message: str = "") -> JoinRequest:
 def latest_of(user: User) -> JoinRequest | None:
     """The person's most recent request (pending, or how the last one ended)."""
     return db.session.scalar(
-        select(JoinRequest).where(JoinRequest.user_id == user.id).order_by(JoinRequest.id.desc()).limit(1))
+        select(JoinRequest).where(JoinRequest.user_id == user.id).order_by(JoinRequest.id.desc()).limit(1)
+    )
 
 
 def pending(organization_id: int | None = None) -> list[JoinRequest]:
@@ -68,8 +75,10 @@ def pending(organization_id: int | None = None) -> list[JoinRequest]:
     An unverified organization's members see none (admins decide those)."""
     stmt = select(JoinRequest).where(JoinRequest.status == "pending").order_by(JoinRequest.id)
     if organization_id is not None:
-        stmt = stmt.where(JoinRequest.organization_id == organization_id,
-                          JoinRequest.organization_id.in_(select(Organization.id).where(Organization.verified.is_(True))))
+        stmt = stmt.where(
+            JoinRequest.organization_id == organization_id,
+            JoinRequest.organization_id.in_(select(Organization.id).where(Organization.verified.is_(True))),
+        )
     return list(db.session.scalars(stmt))
 
 
@@ -90,8 +99,9 @@ def _still_member(actor: User, organization_id: int):
     the organization (a colleague removed a moment ago decides nothing)."""
     if permissions.is_admin(actor):
         return True
-    return exists(select(User.id).where(User.id == actor.id, User.organization_id == organization_id,
-                                        User.active.is_(True)))
+    return exists(
+        select(User.id).where(User.id == actor.id, User.organization_id == organization_id, User.active.is_(True))
+    )
 
 
 def _get_pending(actor: User, request_id: int) -> JoinRequest:
@@ -110,17 +120,34 @@ def decide(actor: User, request_id: int, approve: bool, note: str = "") -> JoinR
         raise DomainError(_("The note is too long."))
     status = "approved" if approve else "refused"
     transitions.lock(User, actor.id, request.user_id)
-    transitions.advance(request, {"status": "pending"},
-                        {"status": status, "decided_by_id": actor.id, "decided_at": utcnow(),
-                         "decision_note": note.strip()},
-                        _("This request was already answered."), where=[_still_member(actor, request.organization_id)])
+    transitions.advance(
+        request,
+        {"status": "pending"},
+        {"status": status, "decided_by_id": actor.id, "decided_at": utcnow(), "decision_note": note.strip()},
+        _("This request was already answered."),
+        where=[_still_member(actor, request.organization_id)],
+    )
     if approve:
-        transitions.advance(request.user, {"organization_id": None}, {"organization_id": request.organization_id},
-                            _("This person already belongs to an organization."))
-    audit.record(actor, "join_approve" if approve else "join_refuse", request.organization,
-                 {"request": "pending"}, {"request": status, "user_id": request.user_id}, note.strip())
-    notify([request.user], "join_approved" if approve else "join_refused", {"org": request.organization.name},
-           "/me/organization")
+        transitions.advance(
+            request.user,
+            {"organization_id": None},
+            {"organization_id": request.organization_id},
+            _("This person already belongs to an organization."),
+        )
+    audit.record(
+        actor,
+        "join_approve" if approve else "join_refuse",
+        request.organization,
+        {"request": "pending"},
+        {"request": status, "user_id": request.user_id},
+        note.strip(),
+    )
+    notify(
+        [request.user],
+        "join_approved" if approve else "join_refused",
+        {"org": request.organization.name},
+        "/me/organization",
+    )
     db.session.commit()
     return request
 
@@ -129,8 +156,12 @@ def cancel(user: User, request_id: int) -> JoinRequest:
     request = db.session.get(JoinRequest, request_id)
     if request is None or request.user_id != user.id:
         raise NotFound(_("Request not found."))
-    transitions.advance(request, {"status": "pending"}, {"status": "cancelled", "decided_at": utcnow()},
-                        _("This request was already answered."))
+    transitions.advance(
+        request,
+        {"status": "pending"},
+        {"status": "cancelled", "decided_at": utcnow()},
+        _("This request was already answered."),
+    )
     audit.record(user, "join_cancel", request.organization, {"request": "pending"}, {"request": "cancelled"})
     db.session.commit()
     return request
@@ -149,10 +180,13 @@ def remove(actor: User, member: User, reason: str = "") -> User:
         raise Forbidden(_("Administrators' accounts are managed on the users page."))
     organization = member.organization
     transitions.lock(User, actor.id, member.id)  # two members removing each other: one after the other
-    transitions.advance(member, {"organization_id": member.organization_id},
-                        {"organization_id": None, "session_token": new_session_token()},
-                        _("This person is no longer a member, or you no longer are."),
-                        where=[_still_member(actor, organization.id)])
+    transitions.advance(
+        member,
+        {"organization_id": member.organization_id},
+        {"organization_id": None, "session_token": new_session_token()},
+        _("This person is no longer a member, or you no longer are."),
+        where=[_still_member(actor, organization.id)],
+    )
     tokens.revoke_all(member)
     audit.record(actor, "member_remove", organization, {"user_id": member.id}, {}, reason.strip())
     db.session.commit()

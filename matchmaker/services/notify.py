@@ -5,7 +5,7 @@ Texts are stored as an event code and parameters and rendered in the reader's la
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -21,18 +21,29 @@ from matchmaker.services.links import absolute
 TEXTS: dict[str, tuple[str, str]] = {
     "strong_suggestion": ("“{title}”有新的强匹配推荐：“{other}”", "New strong suggestion for “{title}”: “{other}”"),
     "interest_received": ("{org} 对“{title}”发来对接意向", "{org} sent an expression of interest in “{title}”"),
-    "interest_accepted": ("{org} 接受了关于“{title}”的对接意向，可查看联系方式", "{org} accepted your interest in “{title}”; contacts are now shared"),
+    "interest_accepted": (
+        "{org} 接受了关于“{title}”的对接意向，可查看联系方式",
+        "{org} accepted your interest in “{title}”; contacts are now shared",
+    ),
     "interest_declined": ("{org} 婉拒了关于“{title}”的对接意向", "{org} declined your interest in “{title}”"),
     "new_message": ("{org} 在“{title}”的洽谈中发来新消息", "New message from {org} about “{title}”"),
     "posting_published": ("“{title}”已通过审核并发布", "“{title}” was approved and published"),
     "posting_rejected": ("“{title}”未通过审核或需修改：{reason}", "“{title}” was rejected or sent back: {reason}"),
     "saved_search": ("订阅“{name}”有新结果：“{title}”", "New result for your saved search “{name}”: “{title}”"),
-    "pair_recommended": ("平台向您推荐对接：“{title}” ⇄ “{other}”", "The platform recommends a pair: “{title}” ⇄ “{other}”"),
-    "posting_expiring": ("“{title}”将于 {date} 归档，如仍有效请续期", "“{title}” will be archived on {date}; renew it if it is still current"),
+    "pair_recommended": (
+        "平台向您推荐对接：“{title}” ⇄ “{other}”",
+        "The platform recommends a pair: “{title}” ⇄ “{other}”",
+    ),
+    "posting_expiring": (
+        "“{title}”将于 {date} 归档，如仍有效请续期",
+        "“{title}” will be archived on {date}; renew it if it is still current",
+    ),
     "posting_archived": ("“{title}”已归档：{reason}", "“{title}” was archived: {reason}"),
     "posting_merged": ("“{title}”与“{other}”重复，已合并归档", "“{title}” duplicated “{other}” and was merged into it"),
-    "join_requested": ("{name}（{email}）申请加入本机构，请核实后批准或拒绝",
-                       "{name} ({email}) asks to join your organization: check and approve or refuse"),
+    "join_requested": (
+        "{name}（{email}）申请加入本机构，请核实后批准或拒绝",
+        "{name} ({email}) asks to join your organization: check and approve or refuse",
+    ),
     "join_approved": ("您加入“{org}”的申请已获批准", "Your request to join “{org}” was approved"),
     "join_refused": ("您加入“{org}”的申请未获批准", "Your request to join “{org}” was refused"),
 }
@@ -61,7 +72,14 @@ def notify(users: Iterable[User], event: str, params: dict, link: str = "", dedu
     if not users:
         return 0
     rows = [
-        {"user_id": u.id, "event": event, "params": params, "link": link, "dedupe_key": dedupe_key, "created_at": utcnow()}
+        {
+            "user_id": u.id,
+            "event": event,
+            "params": params,
+            "link": link,
+            "dedupe_key": dedupe_key,
+            "created_at": utcnow(),
+        }
         for u in users
     ]
     insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
@@ -77,7 +95,11 @@ def notify(users: Iterable[User], event: str, params: dict, link: str = "", dedu
         if event not in (user.email_opt_out or []):
             zh, _en = TEXTS[event]
             subject = "【京津冀科技成果供需库】" + domain.label(domain.NOTIFICATION_EVENTS, event, "zh")
-            body = zh.format(**params) + ("\n\n" + absolute(link) if link else "") + "\n\n（可在“通知设置”中关闭此类邮件。）"
+            body = (
+                zh.format(**params)
+                + ("\n\n" + absolute(link) if link else "")
+                + "\n\n（可在“通知设置”中关闭此类邮件。）"
+            )
             mailer.queue(db.session, user.email, subject, body)
     return created
 
@@ -85,9 +107,12 @@ def notify(users: Iterable[User], event: str, params: dict, link: str = "", dedu
 def unread_count(user_id: int) -> int:
     from sqlalchemy import func
 
-    return db.session.scalar(
-        select(func.count(Notification.id)).where(Notification.user_id == user_id, Notification.read_at.is_(None))
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count(Notification.id)).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
 
 
 def mark_read(user_id: int, notification_id: int | None = None) -> None:

@@ -38,8 +38,9 @@ class InvalidLink(DomainError):
 
 def _invalid(reason: str, user_id: int | None = None) -> InvalidLink:
     security_event("password_reset", result="failure", reason=reason, user_id=user_id)
-    return InvalidLink(_("This link to set a new password is not valid: it has expired or was already used. "
-                         "Ask for a new one."))
+    return InvalidLink(
+        _("This link to set a new password is not valid: it has expired or was already used. Ask for a new one.")
+    )
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -96,18 +97,29 @@ def request_reset(email: str) -> None:
     passwords.burn_time(email)
     user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
     if user is None or not user.is_active:
-        security_event("password_reset_request", result="failure", reason="inactive" if user else "unknown_email",
-                       email=typed_email(email), user_id=user.id if user else None)
+        security_event(
+            "password_reset_request",
+            result="failure",
+            reason="inactive" if user else "unknown_email",
+            email=typed_email(email),
+            user_id=user.id if user else None,
+        )
         return
     site = _("Jing-Jin-Ji Technology Supply and Demand Pool")
     minutes = max_age_minutes()
-    body = "\n\n".join([
-        _("Hello %(name)s,", name=user.name),
-        _("someone, hopefully you, asked to set a new password for your account on %(site)s. "
-          "Open this link within %(minutes)d minutes to choose a new one:", site=site, minutes=minutes),
-        _link(make_token(user)),
-        _("The link works only once. If you did not ask for it, ignore this e-mail: your password stays as it is."),
-    ])
+    body = "\n\n".join(
+        [
+            _("Hello %(name)s,", name=user.name),
+            _(
+                "someone, hopefully you, asked to set a new password for your account on %(site)s. "
+                "Open this link within %(minutes)d minutes to choose a new one:",
+                site=site,
+                minutes=minutes,
+            ),
+            _link(make_token(user)),
+            _("The link works only once. If you did not ask for it, ignore this e-mail: your password stays as it is."),
+        ]
+    )
     mailer.queue(db.session, user.email, _("[%(site)s] Set a new password", site=site), body)
     db.session.commit()  # the mail goes out after the commit (matchmaker.services.mailer)
     security_event("password_reset_request", result="success", user_id=user.id)

@@ -28,27 +28,49 @@ MODELS: dict[str, type[Posting]] = {"achievement": Achievement, "need": Need}
 
 COMMON_FIELDS = ("title", "field", "keywords", "modes", "contact_name", "contact_phone", "contact_email")
 FIELDS = {
-    "achievement": COMMON_FIELDS + (
-        "summary", "description", "advantages", "applications", "trl", "ip_type", "patent_numbers",
-        "price_min", "price_max",
+    "achievement": COMMON_FIELDS
+    + (
+        "summary",
+        "description",
+        "advantages",
+        "applications",
+        "trl",
+        "ip_type",
+        "patent_numbers",
+        "price_min",
+        "price_max",
     ),
     "need": COMMON_FIELDS + ("problem", "key_points", "goals", "min_trl", "budget_min", "budget_max", "deadline"),
 }
 
 # What a posting needs before it goes to review (a draft needs only its title).
 REQUIRED = {
-    "achievement": (("title", _l("Title")), ("summary", _l("Summary (one or two sentences)")),
-                    ("description", _l("Description")), ("advantages", _l("Technical advantages and innovation")),
-                    ("field", _l("Field")), ("keywords", _l("Keywords (1–5, separated by 、 or commas)")),
-                    ("trl", _l("Maturity (TRL)")), ("modes", _l("Transfer modes")),
-                    ("contact_name", _l("Contact person")), ("contact_phone", _l("Contact phone")),
-                    ("contact_email", _l("Contact e-mail"))),
-    "need": (("title", _l("Title")), ("problem", _l("Main problem")), ("key_points", _l("Key technical points")),
-             ("goals", _l("Expected goals")), ("field", _l("Field")),
-             ("keywords", _l("Keywords (1–5, separated by 、 or commas)")),
-             ("min_trl", _l("Lowest acceptable maturity (TRL)")), ("modes", _l("Cooperation modes wanted")),
-             ("contact_name", _l("Contact person")), ("contact_phone", _l("Contact phone")),
-             ("contact_email", _l("Contact e-mail"))),
+    "achievement": (
+        ("title", _l("Title")),
+        ("summary", _l("Summary (one or two sentences)")),
+        ("description", _l("Description")),
+        ("advantages", _l("Technical advantages and innovation")),
+        ("field", _l("Field")),
+        ("keywords", _l("Keywords (1–5, separated by 、 or commas)")),
+        ("trl", _l("Maturity (TRL)")),
+        ("modes", _l("Transfer modes")),
+        ("contact_name", _l("Contact person")),
+        ("contact_phone", _l("Contact phone")),
+        ("contact_email", _l("Contact e-mail")),
+    ),
+    "need": (
+        ("title", _l("Title")),
+        ("problem", _l("Main problem")),
+        ("key_points", _l("Key technical points")),
+        ("goals", _l("Expected goals")),
+        ("field", _l("Field")),
+        ("keywords", _l("Keywords (1–5, separated by 、 or commas)")),
+        ("min_trl", _l("Lowest acceptable maturity (TRL)")),
+        ("modes", _l("Cooperation modes wanted")),
+        ("contact_name", _l("Contact person")),
+        ("contact_phone", _l("Contact phone")),
+        ("contact_email", _l("Contact e-mail")),
+    ),
 }
 SUBMITTABLE = frozenset({"draft", "needs_revision", "rejected"})
 WITHDRAWABLE = frozenset({"pending", "needs_revision", "published"})
@@ -102,7 +124,9 @@ def _pending_values() -> dict[str, Any]:
     return {"status": "pending", "submitted_at": utcnow(), "review_note": "", "updated_at": utcnow()}
 
 
-CHANGED = _l("This posting was changed a moment ago (reviewed, withdrawn or edited elsewhere). Reload the page and look again.")
+CHANGED = _l(
+    "This posting was changed a moment ago (reviewed, withdrawn or edited elsewhere). Reload the page and look again."
+)
 
 
 def create(user: User, kind: str, data: dict[str, Any], submit: bool) -> Posting:
@@ -178,8 +202,9 @@ def close_after_deal(user: User, posting: Posting) -> Posting:
     refusal = _("Only a published posting with a signed deal can be marked so.")
     if posting.status != "published" or not deals.count_for(posting):
         raise Conflict(refusal)
-    transitions.advance(posting, {"status": "published"}, {"status": CLOSED[posting.kind], "updated_at": utcnow()},
-                        refusal)
+    transitions.advance(
+        posting, {"status": "published"}, {"status": CLOSED[posting.kind], "updated_at": utcnow()}, refusal
+    )
     db.session.commit()
     return posting
 
@@ -192,12 +217,21 @@ def delete_draft(user: User, posting: Posting) -> None:
     column = Interest.posting_column(posting.kind)
     if db.session.scalar(select(Interest.id).where(column == posting.id).limit(1)) is not None:
         # Its interests are the other organization's record too (the consent to share contacts, a deal).
-        raise Conflict(_("This posting has expressions of interest on record, so it cannot be deleted; it stays "
-                         "a draft that only your organization sees."))
-    if posting.status != "draft" or db.session.execute(
-        sa_delete(model).where(model.id == posting.id, model.status == "draft")
-        .execution_options(synchronize_session=False)
-    ).rowcount != 1:
+        raise Conflict(
+            _(
+                "This posting has expressions of interest on record, so it cannot be deleted; it stays "
+                "a draft that only your organization sees."
+            )
+        )
+    if (
+        posting.status != "draft"
+        or db.session.execute(
+            sa_delete(model)
+            .where(model.id == posting.id, model.status == "draft")
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        != 1
+    ):
         db.session.rollback()
         raise Conflict(refusal)
     db.session.commit()
@@ -223,14 +257,24 @@ def publish(admin: User, posting: Posting, note: str = "", version: datetime | N
 
     _review(admin, posting, frozenset({"pending"}))
     if not posting.organization.verified:
-        raise DomainError(_("%(org)s is not verified yet: check it on the organizations page and verify it before "
-                            "publishing its postings.", org=posting.organization.name))
+        raise DomainError(
+            _(
+                "%(org)s is not verified yet: check it on the organizations page and verify it before "
+                "publishing its postings.",
+                org=posting.organization.name,
+            )
+        )
     now = utcnow()
     expected = {"status": "pending"} if version is None else {"status": "pending", "updated_at": version}
-    transitions.advance(posting, expected,
-                        {"status": "published", "published_at": now, "review_note": "", "updated_at": now},
-                        _("This posting was changed since you opened it, or is no longer waiting for review: "
-                          "look at it again before publishing."))
+    transitions.advance(
+        posting,
+        expected,
+        {"status": "published", "published_at": now, "review_note": "", "updated_at": now},
+        _(
+            "This posting was changed since you opened it, or is no longer waiting for review: "
+            "look at it again before publishing."
+        ),
+    )
     audit.record(admin, "publish", posting, {"status": "pending"}, {"status": "published"}, note.strip())
     notify(org_members(posting.organization_id), "posting_published", {"title": posting.title}, posting_path(posting))
     db.session.commit()
@@ -248,21 +292,38 @@ def reject(admin: User, posting: Posting, reason: str, revise: bool = False) -> 
     if not reason.strip():
         raise DomainError(_("Give a reason the poster can act on."))
     status = "needs_revision" if revise else "rejected"
-    transitions.advance(posting, {"status": "pending"},
-                        {"status": status, "review_note": reason.strip(), "updated_at": utcnow()},
-                        _("This posting is not waiting for review."))
-    audit.record(admin, "request_revision" if revise else "reject", posting, {"status": "pending"},
-                 {"status": status}, reason.strip())
-    notify(org_members(posting.organization_id), "posting_rejected",
-           {"title": posting.title, "reason": posting.review_note}, posting_path(posting))
+    transitions.advance(
+        posting,
+        {"status": "pending"},
+        {"status": status, "review_note": reason.strip(), "updated_at": utcnow()},
+        _("This posting is not waiting for review."),
+    )
+    audit.record(
+        admin,
+        "request_revision" if revise else "reject",
+        posting,
+        {"status": "pending"},
+        {"status": status},
+        reason.strip(),
+    )
+    notify(
+        org_members(posting.organization_id),
+        "posting_rejected",
+        {"title": posting.title, "reason": posting.review_note},
+        posting_path(posting),
+    )
     db.session.commit()
     return posting
 
 
 def unpublish(admin: User, posting: Posting, reason: str) -> Posting:
     _review(admin, posting, frozenset({"published"}))
-    transitions.advance(posting, {"status": "published"}, {**_pending_values(), "review_note": reason.strip()},
-                        _("This posting is not published."))
+    transitions.advance(
+        posting,
+        {"status": "published"},
+        {**_pending_values(), "review_note": reason.strip()},
+        _("This posting is not published."),
+    )
     audit.record(admin, "unpublish", posting, {"status": "published"}, {"status": "pending"}, reason.strip())
     db.session.commit()
     return posting
@@ -271,7 +332,9 @@ def unpublish(admin: User, posting: Posting, reason: str) -> Posting:
 def review_queue() -> dict[str, list[Posting]]:
     """Postings waiting for review, per kind, the longest waiting first (the admin queue, page and API)."""
     return {
-        kind: list(db.session.scalars(select(model).where(model.status == "pending").order_by(model.submitted_at, model.id)))
+        kind: list(
+            db.session.scalars(select(model).where(model.status == "pending").order_by(model.submitted_at, model.id))
+        )
         for kind, model in MODELS.items()
     }
 

@@ -86,13 +86,19 @@ def register(data: Registration) -> None:
         return
     token = secrets.token_urlsafe(32)
     payload = {
-        "name": data.name, "phone": data.phone, "password_hash": password_hash,
-        "consent_version": CONSENT_VERSION, "consent_at": utcnow().isoformat(),
+        "name": data.name,
+        "phone": data.phone,
+        "password_hash": password_hash,
+        "consent_version": CONSENT_VERSION,
+        "consent_at": utcnow().isoformat(),
         "organization": asdict(data.organization) if data.organization else None,
         "join_code": data.existing_credit_code if data.organization is None else None,
     }
-    db.session.add(Signup(token_hash=_digest(token), email=email, payload=payload,
-                          expires_at=utcnow() + timedelta(days=CONFIRM_DAYS)))
+    db.session.add(
+        Signup(
+            token_hash=_digest(token), email=email, payload=payload, expires_at=utcnow() + timedelta(days=CONFIRM_DAYS)
+        )
+    )
     _mail_confirmation(email, data.name, token)
     db.session.commit()
     security_event("register", result="success", email=email)
@@ -123,28 +129,32 @@ def _link(endpoint: str, **values) -> str:
 
 
 def _mail_confirmation(email: str, name: str, token: str) -> None:
-    body = "\n\n".join([
-        f"{name}，您好：",
-        f"感谢注册{SITE}。请在 {CONFIRM_DAYS} 天内打开以下链接确认您的电子邮箱，确认后账号即开通：",
-        _link("auth.confirm_email", token=token),
-        "如果您没有注册，请忽略本邮件，不会开通任何账号。",
-        f"Hello {name}, open the link above within {CONFIRM_DAYS} days to confirm your e-mail address; your "
-        "account is created then. If you did not register, ignore this e-mail: no account is created.",
-    ])
+    body = "\n\n".join(
+        [
+            f"{name}，您好：",
+            f"感谢注册{SITE}。请在 {CONFIRM_DAYS} 天内打开以下链接确认您的电子邮箱，确认后账号即开通：",
+            _link("auth.confirm_email", token=token),
+            "如果您没有注册，请忽略本邮件，不会开通任何账号。",
+            f"Hello {name}, open the link above within {CONFIRM_DAYS} days to confirm your e-mail address; your "
+            "account is created then. If you did not register, ignore this e-mail: no account is created.",
+        ]
+    )
     mailer.queue(db.session, email, f"【{SITE}】请确认您的电子邮箱 / Confirm your e-mail", body)
 
 
 def _mail_already_registered(user: User) -> None:
-    body = "\n\n".join([
-        f"{user.name}，您好：",
-        f"有人（可能是您本人）使用此邮箱在{SITE}注册新账号，但此邮箱已有账号。请直接登录：",
-        _link("auth.login"),
-        "如忘记密码，可在此设置新密码：",
-        _link("auth.forgot_password"),
-        "如果不是您本人操作，请忽略本邮件，您的账号不受影响。",
-        "Someone, perhaps you, tried to register with this e-mail, which already has an account. Log in, or set a "
-        "new password, with the links above. If it was not you, ignore this e-mail.",
-    ])
+    body = "\n\n".join(
+        [
+            f"{user.name}，您好：",
+            f"有人（可能是您本人）使用此邮箱在{SITE}注册新账号，但此邮箱已有账号。请直接登录：",
+            _link("auth.login"),
+            "如忘记密码，可在此设置新密码：",
+            _link("auth.forgot_password"),
+            "如果不是您本人操作，请忽略本邮件，您的账号不受影响。",
+            "Someone, perhaps you, tried to register with this e-mail, which already has an account. Log in, or set a "
+            "new password, with the links above. If it was not you, ignore this e-mail.",
+        ]
+    )
     mailer.queue(db.session, user.email, f"【{SITE}】此邮箱已注册 / This e-mail already has an account", body)
 
 
@@ -154,21 +164,37 @@ def confirm(token: str) -> User:
     The link works once (it is consumed first, in a transaction of its own) and for ``CONFIRM_DAYS``
     days; what was registered meanwhile (the e-mail or the organization) is refused with a message.
     """
-    signup = db.session.scalar(select(Signup).where(Signup.token_hash == _digest(token))) if 0 < len(token) <= 200 else None
+    signup = (
+        db.session.scalar(select(Signup).where(Signup.token_hash == _digest(token))) if 0 < len(token) <= 200 else None
+    )
     if signup is None or signup.expires_at < utcnow():
-        raise InvalidLink(_("This confirmation link is not valid: it has expired or was already used. "
-                            "Register again to receive a new one."))
+        raise InvalidLink(
+            _(
+                "This confirmation link is not valid: it has expired or was already used. "
+                "Register again to receive a new one."
+            )
+        )
     data, email = signup.payload, signup.email
     if db.session.execute(delete(Signup).where(Signup.id == signup.id)).rowcount != 1:
-        raise InvalidLink(_("This confirmation link is not valid: it has expired or was already used. "
-                            "Register again to receive a new one."))  # opened twice at once: one wins
+        raise InvalidLink(
+            _(
+                "This confirmation link is not valid: it has expired or was already used. "
+                "Register again to receive a new one."
+            )
+        )  # opened twice at once: one wins
     db.session.execute(delete(Signup).where(Signup.email == email))  # older links for the address too
     db.session.commit()
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise InvalidLink(_("This e-mail already has an account: log in, or set a new password."))
-    user = User(email=email, name=data["name"], phone=data["phone"], password_hash=data["password_hash"],
-                consent_version=data["consent_version"], consent_at=datetime.fromisoformat(data["consent_at"]),
-                email_confirmed_at=utcnow())
+    user = User(
+        email=email,
+        name=data["name"],
+        phone=data["phone"],
+        password_hash=data["password_hash"],
+        consent_version=data["consent_version"],
+        consent_at=datetime.fromisoformat(data["consent_at"]),
+        email_confirmed_at=utcnow(),
+    )
     try:
         if data["organization"] is not None:
             new = NewOrganization(**data["organization"])
@@ -190,7 +216,8 @@ def confirm(token: str) -> User:
         raise InvalidLink(_("%(problem)s Register again.", problem=str(error))) from None
     except IntegrityError:  # the e-mail or the organization was registered a moment ago
         db.session.rollback()
-        raise InvalidLink(_("An account or organization with these details was registered a moment ago. "
-                            "Log in, or register again.")) from None
+        raise InvalidLink(
+            _("An account or organization with these details was registered a moment ago. Log in, or register again.")
+        ) from None
     security_event("email_confirm", result="success", user_id=user.id)
     return user

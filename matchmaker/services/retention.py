@@ -82,15 +82,21 @@ def _purge_postings(cutoff: datetime, report: PurgeReport) -> None:
         column = Interest.posting_column(model.kind)
         has_deal = select(Deal.id).join(Interest, Deal.interest_id == Interest.id).where(column == model.id).exists()
         expired = select(model).where(model.status.in_(PURGED_STATUSES), model.updated_at < cutoff)
-        report.kept_for_deals += db.session.scalar(
-            select(func.count()).select_from(expired.where(has_deal).subquery())) or 0
+        report.kept_for_deals += (
+            db.session.scalar(select(func.count()).select_from(expired.where(has_deal).subquery())) or 0
+        )
         for posting in list(db.session.scalars(expired.where(~has_deal).order_by(model.id))):
             interest_ids = list(db.session.scalars(select(Interest.id).where(column == posting.id)))
             links = [posting_path(posting)] + [path_for("interests.detail", interest_id=i) for i in interest_ids]
-            report.notifications += db.session.execute(delete(Notification).where(Notification.link.in_(links))).rowcount
-            db.session.execute(delete(DuplicateVerdict).where(
-                DuplicateVerdict.kind == posting.kind,
-                or_(DuplicateVerdict.posting_id == posting.id, DuplicateVerdict.other_id == posting.id)))
+            report.notifications += db.session.execute(
+                delete(Notification).where(Notification.link.in_(links))
+            ).rowcount
+            db.session.execute(
+                delete(DuplicateVerdict).where(
+                    DuplicateVerdict.kind == posting.kind,
+                    or_(DuplicateVerdict.posting_id == posting.id, DuplicateVerdict.other_id == posting.id),
+                )
+            )
             audit.record(None, "purge", posting, {"status": posting.status}, {}, reason)
             db.session.delete(posting)  # the database cascades to interests, feedback and curated pairs
             report.interests += len(interest_ids)

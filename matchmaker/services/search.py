@@ -44,8 +44,14 @@ def search(kind: str, q: str, field_code: str = "") -> Found:
     from matchmaker.services.match_index import current_matcher, parse_doc_id
 
     equivalents, matcher = Equivalents.load(), current_matcher()
-    result = query.search(matcher, kind, q, expand=lambda w: equivalents.expand(w, field_code or None),
-                          extra=lambda w: named_by(kind, w), learn=matcher.anchored_words)
+    result = query.search(
+        matcher,
+        kind,
+        q,
+        expand=lambda w: equivalents.expand(w, field_code or None),
+        extra=lambda w: named_by(kind, w),
+        learn=matcher.anchored_words,
+    )
     ids = [parse_doc_id(key)[1] for key in result.ids]
     keys = {parse_doc_id(key)[1]: value for key, value in result.keys.items()}
     return Found(ids, keys, result.complete, result.highlights(), [t.word for t in result.terms])
@@ -63,16 +69,28 @@ def named_by(kind: str, word: str) -> list[str]:
     inside = (lambda text: query.has_token(text, word)) if latin else (lambda text: word in text)
     fields = [code for code, pair in domain.FIELDS.items() if any(inside(normalise(label)) for label in pair)]
     regions = [code for code, pair in domain.REGIONS.items() if any(word == normalise(label) for label in pair)]
-    cities = [city for names in domain.CITIES.values() for city, pinyin in names.items()
-              if word in normalise(city) or word == normalise(pinyin)]
-    named = db.session.execute(select(Organization.id, Organization.name).where(or_(  # organizations: a small table
-        Organization.name.contains(word, autoescape=True),
-        Organization.region.in_(regions), Organization.city.in_(cities)))).all()
-    orgs = [i for i, name in named if not latin or query.has_token(normalise(name), word)
-            or (word not in normalise(name))]  # kept when named by its region or city
+    cities = [
+        city
+        for names in domain.CITIES.values()
+        for city, pinyin in names.items()
+        if word in normalise(city) or word == normalise(pinyin)
+    ]
+    named = db.session.execute(
+        select(Organization.id, Organization.name).where(
+            or_(  # organizations: a small table
+                Organization.name.contains(word, autoescape=True),
+                Organization.region.in_(regions),
+                Organization.city.in_(cities),
+            )
+        )
+    ).all()
+    orgs = [
+        i for i, name in named if not latin or query.has_token(normalise(name), word) or (word not in normalise(name))
+    ]  # kept when named by its region or city
     if not fields and not orgs:
         return []
     model = MODELS[kind]
-    stmt = select(model.id).where(model.status == "published",
-                                  or_(model.field.in_(fields), model.organization_id.in_(orgs)))
+    stmt = select(model.id).where(
+        model.status == "published", or_(model.field.in_(fields), model.organization_id.in_(orgs))
+    )
     return [PREFIX[kind] + str(i) for i in db.session.scalars(stmt)]

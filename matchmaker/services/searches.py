@@ -46,10 +46,17 @@ def announce(posting: Posting) -> int:
     for search in searches:
         if search.user_id and db.session.get(User, search.user_id).organization_id == posting.organization_id:
             continue  # nobody needs an alert about their own posting
-        stmt = browse.published_query(posting.kind, browse.params_to_filters(search.params)).where(model.id == posting.id)
+        stmt = browse.published_query(posting.kind, browse.params_to_filters(search.params)).where(
+            model.id == posting.id
+        )
         if db.session.scalar(stmt) is None:
             continue
         link = posting_path(posting)
-        sent += notify([db.session.get(User, search.user_id)], "saved_search",
-                       {"name": search.name, "title": posting.title}, link, dedupe_key=f"{search.id}:{posting.id}")
+        sent += notify(
+            [db.session.get(User, search.user_id)],
+            "saved_search",
+            {"name": search.name, "title": posting.title},
+            link,
+            dedupe_key=f"{search.id}:{posting.id}",
+        )
     return sent

@@ -17,9 +17,19 @@ from sqlalchemy import func, select
 
 from matchmaker import demo
 from matchmaker.extensions import db
+from matchmaker.models import (
+    Achievement,
+    Deal,
+    Interest,
+    InterestEvent,
+    JoinRequest,
+    Message,
+    Need,
+    Notification,
+    Organization,
+    User,
+)
 from matchmaker.models.base import utcnow
-from matchmaker.models import (Achievement, Deal, Interest, InterestEvent, JoinRequest, Message, Need, Notification,
-                               Organization, User)
 from matchmaker.services import passwords, transfer
 from matchmaker.services.links import interest_path
 from matchmaker.services.postings import MODELS
@@ -49,8 +59,14 @@ def load_demo(today: date | None = None) -> dict[str, int]:
     password_hash = passwords.hash_password(DEMO_PASSWORD)  # one hash: demo accounts only
     users = [
         User(
-            organization=orgs[row["org"]], email=row["email"], name=row["name"], phone=row["phone"],
-            role=row["role"], password_hash=password_hash, consent_version="demo", email_confirmed_at=utcnow(),
+            organization=orgs[row["org"]],
+            email=row["email"],
+            name=row["name"],
+            phone=row["phone"],
+            role=row["role"],
+            password_hash=password_hash,
+            consent_version="demo",
+            email_confirmed_at=utcnow(),
         )
         for row in demo.users()
     ]
@@ -68,13 +84,17 @@ def load_demo(today: date | None = None) -> dict[str, int]:
             posting.created_by = creators.get(posting.organization)
             by_title[posting.title] = posting
         counts[kind + "s"] = len(postings)
-    interests = [_connect(row, by_title[row["need"]], by_title[row["achievement"]], creators, today)
-                 for row in CONNECTIONS]
+    interests = [
+        _connect(row, by_title[row["need"]], by_title[row["achievement"]], creators, today) for row in CONNECTIONS
+    ]
     _join_request(orgs[JOIN_REQUEST["org"]], JOIN_REQUEST, password_hash, today)
     db.session.commit()
     return {
-        "organizations": len(orgs), "users": len(users), **counts,
-        "interests": len(interests), "deals": sum(1 for i in interests if i.deal is not None),
+        "organizations": len(orgs),
+        "users": len(users),
+        **counts,
+        "interests": len(interests),
+        "deals": sum(1 for i in interests if i.deal is not None),
     }
 
 
@@ -109,7 +129,9 @@ def _request_context():
     return nullcontext() if has_request_context() else current_app.test_request_context()
 
 
-def _connect(row: dict, need: Need, achievement: Achievement, member: dict[Organization, User], today: date) -> Interest:
+def _connect(
+    row: dict, need: Need, achievement: Achievement, member: dict[Organization, User], today: date
+) -> Interest:
     """One demo interest with its history, messages, deal and the unread notifications it leaves."""
     org = {"need": need.organization, "achievement": achievement.organization}
     initiator = row["initiator"]
@@ -120,15 +142,24 @@ def _connect(row: dict, need: Need, achievement: Achievement, member: dict[Organ
 
     created = at(row["created"])
     interest = Interest(
-        need=need, achievement=achievement, initiator_org=org[initiator], recipient_org=org[recipient],
-        initiator_user=member[org[initiator]], message=row["message"], status="proposed",
-        created_at=created, updated_at=created,
+        need=need,
+        achievement=achievement,
+        initiator_org=org[initiator],
+        recipient_org=org[recipient],
+        initiator_user=member[org[initiator]],
+        message=row["message"],
+        status="proposed",
+        created_at=created,
+        updated_at=created,
     )
     interest.events.append(InterestEvent(actor=member[org[initiator]], to_status="proposed", created_at=created))
 
     def move(to_status: str, side: str, when: datetime, note: str = "") -> None:
-        interest.events.append(InterestEvent(actor=member[org[side]], from_status=interest.status,
-                                             to_status=to_status, note=note, created_at=when))
+        interest.events.append(
+            InterestEvent(
+                actor=member[org[side]], from_status=interest.status, to_status=to_status, note=note, created_at=when
+            )
+        )
         interest.status, interest.updated_at = to_status, when
 
     if "declined" in row:
@@ -140,17 +171,21 @@ def _connect(row: dict, need: Need, achievement: Achievement, member: dict[Organ
         move("negotiating", recipient, when, ACCEPTED_NOTE)
         interest.accepted_at, interest.accepted_by_id = when, member[org[recipient]].id
     for side, when, body in row.get("messages", ()):
-        interest.messages.append(Message(sender=member[org[side]], sender_org=org[side], body=body,
-                                         created_at=at(when)))
+        interest.messages.append(
+            Message(sender=member[org[side]], sender_org=org[side], body=body, created_at=at(when))
+        )
         interest.updated_at = at(when)
     for to_status, side, when, note in row.get("moves", ()):
         move(to_status, side, at(when), note)
     if deal := row.get("deal"):
         side, when = deal["recorded"]
         interest.deal = Deal(
-            contract_type=deal["contract_type"], amount_wan=Decimal(deal["amount_wan"]),
-            signed_on=demo.day(deal["signed_on"], today), registration_no=deal["registration_no"],
-            recorded_by_id=member[org[side]].id, created_at=at(when),
+            contract_type=deal["contract_type"],
+            amount_wan=Decimal(deal["amount_wan"]),
+            signed_on=demo.day(deal["signed_on"], today),
+            registration_no=deal["registration_no"],
+            recorded_by_id=member[org[side]].id,
+            created_at=at(when),
         )
         move("deal_signed", side, at(when))
     db.session.add(interest)
@@ -167,16 +202,38 @@ def _connect(row: dict, need: Need, achievement: Achievement, member: dict[Organ
 
 def _join_request(org: Organization, row: dict, password_hash: str, today: date) -> None:
     when = demo.moment(row["created"], today)
-    joiner = User(organization=None, email=row["email"], name=row["name"], phone=row["phone"],
-                  password_hash=password_hash, consent_version="demo", email_confirmed_at=when, created_at=when)
+    joiner = User(
+        organization=None,
+        email=row["email"],
+        name=row["name"],
+        phone=row["phone"],
+        password_hash=password_hash,
+        consent_version="demo",
+        email_confirmed_at=when,
+        created_at=when,
+    )
     db.session.add(JoinRequest(user=joiner, organization=org, message=row["message"], created_at=when))
     for user in org.users:
-        db.session.add(Notification(user_id=user.id, event="join_requested", created_at=when, link="/me/organization",
-                                    params={"name": joiner.name, "email": joiner.email}))
+        db.session.add(
+            Notification(
+                user_id=user.id,
+                event="join_requested",
+                created_at=when,
+                link="/me/organization",
+                params={"name": joiner.name, "email": joiner.email},
+            )
+        )
 
 
 def _notify(to_org: Organization, event: str, interest: Interest, from_org: Organization, when: datetime) -> None:
     title = interest.need.title if interest.need.organization is to_org else interest.achievement.title
     for user in to_org.users:
-        db.session.add(Notification(user_id=user.id, event=event, params={"org": from_org.name, "title": title},
-                                     link=interest_path(interest), created_at=when))
+        db.session.add(
+            Notification(
+                user_id=user.id,
+                event=event,
+                params={"org": from_org.name, "title": title},
+                link=interest_path(interest),
+                created_at=when,
+            )
+        )

@@ -43,8 +43,9 @@ def postings_by(column_name: str) -> dict[str, dict[str, int]]:
         return browse.counts_by_region(cached=False)
     result: dict[str, dict[str, int]] = defaultdict(lambda: {"achievement": 0, "need": 0})
     for kind, model in MODELS.items():
-        rows = db.session.execute(select(model.field, func.count()).where(model.status == "published")
-                                  .group_by(model.status, model.field))
+        rows = db.session.execute(
+            select(model.field, func.count()).where(model.status == "published").group_by(model.status, model.field)
+        )
         for key, count in rows:
             result[key][kind] = count
     return dict(result)
@@ -57,14 +58,29 @@ def funnel() -> dict[str, dict[str, int]]:
     """Needs (published or fulfilled) by how far they got: every stage a subset of the one before
     (an accepted interest was an interest first, a deal was accepted first), so it never grows."""
     public = select(Need.id).where(Need.status.in_(PUBLIC_NEEDS))
-    reached = lambda *where: db.session.scalar(  # noqa: E731
-        select(func.count(distinct(Interest.need_id))).where(Interest.need_id.in_(public), *where)) or 0
-    with_deal = db.session.scalar(select(func.count(distinct(Interest.need_id))).join(Deal, Deal.interest_id == Interest.id)
-                                  .where(Interest.need_id.in_(public))) or 0
-    return {"needs": {"count": db.session.scalar(select(func.count()).select_from(public.subquery())) or 0},
-            "with_interest": {"count": reached()},
-            "accepted": {"count": reached(Interest.accepted_at.is_not(None))},
-            "deal": {"count": with_deal}}
+
+    def reached(*where) -> int:
+        return (
+            db.session.scalar(
+                select(func.count(distinct(Interest.need_id))).where(Interest.need_id.in_(public), *where)
+            )
+            or 0
+        )
+
+    with_deal = (
+        db.session.scalar(
+            select(func.count(distinct(Interest.need_id)))
+            .join(Deal, Deal.interest_id == Interest.id)
+            .where(Interest.need_id.in_(public))
+        )
+        or 0
+    )
+    return {
+        "needs": {"count": db.session.scalar(select(func.count()).select_from(public.subquery())) or 0},
+        "with_interest": {"count": reached()},
+        "accepted": {"count": reached(Interest.accepted_at.is_not(None))},
+        "deal": {"count": with_deal},
+    }
 
 
 def funnel_by_month() -> dict[str, dict[str, int]]:
@@ -73,7 +89,8 @@ def funnel_by_month() -> dict[str, dict[str, int]]:
     queries = {
         "interests": select(_month(Interest.created_at), func.count(Interest.id)).group_by(_month(Interest.created_at)),
         "accepted": select(_month(Interest.accepted_at), func.count(Interest.id))
-        .where(Interest.accepted_at.is_not(None)).group_by(_month(Interest.accepted_at)),
+        .where(Interest.accepted_at.is_not(None))
+        .group_by(_month(Interest.accepted_at)),
         "deals": select(_month(Deal.signed_on), func.count(Deal.id)).group_by(_month(Deal.signed_on)),
     }
     for stage, stmt in queries.items():
@@ -114,19 +131,34 @@ def self_sufficiency() -> dict:
       accepted introduction (or a deal); ``self_sufficiency_rate`` (区域自给率): the share met by a deal
       with a Beijing or Tianjin achievement.
     """
-    total, strong = db.session.execute(_hebei(func.count(), func.count().filter(NeedCoverage.strong > 0))
-                                       .where(NeedCoverage.status == "published")).one()
+    total, strong = db.session.execute(
+        _hebei(func.count(), func.count().filter(NeedCoverage.strong > 0)).where(NeedCoverage.status == "published")
+    ).one()
     everyone = _hebei(NeedCoverage.need_id)
     total_all = db.session.scalar(select(func.count()).select_from(everyone.subquery())) or 0
-    introduced = db.session.scalar(select(func.count(distinct(Interest.need_id))).where(
-        Interest.accepted_at.is_not(None), Interest.need_id.in_(everyone))) or 0
+    introduced = (
+        db.session.scalar(
+            select(func.count(distinct(Interest.need_id))).where(
+                Interest.accepted_at.is_not(None), Interest.need_id.in_(everyone)
+            )
+        )
+        or 0
+    )
     supplier = aliased(Organization)
-    regional = db.session.scalar(
-        select(func.count(distinct(Interest.need_id))).join(Deal, Deal.interest_id == Interest.id)
-        .join(Achievement, Interest.achievement_id == Achievement.id)
-        .join(supplier, Achievement.organization_id == supplier.id)
-        .where(Interest.need_id.in_(everyone), supplier.region.in_(("beijing", "tianjin")))) or 0
-    share = (lambda n, d: round(n / d, 4) if d else 0.0)
+    regional = (
+        db.session.scalar(
+            select(func.count(distinct(Interest.need_id)))
+            .join(Deal, Deal.interest_id == Interest.id)
+            .join(Achievement, Interest.achievement_id == Achievement.id)
+            .join(supplier, Achievement.organization_id == supplier.id)
+            .where(Interest.need_id.in_(everyone), supplier.region.in_(("beijing", "tianjin")))
+        )
+        or 0
+    )
+
+    def share(n: int, d: int) -> float:
+        return round(n / d, 4) if d else 0.0
+
     return {
         "hebei_needs": total,
         "with_strong_suggestion": strong,
@@ -144,8 +176,11 @@ def unmet_demand() -> list[dict]:
 
     Each cell: its count, and the first few needs (ids and titles) to open from the dashboard.
     """
-    unmet = _hebei(NeedCoverage.field, NeedCoverage.city, NeedCoverage.need_id).where(
-        NeedCoverage.status == "published", NeedCoverage.strong == 0).order_by(NeedCoverage.need_id)
+    unmet = (
+        _hebei(NeedCoverage.field, NeedCoverage.city, NeedCoverage.need_id)
+        .where(NeedCoverage.status == "published", NeedCoverage.strong == 0)
+        .order_by(NeedCoverage.need_id)
+    )
     cells: dict[tuple[str, str], list[int]] = defaultdict(list)
     for field, city, need_id in db.session.execute(unmet):
         cells[(field, city)].append(need_id)
@@ -159,7 +194,9 @@ def unmet_demand() -> list[dict]:
 def _titles(model, ids: list[int]) -> dict[int, str]:
     out: dict[int, str] = {}
     for start in range(0, len(ids), 500):
-        out.update(db.session.execute(select(model.id, model.title).where(model.id.in_(ids[start : start + 500]))).all())
+        out.update(
+            db.session.execute(select(model.id, model.title).where(model.id.in_(ids[start : start + 500]))).all()
+        )
     return out
 
 
@@ -179,8 +216,10 @@ def _single_linkage(rows) -> np.ndarray:
                 edges[pair] = min(edges.get(pair, 1.0), max(1.0 - score, 1e-9))  # 0 would be no edge
     a, b = (np.array(side, np.int64) for side in zip(*edges)) if edges else (np.empty(0, np.int64),) * 2
     distance = np.array(list(edges.values()), np.float64)
-    graph = csr_matrix((np.concatenate([distance, distance]), (np.concatenate([a, b]), np.concatenate([b, a]))),
-                       shape=(len(rows), len(rows)))
+    graph = csr_matrix(
+        (np.concatenate([distance, distance]), (np.concatenate([a, b]), np.concatenate([b, a]))),
+        shape=(len(rows), len(rows)),
+    )
     eps = 1.0 - COMMON_NEED_MIN_SIMILARITY + 1e-9
     return DBSCAN(eps=eps, min_samples=1, metric="precomputed").fit_predict(graph)
 
@@ -193,9 +232,11 @@ def common_needs() -> list[dict]:
     when at least two firms posted in it. Each group lists its first needs and its best five
     Beijing/Tianjin achievements (the best scores among its needs' suggestions).
     """
-    rows = db.session.execute(_hebei(NeedCoverage.need_id, NeedCoverage.organization_id, NeedCoverage.top,
-                                     NeedCoverage.similar).where(NeedCoverage.status == "published")
-                              .order_by(NeedCoverage.need_id)).all()
+    rows = db.session.execute(
+        _hebei(NeedCoverage.need_id, NeedCoverage.organization_id, NeedCoverage.top, NeedCoverage.similar)
+        .where(NeedCoverage.status == "published")
+        .order_by(NeedCoverage.need_id)
+    ).all()
     groups: dict[int, list] = defaultdict(list)
     for r, label in zip(rows, _single_linkage(rows)):
         groups[int(label)].append(r)
@@ -211,19 +252,34 @@ def common_needs() -> list[dict]:
                 if supply and score > scored.get(achievement_id, -1.0):
                     scored[achievement_id] = score
         best[key] = sorted(scored.items(), key=lambda item: -item[1])[:5]
-    achievements = {a.id: a for a in db.session.scalars(select(Achievement).where(
-        Achievement.id.in_({a for pairs in best.values() for a, _s in pairs})))}
+    achievements = {
+        a.id: a
+        for a in db.session.scalars(
+            select(Achievement).where(Achievement.id.in_({a for pairs in best.values() for a, _s in pairs}))
+        )
+    }
     clusters = []
     for key, members in groups.items():
         top = [(achievements[a], s) for a, s in best[key] if a in achievements]
-        clusters.append({
-            "needs": [{"id": m.need_id, "title": titles[m.need_id], "firm": orgs[m.organization_id].name,
-                       "city": orgs[m.organization_id].city} for m in members[:CLUSTER_SAMPLE]],
-            "needs_total": len(members),
-            "firms": sorted({orgs[m.organization_id].name for m in members}),
-            "achievements": [{"id": a.id, "title": a.title, "institution": a.organization.name, "score": round(s, 3)}
-                             for a, s in top],
-            "institutions": sorted({a.organization.name for a, _s in top}),
-        })
+        clusters.append(
+            {
+                "needs": [
+                    {
+                        "id": m.need_id,
+                        "title": titles[m.need_id],
+                        "firm": orgs[m.organization_id].name,
+                        "city": orgs[m.organization_id].city,
+                    }
+                    for m in members[:CLUSTER_SAMPLE]
+                ],
+                "needs_total": len(members),
+                "firms": sorted({orgs[m.organization_id].name for m in members}),
+                "achievements": [
+                    {"id": a.id, "title": a.title, "institution": a.organization.name, "score": round(s, 3)}
+                    for a, s in top
+                ],
+                "institutions": sorted({a.organization.name for a, _s in top}),
+            }
+        )
     clusters.sort(key=lambda c: (-len(c["firms"]), c["needs"][0]["title"], c["needs"][0]["id"]))
     return clusters

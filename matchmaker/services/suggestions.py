@@ -34,13 +34,21 @@ def _pair(posting: Posting, other_id: int) -> tuple[int, int]:
 def dismissed_ids(user: User, posting: Posting) -> set[str]:
     """Matcher ids of counterparts this user marked "not relevant" for ``posting``."""
     if posting.kind == "need":
-        rows = db.session.scalars(select(SuggestionFeedback.achievement_id).where(
-            SuggestionFeedback.user_id == user.id, SuggestionFeedback.need_id == posting.id,
-            SuggestionFeedback.relevant.is_(False)))
+        rows = db.session.scalars(
+            select(SuggestionFeedback.achievement_id).where(
+                SuggestionFeedback.user_id == user.id,
+                SuggestionFeedback.need_id == posting.id,
+                SuggestionFeedback.relevant.is_(False),
+            )
+        )
         return {f"a{i}" for i in rows}
-    rows = db.session.scalars(select(SuggestionFeedback.need_id).where(
-        SuggestionFeedback.user_id == user.id, SuggestionFeedback.achievement_id == posting.id,
-        SuggestionFeedback.relevant.is_(False)))
+    rows = db.session.scalars(
+        select(SuggestionFeedback.need_id).where(
+            SuggestionFeedback.user_id == user.id,
+            SuggestionFeedback.achievement_id == posting.id,
+            SuggestionFeedback.relevant.is_(False),
+        )
+    )
     return {f"n{i}" for i in rows}
 
 
@@ -75,8 +83,9 @@ def for_posting(user: User, posting: Posting, k: int = PER_POSTING) -> list[Row]
 
 def _verdicts(user: User) -> dict[tuple[int, int], bool]:
     rows = db.session.execute(
-        select(SuggestionFeedback.need_id, SuggestionFeedback.achievement_id, SuggestionFeedback.relevant)
-        .where(SuggestionFeedback.user_id == user.id)
+        select(SuggestionFeedback.need_id, SuggestionFeedback.achievement_id, SuggestionFeedback.relevant).where(
+            SuggestionFeedback.user_id == user.id
+        )
     )
     return {(n, a): relevant for n, a, relevant in rows}
 
@@ -92,8 +101,10 @@ def mine(user: User, limit: int = 30) -> list[Row]:
     postings: list[Posting] = []
     for model in (Need, Achievement):
         postings += db.session.scalars(
-            select(model).where(model.organization_id == user.organization_id, model.status == "published")
-            .order_by(model.published_at.desc()).limit(MINE_POSTINGS)
+            select(model)
+            .where(model.organization_id == user.organization_id, model.status == "published")
+            .order_by(model.published_at.desc())
+            .limit(MINE_POSTINGS)
         )
     verdicts = _verdicts(user)
     pairs = open_pairs_for(user.organization_id)
@@ -112,12 +123,16 @@ def mine(user: User, limit: int = 30) -> list[Row]:
     best = best[:limit]
     views: dict[int, dict[str, matching.SuggestionView]] = {}
     for posting in dict.fromkeys(p for _s, p, _k in best):
-        views[id(posting)] = {doc_id(v.posting): v for v in matching.suggestions_for(
-            posting, k=5, exclude=dismissed.get((posting.kind, posting.id), ()))}
+        views[id(posting)] = {
+            doc_id(v.posting): v
+            for v in matching.suggestions_for(posting, k=5, exclude=dismissed.get((posting.kind, posting.id), ()))
+        }
     return [Row(views[id(p)][key], p) for _s, p, key in best if key in views[id(p)]]
 
 
-def give_feedback(user: User, need_id: int, achievement_id: int, relevant: bool, reason: str = "", note: str = "") -> None:
+def give_feedback(
+    user: User, need_id: int, achievement_id: int, relevant: bool, reason: str = "", note: str = ""
+) -> None:
     need, achievement = db.session.get(Need, need_id), db.session.get(Achievement, achievement_id)
     if need is None or achievement is None:
         raise NotFound(_("Posting not found."))
@@ -128,8 +143,14 @@ def give_feedback(user: User, need_id: int, achievement_id: int, relevant: bool,
     if len(note) > 500:
         raise DomainError(_("The note is too long."))
     insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    values = dict(user_id=user.id, need_id=need_id, achievement_id=achievement_id, relevant=relevant,
-                  reason="" if relevant else reason, note=note.strip())
+    values = dict(
+        user_id=user.id,
+        need_id=need_id,
+        achievement_id=achievement_id,
+        relevant=relevant,
+        reason="" if relevant else reason,
+        note=note.strip(),
+    )
     stmt = insert(SuggestionFeedback).values(**values)
     stmt = stmt.on_conflict_do_update(
         index_elements=["user_id", "need_id", "achievement_id"],
@@ -144,7 +165,8 @@ def feedback_counts() -> dict[str, int]:
     counts = {"relevant": 0, "irrelevant": 0}
     rows = db.session.execute(
         select(SuggestionFeedback.relevant, SuggestionFeedback.reason, func.count()).group_by(
-            SuggestionFeedback.relevant, SuggestionFeedback.reason)
+            SuggestionFeedback.relevant, SuggestionFeedback.reason
+        )
     )
     for relevant, reason, n in rows:
         counts["relevant" if relevant else "irrelevant"] += n
@@ -177,6 +199,11 @@ def announce_strong(posting: Posting) -> int:
         need_id, achievement_id = pair_of(posting, other)
         key = f"{need_id}:{achievement_id}"
         for mine_, theirs in ((posting, other), (other, posting)):
-            sent += notify(org_members(mine_.organization_id), "strong_suggestion",
-                           {"title": mine_.title, "other": theirs.title}, posting_path(mine_), dedupe_key=key)
+            sent += notify(
+                org_members(mine_.organization_id),
+                "strong_suggestion",
+                {"title": mine_.title, "other": theirs.title},
+                posting_path(mine_),
+                dedupe_key=key,
+            )
     return sent

@@ -48,8 +48,12 @@ def issue(user: User, name: str = "", days: int | None = None) -> tuple[ApiToken
     raw = secrets.token_urlsafe(32)
     now = utcnow()
     token = ApiToken(
-        user_id=user.id, name=name.strip()[:100], token_hash=digest(raw), prefix=raw[:PREFIX_LENGTH],
-        created_at=now, expires_at=now + timedelta(days=days),
+        user_id=user.id,
+        name=name.strip()[:100],
+        token_hash=digest(raw),
+        prefix=raw[:PREFIX_LENGTH],
+        created_at=now,
+        expires_at=now + timedelta(days=days),
     )
     db.session.add(token)
     db.session.commit()
@@ -72,16 +76,20 @@ def resolve(raw: str) -> ApiToken | None:
 
 def for_user(user: User) -> list[ApiToken]:
     """Every token of ``user``, newest first (expired and revoked ones too, for the record)."""
-    return list(db.session.scalars(
-        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
 
 
 def revoke_all(user: User) -> int:
     """Revoke every live token of ``user`` in the caller's transaction; returns how many."""
     return db.session.execute(
-        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow()).execution_options(synchronize_session=False)
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
     ).rowcount
 
 

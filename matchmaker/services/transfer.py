@@ -61,8 +61,14 @@ class ImportReport:
 
     @property
     def counts(self) -> dict:
-        return {"rows": self.rows, "created": self.created, "updated": self.updated,
-                "unchanged": self.unchanged, "invalid": self.invalid, "held_for_review": self.held_for_review}
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "invalid": self.invalid,
+            "held_for_review": self.held_for_review,
+        }
 
 
 @dataclass
@@ -82,9 +88,18 @@ class _Batch:
     id: None = None
 
 
-def import_file(actor: User, filename: str, data: bytes, *, kind: str | None = None, org_credit_code: str | None = None,
-                valid_only: bool = False, dry_run: bool = False, publish: bool = False,
-                commit: bool = True) -> ImportReport:
+def import_file(
+    actor: User,
+    filename: str,
+    data: bytes,
+    *,
+    kind: str | None = None,
+    org_credit_code: str | None = None,
+    valid_only: bool = False,
+    dry_run: bool = False,
+    publish: bool = False,
+    commit: bool = True,
+) -> ImportReport:
     """Check ``data`` (a CSV or XLSX file) row by row and, if allowed, upsert it in one transaction.
 
     ``commit=False`` leaves that transaction open for a caller that writes more in it (the demo seed).
@@ -122,8 +137,9 @@ def import_file(actor: User, filename: str, data: bytes, *, kind: str | None = N
         db.session.rollback()
         return report
     _upsert(kind, writes)
-    audit.record(actor, "import", _Batch(kind), None,
-                 {**report.counts, "status": report.status, "valid_only": valid_only}, name)
+    audit.record(
+        actor, "import", _Batch(kind), None, {**report.counts, "status": report.status, "valid_only": valid_only}, name
+    )
     if commit:
         db.session.commit()
     report.committed = True
@@ -165,7 +181,9 @@ def _check_rows(kind, table, names, default_org, report) -> list[_Row]:
         data, problems = columns.check_row(kind, values)
         ext_id = values.get("external_id", "").strip()
         if ext_id in seen:
-            problems.append(("external_id", _("The same external_id is already used on row %(row)d.", row=seen[ext_id])))
+            problems.append(
+                ("external_id", _("The same external_id is already used on row %(row)d.", row=seen[ext_id]))
+            )
         elif ext_id:
             seen[ext_id] = number
         code = values.get("org_credit_code", "").strip().upper()
@@ -204,7 +222,9 @@ def _plan(kind: str, rows: list[_Row], report: ImportReport, publish: bool, acto
     existing = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        existing.update({p.external_id: p for p in db.session.scalars(select(model).where(model.external_id.in_(chunk)))})
+        existing.update(
+            {p.external_id: p for p in db.session.scalars(select(model).where(model.external_id.in_(chunk)))}
+        )
     now = utcnow()
     heads = columns.BY_NAME[kind]
     writes = []
@@ -213,7 +233,9 @@ def _plan(kind: str, rows: list[_Row], report: ImportReport, publish: bool, acto
         values.update(external_id=row.external_id, organization_id=row.org.id)
         old = existing.get(row.external_id)
         if old is not None and old.organization_id != row.org.id:
-            message = _("This external_id belongs to a posting of another organization (%(name)s).", name=old.organization.name)
+            message = _(
+                "This external_id belongs to a posting of another organization (%(name)s).", name=old.organization.name
+            )
             report.errors.append(RowError(row.number, heads["external_id"].header, message))
             continue
         changed = old is None or any(getattr(old, k) != v for k, v in values.items())
@@ -231,9 +253,13 @@ def _plan(kind: str, rows: list[_Row], report: ImportReport, publish: bool, acto
             report.updated += 1
         was_published = old is not None and old.status == "published"
         values.update(
-            status=status, review_note="", updated_at=now,
+            status=status,
+            review_note="",
+            updated_at=now,
             submitted_at=now if status == "pending" else (old.submitted_at if old else now),
-            published_at=(old.published_at if was_published else now) if status == "published" else getattr(old, "published_at", None),
+            published_at=(old.published_at if was_published else now)
+            if status == "published"
+            else getattr(old, "published_at", None),
             created_at=old.created_at if old else now,
             created_by_id=old.created_by_id if old else actor.id,
         )
@@ -259,6 +285,7 @@ def _upsert(kind: str, writes: list[dict]) -> None:
 
 # -- export and the template ---------------------------------------------------------------------
 
+
 def export_file(what: str, fmt: str, base_url: str = "") -> bytes:
     """A list (see ``matchmaker.transfer.lists``) as CSV (UTF-8 with BOM) or XLSX; contacts never included."""
     header, body = lists.HEADERS[what], lists.rows(what, base_url)
@@ -277,4 +304,3 @@ def template_file(kind: str, fmt: str) -> bytes:
     title = "成果" if kind == "achievement" else "需求"
     guide = ("填写说明", ["列名", "机器列名", "必填", "说明"], lists.template_guide(kind))
     return sheets.write_xlsx([(title, header, [notes]), guide], {i: 24 for i in range(1, len(header) + 1)})
-

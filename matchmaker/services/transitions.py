@@ -12,7 +12,8 @@ first and record the consequences after it.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import text, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -54,8 +55,9 @@ def lock(model, *ids: int) -> None:
     the first one committed.
     """
     for row_id in sorted(set(ids)):
-        db.session.execute(update(model).where(model.id == row_id).values(id=model.id)
-                           .execution_options(synchronize_session=False))
+        db.session.execute(
+            update(model).where(model.id == row_id).values(id=model.id).execution_options(synchronize_session=False)
+        )
 
 
 def lock_admins() -> None:

@@ -45,14 +45,22 @@ def feedback():
         return redirect(back, 303)
     try:
         suggestions.give_feedback(
-            current_user, form.need_id.data, form.achievement_id.data, form.verdict.data == "relevant",
-            form.reason.data or "", form.note.data or "",
+            current_user,
+            form.need_id.data,
+            form.achievement_id.data,
+            form.verdict.data == "relevant",
+            form.reason.data or "",
+            form.note.data or "",
         )
     except DomainError as error:
         if error.status in (403, 404):
             abort(error.status)
         flash(str(error), "error")
         return redirect(back, 303)
-    flash(_("Thank you: the feedback improves the suggestions.") if form.verdict.data == "relevant"
-          else _("Dismissed: this suggestion will not be shown to you again."), "success")
+    flash(
+        _("Thank you: the feedback improves the suggestions.")
+        if form.verdict.data == "relevant"
+        else _("Dismissed: this suggestion will not be shown to you again."),
+        "success",
+    )
     return redirect(back, 303)

@@ -39,8 +39,15 @@ def _admin(email: str) -> User:
 @click.option("--valid-only", is_flag=True, help="Import the valid rows of a file that has bad rows.")
 @click.option("--dry-run", is_flag=True, help="Check and count, change nothing.")
 @click.option("--publish", is_flag=True, help="Publish new and changed postings (default: pending review).")
-def import_command(file: Path, actor_email: str, kind: str | None, org_credit_code: str | None,
-                   valid_only: bool, dry_run: bool, publish: bool) -> None:
+def import_command(
+    file: Path,
+    actor_email: str,
+    kind: str | None,
+    org_credit_code: str | None,
+    valid_only: bool,
+    dry_run: bool,
+    publish: bool,
+) -> None:
     """Import achievements or needs from a CSV or XLSX file in the template's shape (upsert on external_id)."""
     from matchmaker.services import transfer
 
@@ -48,15 +55,25 @@ def import_command(file: Path, actor_email: str, kind: str | None, org_credit_co
     if file.stat().st_size > transfer.MAX_BYTES:
         raise click.ClickException(f"{file.name} is larger than {transfer.MAX_BYTES // 2**20} MiB.")
     try:
-        report = transfer.import_file(actor, file.name, file.read_bytes(), kind=kind, org_credit_code=org_credit_code,
-                                      valid_only=valid_only, dry_run=dry_run, publish=publish)
+        report = transfer.import_file(
+            actor,
+            file.name,
+            file.read_bytes(),
+            kind=kind,
+            org_credit_code=org_credit_code,
+            valid_only=valid_only,
+            dry_run=dry_run,
+            publish=publish,
+        )
     except DomainError as error:
-        raise click.ClickException(str(error))
+        raise click.ClickException(str(error)) from error
     for error in report.errors:
         where = _("row %(row)d", row=error.row) if error.row else _("file")
         click.echo(f"{where}\t{error.column}\t{error.message}", err=True)
-    summary = _("%(rows)d rows: %(created)d new, %(updated)d updated, %(unchanged)d unchanged, %(invalid)d with errors.",
-                **report.counts)
+    summary = _(
+        "%(rows)d rows: %(created)d new, %(updated)d updated, %(unchanged)d unchanged, %(invalid)d with errors.",
+        **report.counts,
+    )
     if report.committed:
         status = domain.label(domain.ACHIEVEMENT_STATUSES, report.status, current_lang())
         outcome = _("Imported (status of new or changed postings: %(status)s).", status=status)

@@ -46,10 +46,15 @@ def _money(name: str, zh: str) -> Column:
 
 
 _HEAD = (
-    Column("external_id", "编号", True,
-           "本行的唯一编号，1–64 个字符（不以 # 开头）；再次导入同一编号会更新该条而不会重复"),
-    Column("org_credit_code", "发布单位统一社会信用代码", False,
-           "18 位统一社会信用代码，单位须已在平台注册；导入时已指定发布单位的可留空"),
+    Column(
+        "external_id", "编号", True, "本行的唯一编号，1–64 个字符（不以 # 开头）；再次导入同一编号会更新该条而不会重复"
+    ),
+    Column(
+        "org_credit_code",
+        "发布单位统一社会信用代码",
+        False,
+        "18 位统一社会信用代码，单位须已在平台注册；导入时已指定发布单位的可留空",
+    ),
     Column("title", "标题", True, "不超过 200 字"),
     Column("field", "领域", True, "填一个代码或中文名称（见“填写说明”）", vocab="field"),
     Column("keywords", "关键词", True, "1–5 个，每个不超过 20 字，用 、 或 ; 分隔"),
@@ -60,7 +65,8 @@ _CONTACT = (
     Column("contact_email", "联系邮箱", True, "电子邮箱地址；导出时不含"),
 )
 COLUMNS: dict[str, tuple[Column, ...]] = {
-    "achievement": _HEAD + (
+    "achievement": _HEAD
+    + (
         Column("modes", "转化方式", True, "一个或多个代码或中文名称，用 、 或 ; 分隔", vocab="mode", multi=True),
         Column("summary", "简介", True, "一两句话，不超过 500 字"),
         Column("description", "详细介绍", True, "不超过 5000 字"),
@@ -71,8 +77,10 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("patent_numbers", "专利号或登记号", False, "不超过 500 字"),
         _money("price_min", "价格下限（万元）"),
         _money("price_max", "价格上限（万元）"),
-    ) + _CONTACT,
-    "need": _HEAD + (
+    )
+    + _CONTACT,
+    "need": _HEAD
+    + (
         Column("modes", "合作方式", True, "一个或多个代码或中文名称，用 、 或 ; 分隔", vocab="mode", multi=True),
         Column("problem", "主要问题", True, "不超过 5000 字"),
         Column("key_points", "技术关键", True, "不超过 5000 字"),
@@ -81,11 +89,14 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _money("budget_min", "预算下限（万元）"),
         _money("budget_max", "预算上限（万元）"),
         Column("deadline", "截止日期", False, "YYYY-MM-DD，不得早于导入当天；可留空"),
-    ) + _CONTACT,
+    )
+    + _CONTACT,
 }
 BY_NAME = {kind: {c.name: c for c in cols} for kind, cols in COLUMNS.items()}
 # Columns that only one kind has: they tell the kind of a file whose header does not say it.
-ONLY = {kind: set(BY_NAME[kind]) - set(BY_NAME[other]) for kind, other in (("achievement", "need"), ("need", "achievement"))}
+ONLY = {
+    kind: set(BY_NAME[kind]) - set(BY_NAME[other]) for kind, other in (("achievement", "need"), ("need", "achievement"))
+}
 
 
 def allowed_values(vocab: str) -> list[tuple[str, str]]:
@@ -115,6 +126,7 @@ def lookup(vocab: str, raw: str):
 
 # -- header ------------------------------------------------------------------------------------
 
+
 @dataclass
 class Header:
     kind: str | None
@@ -122,12 +134,14 @@ class Header:
     errors: list[tuple[str, str]]  # (header cell, message)
 
 
-_KNOWN = {**{c.name: c.name for cols in COLUMNS.values() for c in cols},
-          **{c.zh: c.name for cols in COLUMNS.values() for c in cols}}
+_KNOWN = {
+    **{c.name: c.name for cols in COLUMNS.values() for c in cols},
+    **{c.zh: c.name for cols in COLUMNS.values() for c in cols},
+}
 
 
 def _name_of(cell: str) -> str | None:
-    """"标题 title", "title" or "标题" → "title"."""
+    """ "标题 title", "title" or "标题" → "title"."""
     parts = cell.split()
     if parts and parts[-1].lower() in _KNOWN:
         return _KNOWN[parts[-1].lower()]
@@ -154,14 +168,25 @@ def parse_header(cells: list[str], kind: str | None) -> Header:
     detected = [k for k, only in ONLY.items() if present & only]
     if kind is None:
         if len(detected) != 1:
-            errors.append(("", _("Cannot tell whether the file holds achievements or needs: use the template's header or choose the kind.")))
+            errors.append(
+                (
+                    "",
+                    _(
+                        "Cannot tell whether the file holds achievements or needs: use the template's header or choose the kind."
+                    ),
+                )
+            )
             return Header(None, names, errors)
         kind = detected[0]
     elif detected and detected != [kind]:
         errors.append(("", _("The columns do not match the chosen kind of posting.")))
     for name in present - set(BY_NAME[kind]):
-        errors.append((BY_NAME["need" if kind == "achievement" else "achievement"][name].header,
-                       _("This column belongs to the other kind of posting.")))
+        errors.append(
+            (
+                BY_NAME["need" if kind == "achievement" else "achievement"][name].header,
+                _("This column belongs to the other kind of posting."),
+            )
+        )
     for column in COLUMNS[kind]:
         if column.required and column.name not in present:
             errors.append((column.header, _("A required column is missing.")))
@@ -169,6 +194,7 @@ def parse_header(cells: list[str], kind: str | None) -> Header:
 
 
 # -- one row -----------------------------------------------------------------------------------
+
 
 def _date_text(raw: str) -> str:
     match = DATE_TEXT.match(raw)
@@ -194,7 +220,12 @@ def check_row(kind: str, values: dict[str, str]) -> tuple[dict, list[tuple[str, 
             for part in parts:
                 code = lookup(column.vocab, part)
                 if code is None:
-                    errors.append((column.name, _("Unknown value “%(value)s”: use a code or a Chinese name from the template.", value=part)))
+                    errors.append(
+                        (
+                            column.name,
+                            _("Unknown value “%(value)s”: use a code or a Chinese name from the template.", value=part),
+                        )
+                    )
                 else:
                     formdata.add(column.name, str(code))
         elif column.name == "deadline":

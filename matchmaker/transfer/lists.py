@@ -22,11 +22,46 @@ from matchmaker.transfer import columns
 WHAT = ("achievements", "needs", "interests", "deals")
 TITLES = {"achievements": "成果清单", "needs": "需求清单", "interests": "对接意向清单", "deals": "成交清单"}
 HEADERS = {
-    "achievements": ["序号", "名称", "单位", "所在地区", "领域", "成熟度", "合作方式", "价格(万元)", "发布日期", "链接"],
-    "needs": ["序号", "名称", "单位", "所在地区", "领域", "最低成熟度", "合作方式", "预算(万元)", "截止日期", "发布日期", "链接"],
+    "achievements": [
+        "序号",
+        "名称",
+        "单位",
+        "所在地区",
+        "领域",
+        "成熟度",
+        "合作方式",
+        "价格(万元)",
+        "发布日期",
+        "链接",
+    ],
+    "needs": [
+        "序号",
+        "名称",
+        "单位",
+        "所在地区",
+        "领域",
+        "最低成熟度",
+        "合作方式",
+        "预算(万元)",
+        "截止日期",
+        "发布日期",
+        "链接",
+    ],
     "interests": ["序号", "需求", "成果", "需求方", "供给方", "发起方", "状态", "日期"],
-    "deals": ["序号", "合同类型", "金额(万元)", "签订日期", "登记号", "需求", "成果", "需求方", "需求方地区",
-              "供给方", "供给方地区", "流向"],
+    "deals": [
+        "序号",
+        "合同类型",
+        "金额(万元)",
+        "签订日期",
+        "登记号",
+        "需求",
+        "成果",
+        "需求方",
+        "需求方地区",
+        "供给方",
+        "供给方地区",
+        "流向",
+    ],
 }
 WIDTHS = {2: 40, 3: 28, 10: 50}
 
@@ -63,35 +98,96 @@ def _link(base_url: str, posting) -> str:
 def rows(what: str, base_url: str = "") -> list[list]:
     """The list's rows, in order, numbered from 1 (序号)."""
     if what == "achievements":
-        postings = db.session.scalars(select(Achievement).where(Achievement.status == PUBLIC_STATUS)
-                                      .order_by(Achievement.published_at, Achievement.id))
-        return [[n, p.title, p.organization.name, _where(p.organization), _zh(domain.FIELDS, p.field),
-                 domain.trl_label(p.trl, "zh"), _modes(p), _amount(p.price_min, p.price_max),
-                 _date(p.published_at), _link(base_url, p)] for n, p in enumerate(postings, 1)]
+        postings = db.session.scalars(
+            select(Achievement)
+            .where(Achievement.status == PUBLIC_STATUS)
+            .order_by(Achievement.published_at, Achievement.id)
+        )
+        return [
+            [
+                n,
+                p.title,
+                p.organization.name,
+                _where(p.organization),
+                _zh(domain.FIELDS, p.field),
+                domain.trl_label(p.trl, "zh"),
+                _modes(p),
+                _amount(p.price_min, p.price_max),
+                _date(p.published_at),
+                _link(base_url, p),
+            ]
+            for n, p in enumerate(postings, 1)
+        ]
     if what == "needs":
-        postings = db.session.scalars(select(Need).where(Need.status == PUBLIC_STATUS).order_by(Need.published_at, Need.id))
-        return [[n, p.title, p.organization.name, _where(p.organization), _zh(domain.FIELDS, p.field),
-                 domain.trl_label(p.min_trl, "zh"), _modes(p), _amount(p.budget_min, p.budget_max),
-                 p.deadline, _date(p.published_at), _link(base_url, p)] for n, p in enumerate(postings, 1)]
+        postings = db.session.scalars(
+            select(Need).where(Need.status == PUBLIC_STATUS).order_by(Need.published_at, Need.id)
+        )
+        return [
+            [
+                n,
+                p.title,
+                p.organization.name,
+                _where(p.organization),
+                _zh(domain.FIELDS, p.field),
+                domain.trl_label(p.min_trl, "zh"),
+                _modes(p),
+                _amount(p.budget_min, p.budget_max),
+                p.deadline,
+                _date(p.published_at),
+                _link(base_url, p),
+            ]
+            for n, p in enumerate(postings, 1)
+        ]
     if what == "interests":
         interests = db.session.scalars(
-            select(Interest).options(selectinload(Interest.need), selectinload(Interest.achievement),
-                                     selectinload(Interest.initiator_org)).order_by(Interest.created_at, Interest.id))
-        return [[n, i.need.title, i.achievement.title, i.need.organization.name, i.achievement.organization.name,
-                 i.initiator_org.name, _zh(domain.INTEREST_STATUSES, i.status), _date(i.created_at)]
-                for n, i in enumerate(interests, 1)]
+            select(Interest)
+            .options(
+                selectinload(Interest.need), selectinload(Interest.achievement), selectinload(Interest.initiator_org)
+            )
+            .order_by(Interest.created_at, Interest.id)
+        )
+        return [
+            [
+                n,
+                i.need.title,
+                i.achievement.title,
+                i.need.organization.name,
+                i.achievement.organization.name,
+                i.initiator_org.name,
+                _zh(domain.INTEREST_STATUSES, i.status),
+                _date(i.created_at),
+            ]
+            for n, i in enumerate(interests, 1)
+        ]
     if what == "deals":
         deals = db.session.scalars(
-            select(Deal).options(selectinload(Deal.interest).selectinload(Interest.need),
-                                 selectinload(Deal.interest).selectinload(Interest.achievement))
-            .order_by(Deal.signed_on, Deal.id))
+            select(Deal)
+            .options(
+                selectinload(Deal.interest).selectinload(Interest.need),
+                selectinload(Deal.interest).selectinload(Interest.achievement),
+            )
+            .order_by(Deal.signed_on, Deal.id)
+        )
         out = []
         for n, d in enumerate(deals, 1):
             need, achievement = d.interest.need, d.interest.achievement
             demand, supply = need.organization, achievement.organization
-            out.append([n, _zh(domain.CONTRACT_TYPES, d.contract_type), d.amount_wan, d.signed_on, d.registration_no,
-                        need.title, achievement.title, demand.name, _where(demand), supply.name, _where(supply),
-                        f"{_zh(domain.REGIONS, supply.region)}→{_zh(domain.REGIONS, demand.region)}"])
+            out.append(
+                [
+                    n,
+                    _zh(domain.CONTRACT_TYPES, d.contract_type),
+                    d.amount_wan,
+                    d.signed_on,
+                    d.registration_no,
+                    need.title,
+                    achievement.title,
+                    demand.name,
+                    _where(demand),
+                    supply.name,
+                    _where(supply),
+                    f"{_zh(domain.REGIONS, supply.region)}→{_zh(domain.REGIONS, demand.region)}",
+                ]
+            )
         return out
     raise ValueError(what)
 

@@ -29,7 +29,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls, .doc
 
 
 def file_format(filename: str, data: bytes) -> str:
-    """"csv" or "xlsx", from the extension confirmed by the content; anything else is refused."""
+    """ "csv" or "xlsx", from the extension confirmed by the content; anything else is refused."""
     ext = PurePath(filename or "").suffix.lower()
     if ext not in (".csv", ".xlsx"):
         raise DomainError(_("Only .csv and .xlsx files can be imported."))
@@ -65,8 +65,10 @@ def _check_cell_count(data: bytes, names: set[str]) -> None:
     """Count the cells and shared strings before openpyxl parses them: a 118 KB file with four million
     cells in one row took 45 s to read (``max_col`` limits what is kept, not what is parsed)."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for name, markers in (("xl/sharedStrings.xml", (b"<si>", b"<si ")), *(
-                (n, (b"<c ", b"<c>")) for n in sorted(names) if n.startswith("xl/worksheets/") and n.endswith(".xml"))):
+        for name, markers in (
+            ("xl/sharedStrings.xml", (b"<si>", b"<si ")),
+            *((n, (b"<c ", b"<c>")) for n in sorted(names) if n.startswith("xl/worksheets/") and n.endswith(".xml")),
+        ):
             if name not in names:
                 continue
             content = archive.read(name)
@@ -99,8 +101,11 @@ def _read_csv(data: bytes):
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
     try:
-        rows = [(n, row[:MAX_COLUMNS]) for n, row in
-                enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1) if n <= MAX_ROWS + 100]
+        rows = [
+            (n, row[:MAX_COLUMNS])
+            for n, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1)
+            if n <= MAX_ROWS + 100
+        ]
     except csv.Error as error:
         raise DomainError(_("The CSV file could not be read: %(error)s", error=str(error))) from None
     for number, cells in rows:
@@ -152,6 +157,7 @@ def _read_xlsx(data: bytes):
 
 
 # -- writing -----------------------------------------------------------------------------------
+
 
 def neutralise(value):
     """A text cell that a spreadsheet would run as a formula gets a leading single quote."""

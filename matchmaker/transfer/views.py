@@ -17,7 +17,10 @@ from matchmaker.services.errors import DomainError
 from matchmaker.transfer import bp, columns, lists
 from matchmaker.transfer.forms import ImportForm
 
-MIMETYPES = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 @bp.before_request
@@ -29,8 +32,13 @@ def require_admin():
 
 def _index(form: ImportForm, status: int = 200):
     return render_template(
-        "transfer/index.html", form=form, columns=columns.COLUMNS, allowed=columns.allowed_values,
-        exports=lists.WHAT, titles=lists.TITLES, max_mb=(current_app.config.get("MAX_CONTENT_LENGTH") or 0) / 2**20,
+        "transfer/index.html",
+        form=form,
+        columns=columns.COLUMNS,
+        allowed=columns.allowed_values,
+        exports=lists.WHAT,
+        titles=lists.TITLES,
+        max_mb=(current_app.config.get("MAX_CONTENT_LENGTH") or 0) / 2**20,
     ), status
 
 
@@ -47,9 +55,14 @@ def upload():
     upload = form.file.data
     try:
         report = transfer.import_file(
-            current_user, upload.filename or "", upload.read(), kind=form.kind.data or None,
-            org_credit_code=form.org_credit_code.data, valid_only=form.valid_only.data,
-            dry_run=form.dry_run.data, publish=True,
+            current_user,
+            upload.filename or "",
+            upload.read(),
+            kind=form.kind.data or None,
+            org_credit_code=form.org_credit_code.data,
+            valid_only=form.valid_only.data,
+            dry_run=form.dry_run.data,
+            publish=True,
         )
     except DomainError as error:
         if error.status == 403:
@@ -74,4 +87,3 @@ def template(kind: str, fmt: str):
 def export(what: str, fmt: str):
     data = transfer.export_file(what, fmt, base_url=request.host_url)
     return _download(data, f"{what}-{date.today().isoformat()}", fmt)
-

@@ -16,12 +16,12 @@ suite empties the table on PostgreSQL and how ``pg_restore --clean`` replaces it
 batch migration that recreates ``audit_log`` drops its triggers: such a migration must create
 them again.
 """
+
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
-revision = '0006'
-down_revision = '0005'
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -4,15 +4,17 @@ import pytest
 
 from matchmaker.extensions import db
 from matchmaker.models import Achievement, AuditLog, Need
-
 from tests.api.conftest import error_of
 
 
 @pytest.mark.parametrize("who, status", [("bj", 403), ("hb", 403), (None, 401)])
 def test_admin_endpoints_refuse_others(api, make, world, who, status):
     pending = make.achievement(world["bj_org"], status="pending")
-    for method, path in (("GET", "/admin/review-queue"), ("GET", "/admin/stats"),
-                         ("POST", f"/admin/achievements/{pending}/publish")):
+    for method, path in (
+        ("GET", "/admin/review-queue"),
+        ("GET", "/admin/stats"),
+        ("POST", f"/admin/achievements/{pending}/publish"),
+    ):
         response = api.request(method, path, as_=who)
         assert response.status_code == status and error_of(response)["code"] in ("forbidden", "unauthorized")
     response = api.post(f"/admin/achievements/{pending}/reject", as_=who, json={"reason": "不符合要求"})

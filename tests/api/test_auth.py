@@ -10,7 +10,6 @@ from matchmaker.extensions import db
 from matchmaker.models import Achievement, ApiToken, Organization, User
 from matchmaker.models.base import utcnow
 from matchmaker.services import tokens as tokens_service
-
 from tests.api.conftest import ACHIEVEMENT, error_of
 from tests.conftest import PASSWORD, login
 
@@ -41,10 +40,15 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(api, app):
         assert db.session.query(ApiToken).count() == 0
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"email": "bj@example.com"}, "password"), ({"email": "bj@example.com", "password": PASSWORD, "scope": "all"}, "scope"),
-    ({"email": "bj\x00@example.com", "password": PASSWORD}, "email"), ({"email": 5, "password": PASSWORD}, "email"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"email": "bj@example.com"}, "password"),
+        ({"email": "bj@example.com", "password": PASSWORD, "scope": "all"}, "scope"),
+        ({"email": "bj\x00@example.com", "password": PASSWORD}, "email"),
+        ({"email": 5, "password": PASSWORD}, "email"),
+    ],
+)
 def test_token_request_validation(api, body, field):
     response = api.post("/auth/token", json=body)
     assert response.status_code == 422 and field in error_of(response)["fields"]
@@ -110,8 +114,12 @@ def test_remember_me_cookie_is_no_credential_either(app, world):
 
 def test_api_never_sets_a_cookie(api, make, world):
     make.achievement(world["bj_org"])
-    for response in (api.get("/achievements"), api.get("/achievements", as_="bj", lang="en"), api.get("/nothing-here"),
-                     api.post("/auth/token", json={"email": "bj@example.com", "password": PASSWORD})):
+    for response in (
+        api.get("/achievements"),
+        api.get("/achievements", as_="bj", lang="en"),
+        api.get("/nothing-here"),
+        api.post("/auth/token", json={"email": "bj@example.com", "password": PASSWORD}),
+    ):
         assert "Set-Cookie" not in response.headers
 
 
@@ -152,6 +160,10 @@ def test_inventory_lists_every_api_route(app):
     """tests/api/inventory.py feeds the site-wide route inventory (tests/web/test_route_inventory.py)."""
     from tests.api.inventory import API
 
-    present = {(rule.endpoint, method) for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")
-               for method in rule.methods - {"HEAD", "OPTIONS"}}
+    present = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("api.")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
     assert present == {(endpoint, method) for endpoint, method, *_ in API}

@@ -5,19 +5,21 @@ import pytest
 from matchmaker.api import bp
 from matchmaker.extensions import db
 from matchmaker.models import Need
-
 from tests.api.conftest import NEED, error_of
 from tests.conftest import PASSWORD
 
 
-@pytest.mark.parametrize("method, path, status, code", [
-    ("GET", "/api/v1/no-such-thing", 404, "not_found"),
-    ("GET", "/api/v1", 404, "not_found"),
-    ("GET", "/api/v2/achievements", 404, "not_found"),
-    ("DELETE", "/api/v1/achievements", 405, "method_not_allowed"),
-    ("PUT", "/api/v1/needs/1", 405, "method_not_allowed"),
-    ("GET", "/api/v1/auth/token", 405, "method_not_allowed"),
-])
+@pytest.mark.parametrize(
+    "method, path, status, code",
+    [
+        ("GET", "/api/v1/no-such-thing", 404, "not_found"),
+        ("GET", "/api/v1", 404, "not_found"),
+        ("GET", "/api/v2/achievements", 404, "not_found"),
+        ("DELETE", "/api/v1/achievements", 405, "method_not_allowed"),
+        ("PUT", "/api/v1/needs/1", 405, "method_not_allowed"),
+        ("GET", "/api/v1/auth/token", 405, "method_not_allowed"),
+    ],
+)
 def test_routing_errors_answer_json(client, method, path, status, code):
     response = client.open(path, method=method)
     assert response.status_code == status and error_of(response)["code"] == code
@@ -31,21 +33,28 @@ def test_site_pages_keep_html_errors(client):
     assert client.delete("/login").mimetype == "text/html"
 
 
-@pytest.mark.parametrize("kwargs, status, code", [
-    ({"data": "title=x", "content_type": "application/x-www-form-urlencoded"}, 415, "unsupported_media_type"),
-    ({"data": "{}", "content_type": "text/plain"}, 415, "unsupported_media_type"),
-    ({"data": "{}", "content_type": "application/json; charset=latin-1"}, 415, "unsupported_media_type"),
-    ({"data": "", "content_type": "application/json"}, 400, "invalid_json"),
-    ({"data": "{\"title\": ", "content_type": "application/json"}, 400, "invalid_json"),
-    ({"data": b"\xff\xfe{}", "content_type": "application/json"}, 400, "invalid_json"),
-    ({"data": "{\"trl\": NaN}", "content_type": "application/json"}, 400, "invalid_json"),
-    ({"data": "{\"title\": \"a\", \"title\": \"b\"}", "content_type": "application/json"}, 400, "invalid_json"),
-    ({"data": "{\"title\": \"\\ud800\"}", "content_type": "application/json"}, 400, "invalid_json"),
-    ({"data": "[" * 100_000, "content_type": "application/json"}, 400, "invalid_json"),
-    ({"data": "[1, 2]", "content_type": "application/json"}, 422, "validation_failed"),
-    ({"data": "\"text\"", "content_type": "application/json"}, 422, "validation_failed"),
-    ({"data": "{\"x\": \"" + "a" * (1024 * 1024) + "\"}", "content_type": "application/json"}, 413, "payload_too_large"),
-])
+@pytest.mark.parametrize(
+    "kwargs, status, code",
+    [
+        ({"data": "title=x", "content_type": "application/x-www-form-urlencoded"}, 415, "unsupported_media_type"),
+        ({"data": "{}", "content_type": "text/plain"}, 415, "unsupported_media_type"),
+        ({"data": "{}", "content_type": "application/json; charset=latin-1"}, 415, "unsupported_media_type"),
+        ({"data": "", "content_type": "application/json"}, 400, "invalid_json"),
+        ({"data": '{"title": ', "content_type": "application/json"}, 400, "invalid_json"),
+        ({"data": b"\xff\xfe{}", "content_type": "application/json"}, 400, "invalid_json"),
+        ({"data": '{"trl": NaN}', "content_type": "application/json"}, 400, "invalid_json"),
+        ({"data": '{"title": "a", "title": "b"}', "content_type": "application/json"}, 400, "invalid_json"),
+        ({"data": '{"title": "\\ud800"}', "content_type": "application/json"}, 400, "invalid_json"),
+        ({"data": "[" * 100_000, "content_type": "application/json"}, 400, "invalid_json"),
+        ({"data": "[1, 2]", "content_type": "application/json"}, 422, "validation_failed"),
+        ({"data": '"text"', "content_type": "application/json"}, 422, "validation_failed"),
+        (
+            {"data": '{"x": "' + "a" * (1024 * 1024) + '"}', "content_type": "application/json"},
+            413,
+            "payload_too_large",
+        ),
+    ],
+)
 def test_body_errors(api, app, kwargs, status, code):
     response = api.post("/needs", as_="hb", **kwargs)
     assert response.status_code == status and error_of(response)["code"] == code
@@ -71,10 +80,16 @@ def test_english_messages_on_request(client):
 
 def test_rate_limits_answer_429_with_retry_after(make_app, world):
     # The token endpoint checks a password: it counts in the login budget (AUTH_RATE_LIMIT, shared with /login).
-    app = make_app(RATELIMIT_ENABLED=True, AUTH_RATE_LIMIT="2/minute", API_RATELIMIT_READ="3/minute",
-                   API_RATELIMIT_WRITE="2/minute")
+    app = make_app(
+        RATELIMIT_ENABLED=True,
+        AUTH_RATE_LIMIT="2/minute",
+        API_RATELIMIT_READ="3/minute",
+        API_RATELIMIT_WRITE="2/minute",
+    )
     client = app.test_client()
-    tokens = [client.post("/api/v1/auth/token", json={"email": "hb@example.com", "password": PASSWORD}) for _ in range(3)]
+    tokens = [
+        client.post("/api/v1/auth/token", json={"email": "hb@example.com", "password": PASSWORD}) for _ in range(3)
+    ]
     assert [r.status_code for r in tokens] == [201, 201, 429]
     limited = tokens[2]
     assert error_of(limited)["code"] == "rate_limited" and int(limited.headers["Retry-After"]) > 0

@@ -6,7 +6,6 @@ import pytest
 
 from matchmaker.extensions import db
 from matchmaker.models import Achievement, Deal, Interest, Need
-
 from tests.api.conftest import error_of
 
 NEED_PHONE, ACH_PHONE = "0311-5555 6789", "010-5555 1234"
@@ -18,8 +17,9 @@ def pair(make, world):
 
 
 def express(api, pair, who="hb", message="希望洽谈许可合作。"):
-    return api.post("/interests", as_=who, json={"need_id": pair["need"], "achievement_id": pair["achievement"],
-                                                 "message": message})
+    return api.post(
+        "/interests", as_=who, json={"need_id": pair["need"], "achievement_id": pair["achievement"], "message": message}
+    )
 
 
 def test_firm_expresses_interest_without_seeing_contacts(api, app, pair, world):
@@ -61,11 +61,16 @@ def test_interest_on_unpublished_posting_is_not_found(api, make, world):
     assert response.status_code == 404 and error_of(response)["code"] == "not_found"
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"need_id": "1", "achievement_id": 1}, "need_id"), ({"need_id": 1}, "achievement_id"),
-    ({"need_id": 1, "achievement_id": 2**31}, "achievement_id"), ({"need_id": 1, "achievement_id": 1, "status": "negotiating"}, "status"),
-    ({"need_id": 1, "achievement_id": 1, "message": "长" * 2001}, "message"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"need_id": "1", "achievement_id": 1}, "need_id"),
+        ({"need_id": 1}, "achievement_id"),
+        ({"need_id": 1, "achievement_id": 2**31}, "achievement_id"),
+        ({"need_id": 1, "achievement_id": 1, "status": "negotiating"}, "status"),
+        ({"need_id": 1, "achievement_id": 1, "message": "长" * 2001}, "message"),
+    ],
+)
 def test_invalid_interest_bodies(api, body, field):
     response = api.post("/interests", as_="hb", json=body)
     assert response.status_code == 422 and field in error_of(response)["fields"]
@@ -91,7 +96,10 @@ def test_accept_shares_contacts_with_both_sides_only(api, app, pair, world):
     assert again.status_code == 409
     with app.app_context():
         stored = db.session.get(Interest, interest)
-        assert stored.accepted_by_id == world["bj"] and [e.to_status for e in stored.events] == ["proposed", "negotiating"]
+        assert stored.accepted_by_id == world["bj"] and [e.to_status for e in stored.events] == [
+            "proposed",
+            "negotiating",
+        ]
 
 
 def test_decline_needs_a_reason_and_keeps_contacts_hidden(api, app, pair):
@@ -117,14 +125,24 @@ def test_list_mine(api, pair):
 
 def test_record_deal(api, app, pair):
     interest = express(api, pair).get_json()["id"]
-    deal = {"contract_type": "license", "amount_wan": 66.5, "signed_on": date.today().isoformat(),
-            "registration_no": "2026110100012345", "mark_achievement_transferred": True}
+    deal = {
+        "contract_type": "license",
+        "amount_wan": 66.5,
+        "signed_on": date.today().isoformat(),
+        "registration_no": "2026110100012345",
+        "mark_achievement_transferred": True,
+    }
     early = api.post(f"/interests/{interest}/deal", as_="hb", json=deal)
     assert early.status_code == 409  # not negotiating yet
     api.post(f"/interests/{interest}/accept", as_="bj")
     future = dict(deal, signed_on=(date.today() + timedelta(days=3)).isoformat())
     assert "signed_on" in error_of(api.post(f"/interests/{interest}/deal", as_="hb", json=future))["fields"]
-    assert "signed_on" in error_of(api.post(f"/interests/{interest}/deal", as_="hb", json=dict(deal, signed_on="1999-12-31")))["fields"]
+    assert (
+        "signed_on"
+        in error_of(api.post(f"/interests/{interest}/deal", as_="hb", json=dict(deal, signed_on="1999-12-31")))[
+            "fields"
+        ]
+    )
     assert api.post(f"/interests/{interest}/deal", as_="tj", json=deal).status_code == 404
     # The firm cannot close the institution's achievement (each side marks only its own posting).
     other_side = api.post(f"/interests/{interest}/deal", as_="hb", json=deal)
@@ -134,7 +152,11 @@ def test_record_deal(api, app, pair):
     response = api.post(f"/interests/{interest}/deal", as_="bj", json=deal)
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
-    assert body["status"] == "deal_signed" and body["deal"]["amount_wan"] == 66.5 and body["deal"]["contract_type"] == "license"
+    assert (
+        body["status"] == "deal_signed"
+        and body["deal"]["amount_wan"] == 66.5
+        and body["deal"]["contract_type"] == "license"
+    )
     with app.app_context():
         stored = db.session.query(Deal).one()
         assert stored.interest_id == interest and float(stored.amount_wan) == 66.5

@@ -35,7 +35,9 @@ def test_limits_and_vocabularies_come_from_the_forms_and_domain(doc):
     achievement = schemas["AchievementInput"]["properties"]
     assert achievement["title"]["maxLength"] == 200 == AchievementForm.title.kwargs["validators"][1].max
     assert achievement["description"]["maxLength"] == 5000 and achievement["summary"]["maxLength"] == 500
-    assert achievement["field"]["enum"] == list(domain.FIELDS) and achievement["ip_type"]["enum"] == list(domain.IP_TYPES)
+    assert achievement["field"]["enum"] == list(domain.FIELDS) and achievement["ip_type"]["enum"] == list(
+        domain.IP_TYPES
+    )
     assert achievement["trl"] == {"type": "integer", "minimum": 1, "maximum": 9}
     assert achievement["keywords"]["minItems"] == 1 and achievement["keywords"]["maxItems"] == 5
     assert achievement["keywords"]["items"]["maxLength"] == 20
@@ -61,7 +63,10 @@ def test_security_and_error_responses(doc):
     assert {"401", "415", "422", "429"} <= set(paths["/achievements"]["post"]["responses"])
     assert "Location" in paths["/achievements"]["post"]["responses"]["201"]["headers"]
     assert doc["components"]["securitySchemes"]["bearerAuth"] == {
-        "type": "http", "scheme": "bearer", "description": doc["components"]["securitySchemes"]["bearerAuth"]["description"]}
+        "type": "http",
+        "scheme": "bearer",
+        "description": doc["components"]["securitySchemes"]["bearerAuth"]["description"],
+    }
 
 
 def test_reference_page_is_our_own_html_without_scripts(client):
@@ -90,7 +95,9 @@ def test_keyword_pattern_excludes_every_separator_and_control_character():
 def test_text_pattern_means_not_blank_after_strip():
     non_blank = re.compile(rules.NON_BLANK[:-1] + r"\Z")
     for char in CHARS:
-        assert bool(non_blank.match(char)) == (not re.search(f"[{rules.CTRL}]", char) and bool(char.strip())), hex(ord(char))
+        assert bool(non_blank.match(char)) == (not re.search(f"[{rules.CTRL}]", char) and bool(char.strip())), hex(
+            ord(char)
+        )
 
 
 @pytest.mark.parametrize("phone", ["12345", "010-5555 1234", "+86 (311) 8888-1234", "1" * 30])

@@ -6,7 +6,6 @@ import pytest
 
 from matchmaker.extensions import db
 from matchmaker.models import Achievement, Need
-
 from tests.api.conftest import ACHIEVEMENT, NEED, error_of
 
 PHONE = "010-5555 1234"  # the factory's achievement contact phone
@@ -20,7 +19,11 @@ def test_anonymous_browse_lists_published_without_contacts(api, make, world):
     body = response.get_json()
     assert body["total"] == 1 and body["page"] == 1 and body["per_page"] == 20
     item = body["items"][0]
-    assert item["id"] == published and item["status"] == "published" and item["transfer_modes"] == ["license", "assignment"]
+    assert (
+        item["id"] == published
+        and item["status"] == "published"
+        and item["transfer_modes"] == ["license", "assignment"]
+    )
     assert item["organization"]["name"] == "京华理工大学" and item["region"] == "beijing" and item["city"] == "海淀区"
     assert item["price_min_wan"] == 50.0 and item["url"] == f"http://localhost/achievements/{published}"
     assert "contact" not in item and "review_note" not in item
@@ -53,12 +56,27 @@ def test_needs_min_trl_means_accepts_that_maturity(api, make, world):
     assert [i["id"] for i in api.get("/needs?min_trl=5").get_json()["items"]] == [low]
 
 
-@pytest.mark.parametrize("query, name", [
-    ("per_page=abc", "per_page"), ("per_page=101", "per_page"), ("per_page=0", "per_page"), ("page=0", "page"),
-    ("page=-1", "page"), ("page=1.5", "page"), ("min_trl=false", "min_trl"), ("min_trl=10", "min_trl"),
-    ("field=nope", "field"), ("region=shanghai", "region"), ("sort=title", "sort"), ("q=a&q=b", "q"),
-    ("q=" + "长" * 101, "q"), ("q=%00", "q"), ("page=%EF%BC%91", "page"), ("page=99999999999999999999", "page"),
-])
+@pytest.mark.parametrize(
+    "query, name",
+    [
+        ("per_page=abc", "per_page"),
+        ("per_page=101", "per_page"),
+        ("per_page=0", "per_page"),
+        ("page=0", "page"),
+        ("page=-1", "page"),
+        ("page=1.5", "page"),
+        ("min_trl=false", "min_trl"),
+        ("min_trl=10", "min_trl"),
+        ("field=nope", "field"),
+        ("region=shanghai", "region"),
+        ("sort=title", "sort"),
+        ("q=a&q=b", "q"),
+        ("q=" + "长" * 101, "q"),
+        ("q=%00", "q"),
+        ("page=%EF%BC%91", "page"),
+        ("page=99999999999999999999", "page"),
+    ],
+)
 def test_strict_query_parameters(api, query, name):
     response = api.get(f"/achievements?{query}")
     assert response.status_code == 400
@@ -66,9 +84,16 @@ def test_strict_query_parameters(api, query, name):
     assert error["code"] == "invalid_query" and name in error["fields"]
 
 
-@pytest.mark.parametrize("who, visible", [
-    ("anonymous", False), ("tj", False), ("hb", False), ("bj", True), ("admin", True),
-])
+@pytest.mark.parametrize(
+    "who, visible",
+    [
+        ("anonymous", False),
+        ("tj", False),
+        ("hb", False),
+        ("bj", True),
+        ("admin", True),
+    ],
+)
 @pytest.mark.parametrize("status", ["draft", "pending", "rejected", "needs_revision", "archived"])
 def test_unpublished_posting_visible_to_its_organization_and_admins_only(api, make, world, who, visible, status):
     posting = make.achievement(world["bj_org"], status=status, review_note="请补充专利号")
@@ -82,9 +107,16 @@ def test_unpublished_posting_visible_to_its_organization_and_admins_only(api, ma
     assert body["contact"] == {"name": "王联系", "phone": PHONE, "email": "wang.contact@example.com"}
 
 
-@pytest.mark.parametrize("who, sees_contact", [
-    ("anonymous", False), ("tj", False), ("hb", False), ("bj", True), ("admin", True),
-])
+@pytest.mark.parametrize(
+    "who, sees_contact",
+    [
+        ("anonymous", False),
+        ("tj", False),
+        ("hb", False),
+        ("bj", True),
+        ("admin", True),
+    ],
+)
 def test_published_posting_contacts_only_where_permitted(api, make, world, who, sees_contact):
     posting = make.achievement(world["bj_org"])
     response = api.get(f"/achievements/{posting}", as_=None if who == "anonymous" else who)
@@ -116,9 +148,14 @@ def test_firm_creates_need_with_open_budget(api, app, world):
         assert need.budget_min is None and need.deadline.isoformat() == "2099-06-30" and need.status == "pending"
 
 
-@pytest.mark.parametrize("who, path, body, status", [
-    ("hb", "/achievements", ACHIEVEMENT, 403), ("bj", "/needs", NEED, 403), (None, "/achievements", ACHIEVEMENT, 401),
-])
+@pytest.mark.parametrize(
+    "who, path, body, status",
+    [
+        ("hb", "/achievements", ACHIEVEMENT, 403),
+        ("bj", "/needs", NEED, 403),
+        (None, "/achievements", ACHIEVEMENT, 401),
+    ],
+)
 def test_create_refused_for_the_wrong_side(api, app, who, path, body, status):
     response = api.post(path, as_=who, json=body)
     assert response.status_code == status
@@ -131,32 +168,42 @@ def test_admin_may_enter_either_kind(api):
     assert api.post("/needs", as_="admin", json=NEED).status_code == 201
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"title": "长" * 201}, "title"),
-    ({"title": "   "}, "title"),
-    ({"description": "x" * 5001}, "description"),
-    ({"summary": "含\x00空字符"}, "summary"),
-    ({"advantages": "换行\u2028分隔"}, "advantages"),
-    ({"keywords": []}, "keywords"),
-    ({"keywords": ["a", "b", "c", "d", "e", "f"]}, "keywords"),
-    ({"keywords": ["二" * 21]}, "keywords"),
-    ({"keywords": ["钢渣", "钢渣"]}, "keywords"),
-    ({"keywords": ["钢渣 微粉"]}, "keywords"),
-    ({"keywords": "钢渣"}, "keywords"),
-    ({"trl": 10}, "trl"), ({"trl": "7"}, "trl"), ({"trl": True}, "trl"), ({"trl": 7.5}, "trl"),
-    ({"field": "astrology"}, "field"),
-    ({"ip_type": None}, "ip_type"),
-    ({"transfer_modes": ["gift"]}, "transfer_modes"),
-    ({"price_min_wan": -1}, "price_min_wan"), ({"price_max_wan": 1_000_001}, "price_max_wan"),
-    ({"price_min_wan": "50"}, "price_min_wan"),
-    ({"price_min_wan": 90, "price_max_wan": 80}, "price_max_wan"),
-    ({"contact": {"name": "陈", "phone": "abc", "email": "chen@example.com"}}, "contact.phone"),
-    ({"contact": {"name": "陈", "phone": "010-5555 2222", "email": "not-an-email"}}, "contact.email"),
-    ({"contact": {"name": "陈", "phone": "010-5555 2222"}}, "contact.email"),
-    ({"status": "published"}, "status"), ({"id": 99}, "id"), ({"owner": 1}, "owner"),
-    ({"organization": {"id": 1}}, "organization"), ({"organization_id": 3}, "organization_id"),
-    ({"colour": "red"}, "colour"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"title": "长" * 201}, "title"),
+        ({"title": "   "}, "title"),
+        ({"description": "x" * 5001}, "description"),
+        ({"summary": "含\x00空字符"}, "summary"),
+        ({"advantages": "换行\u2028分隔"}, "advantages"),
+        ({"keywords": []}, "keywords"),
+        ({"keywords": ["a", "b", "c", "d", "e", "f"]}, "keywords"),
+        ({"keywords": ["二" * 21]}, "keywords"),
+        ({"keywords": ["钢渣", "钢渣"]}, "keywords"),
+        ({"keywords": ["钢渣 微粉"]}, "keywords"),
+        ({"keywords": "钢渣"}, "keywords"),
+        ({"trl": 10}, "trl"),
+        ({"trl": "7"}, "trl"),
+        ({"trl": True}, "trl"),
+        ({"trl": 7.5}, "trl"),
+        ({"field": "astrology"}, "field"),
+        ({"ip_type": None}, "ip_type"),
+        ({"transfer_modes": ["gift"]}, "transfer_modes"),
+        ({"price_min_wan": -1}, "price_min_wan"),
+        ({"price_max_wan": 1_000_001}, "price_max_wan"),
+        ({"price_min_wan": "50"}, "price_min_wan"),
+        ({"price_min_wan": 90, "price_max_wan": 80}, "price_max_wan"),
+        ({"contact": {"name": "陈", "phone": "abc", "email": "chen@example.com"}}, "contact.phone"),
+        ({"contact": {"name": "陈", "phone": "010-5555 2222", "email": "not-an-email"}}, "contact.email"),
+        ({"contact": {"name": "陈", "phone": "010-5555 2222"}}, "contact.email"),
+        ({"status": "published"}, "status"),
+        ({"id": 99}, "id"),
+        ({"owner": 1}, "owner"),
+        ({"organization": {"id": 1}}, "organization"),
+        ({"organization_id": 3}, "organization_id"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
 def test_invalid_achievement_bodies_are_refused_with_the_field_named(api, app, change, field):
     body = copy.deepcopy(ACHIEVEMENT)
     body.update(change)
@@ -187,13 +234,17 @@ def test_messages_in_chinese_by_default_and_english_on_request(api):
 
 def test_patch_published_sends_it_back_to_review(api, app, make, world):
     posting = make.achievement(world["bj_org"])
-    response = api.patch(f"/achievements/{posting}", as_="bj", json={"title": "改进的正极材料制备技术", "price_max_wan": 150})
+    response = api.patch(
+        f"/achievements/{posting}", as_="bj", json={"title": "改进的正极材料制备技术", "price_max_wan": 150}
+    )
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert body["status"] == "pending" and body["title"] == "改进的正极材料制备技术" and body["price_max_wan"] == 150.0
     with app.app_context():
         stored = db.session.get(Achievement, posting)
-        assert stored.status == "pending" and stored.keywords == ["锂电池", "正极材料"] and float(stored.price_min) == 50
+        assert (
+            stored.status == "pending" and stored.keywords == ["锂电池", "正极材料"] and float(stored.price_min) == 50
+        )
     assert api.get(f"/achievements/{posting}").status_code == 404  # no longer public
 
 
@@ -201,7 +252,11 @@ def test_patch_merges_contact_and_checks_the_whole_posting(api, app, make, world
     posting = make.achievement(world["bj_org"], status="draft")
     response = api.patch(f"/achievements/{posting}", as_="bj", json={"contact": {"phone": "010-6666 7777"}})
     assert response.status_code == 200 and response.get_json()["status"] == "draft"
-    assert response.get_json()["contact"] == {"name": "王联系", "phone": "010-6666 7777", "email": "wang.contact@example.com"}
+    assert response.get_json()["contact"] == {
+        "name": "王联系",
+        "phone": "010-6666 7777",
+        "email": "wang.contact@example.com",
+    }
     refused = api.patch(f"/achievements/{posting}", as_="bj", json={"price_min_wan": 500})  # above the stored maximum
     assert refused.status_code == 422 and "price_max_wan" in error_of(refused)["fields"]
     for body, field in (({}, "body"), ({"status": "published"}, "status"), ({"title": None}, "title")):
@@ -260,9 +315,18 @@ def test_submit_and_withdraw(api, app, make, world):
         assert db.session.get(Need, posting).status == "draft"
 
 
-@pytest.mark.parametrize("path", ["/achievements/0", "/achievements/-1", "/achievements/99999999999999999999",
-                                  "/achievements/2147483648", "/achievements/abc", "/achievements/%D9%A1",
-                                  "/needs/123456"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/achievements/0",
+        "/achievements/-1",
+        "/achievements/99999999999999999999",
+        "/achievements/2147483648",
+        "/achievements/abc",
+        "/achievements/%D9%A1",
+        "/needs/123456",
+    ],
+)
 def test_odd_ids_are_not_found(api, path):
     response = api.get(path, as_="admin")
     assert response.status_code == 404 and error_of(response)["code"] == "not_found"

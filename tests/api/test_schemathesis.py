@@ -26,7 +26,6 @@ from matchmaker.extensions import db
 from matchmaker.models import User
 from matchmaker.services import interests as interest_service
 from matchmaker.services import tokens
-
 from tests.conftest import Factory, _empty_tables
 
 ROLES = {"anonymous": None, "institution": "bj", "firm": "hb", "admin": "admin", "other": "tj"}
@@ -38,7 +37,9 @@ FULL, LIGHT = ("institution", "admin"), ("firm", "anonymous", "other")
 RANGES = (("price_min_wan", "price_max_wan"), ("budget_min_wan", "budget_max_wan"))
 
 # The document does not depend on the database: a throw-away app serves it when pytest collects.
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", create_app("testing", {"SQLALCHEMY_DATABASE_URI": "sqlite://"}))
+schema = schemathesis.openapi.from_wsgi(
+    "/api/v1/openapi.json", create_app("testing", {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+)
 
 
 def seed(app) -> dict:
@@ -53,11 +54,16 @@ def seed(app) -> dict:
     for key, role in (("bj", "member"), ("tj", "member"), ("hb", "member"), ("admin", "admin")):
         ids[key] = make.user(ids[f"{key}_org"], role=role, email=f"{key}@example.com")
     ids["achievements"] = [
-        make.achievement(ids["bj_org"]), make.achievement(ids["tj_org"], field="steel", title="钢渣余热回收"),
-        make.achievement(ids["bj_org"], status="pending"), make.achievement(ids["bj_org"], status="draft"),
+        make.achievement(ids["bj_org"]),
+        make.achievement(ids["tj_org"], field="steel", title="钢渣余热回收"),
+        make.achievement(ids["bj_org"], status="pending"),
+        make.achievement(ids["bj_org"], status="draft"),
     ]
-    ids["needs"] = [make.need(ids["hb_org"]), make.need(ids["hb_org"], status="pending", title="焦化废水深度处理"),
-                    make.need(ids["hb_org"], status="draft")]
+    ids["needs"] = [
+        make.need(ids["hb_org"]),
+        make.need(ids["hb_org"], status="pending", title="焦化废水深度处理"),
+        make.need(ids["hb_org"], status="draft"),
+    ]
     with app.app_context():
         hb, tj = db.session.get(User, ids["hb"]), db.session.get(User, ids["tj"])
         first = interest_service.express(hb, ids["needs"][0], ids["achievements"][0], "希望洽谈。")
@@ -70,8 +76,10 @@ def seed(app) -> dict:
 @pytest.fixture(scope="module")
 def world_as(request, database_url, tmp_path_factory):
     """(app, seeded ids, headers) for one role, shared by every operation of the run for that role."""
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url,
-                                 "MATCHING_INDEX_DIR": str(tmp_path_factory.mktemp("index"))})
+    app = create_app(
+        "testing",
+        {"SQLALCHEMY_DATABASE_URI": database_url, "MATCHING_INDEX_DIR": str(tmp_path_factory.mktemp("index"))},
+    )
     with app.app_context():
         _empty_tables()
     ids = seed(app)
@@ -148,7 +156,8 @@ def test_api_conforms_to_its_document(case, world_as):
 
 @pytest.mark.parametrize("world_as", LIGHT, indirect=True)
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow],
-          phases=[Phase.generate, Phase.shrink])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow], phases=[Phase.generate, Phase.shrink]
+)
 def test_api_conforms_without_own_objects(case, world_as):
     run(case, world_as)

@@ -4,7 +4,6 @@ import re
 
 from matchmaker.extensions import db
 from matchmaker.models import ApiToken
-
 from tests.conftest import login
 
 

@@ -23,8 +23,13 @@ import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 E2E_DIR = Path(__file__).resolve().parent
 
@@ -72,12 +77,15 @@ def e2e_app():
 
     _compile_catalogues()
     tmp = Path(tempfile.mkdtemp(prefix="matchmaker-e2e-"))
-    app = create_app("testing", {
-        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp / "e2e.db"),
-        "MATCHING_INDEX_DIR": str(tmp / "index"),
-        "MAIL_OUTBOX_DIR": str(tmp / "outbox"),  # the confirmation link of a registration is read from here
-        "WTF_CSRF_ENABLED": True,  # the testing config turns it off; a real browser sends the token
-    })
+    app = create_app(
+        "testing",
+        {
+            "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp / "e2e.db"),
+            "MATCHING_INDEX_DIR": str(tmp / "index"),
+            "MAIL_OUTBOX_DIR": str(tmp / "outbox"),  # the confirmation link of a registration is read from here
+            "WTF_CSRF_ENABLED": True,  # the testing config turns it off; a real browser sends the token
+        },
+    )
     with app.app_context():
         flask_migrate.upgrade()
         load_demo()
@@ -115,8 +123,7 @@ def base_url(live_server):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args, base_url):
     """Chinese browser, desktop width, unless a test asks otherwise."""
-    return {**browser_context_args, "base_url": base_url, "locale": "zh-CN",
-            "viewport": {"width": 1280, "height": 900}}
+    return {**browser_context_args, "base_url": base_url, "locale": "zh-CN", "viewport": {"width": 1280, "height": 900}}
 
 
 @pytest.fixture(scope="session")

@@ -25,19 +25,24 @@ ADMIN = "admin@example.com"
 FIRM = "hb-firm@example.com"
 
 OFFICER = {
-    "name": "赵思远", "email": "zhao.siyuan@jxcl-e2e.example.com", "phone": "010-6275 0001",
+    "name": "赵思远",
+    "email": "zhao.siyuan@jxcl-e2e.example.com",
+    "phone": "010-6275 0001",
     "password": "basalt river 2026 spring",
-    "org_name": "京西新材料大学（E2E）", "credit_code": make_credit_code(777_001),
+    "org_name": "京西新材料大学（E2E）",
+    "credit_code": make_credit_code(777_001),
 }
 ACHIEVEMENT = {
     "title": "玄武岩纤维增强复合筋材连续拉挤成型技术",
     "summary": "以玄武岩纤维为增强体、环氧树脂为基体，连续拉挤成型制备耐腐蚀复合筋材，替代钢筋用于海工与道桥。",
     "description": "玄武岩纤维经浸胶、预成型、拉挤固化和在线缠绕肋纹，连续生产直径6–32mm的复合筋材；拉伸强度≥1100MPa，"
-                   "弹性模量≥50GPa，生产线速度1.2m/min。",
+    "弹性模量≥50GPa，生产线速度1.2m/min。",
     "advantages": "耐氯盐腐蚀，密度为钢筋的四分之一；在线缠绕肋纹使粘结强度提高30%；拉挤成型能耗低。",
     "applications": "跨海桥梁、码头、盐碱地路基、化工厂房地坪。",
     "keywords": "玄武岩纤维、复合筋材、拉挤成型",
-    "contact_name": "赵思远", "contact_phone": "010-6275 8899", "contact_email": "basalt.office@jxcl-e2e.example.com",
+    "contact_name": "赵思远",
+    "contact_phone": "010-6275 8899",
+    "contact_email": "basalt.office@jxcl-e2e.example.com",
 }
 NEED = {
     "title": "玄武岩纤维复合筋材规模化拉挤成型生产工艺",
@@ -45,7 +50,9 @@ NEED = {
     "key_points": "玄武岩纤维浸胶均匀性、拉挤成型固化速度、复合筋材表面肋纹成型。",
     "goals": "复合筋材拉伸强度≥1000MPa，拉挤成型线速度≥1m/min，年产复合筋材5000吨。",
     "keywords": "玄武岩纤维、复合筋材、拉挤成型",
-    "contact_name": "王建国", "contact_phone": "0315-6688 1234", "contact_email": "basalt.buyer@jdgt-e2e.example.com",
+    "contact_name": "王建国",
+    "contact_phone": "0315-6688 1234",
+    "contact_email": "basalt.buyer@jdgt-e2e.example.com",
 }
 MESSAGES = ("请提供复合筋材的检测报告和中试线参数。", "检测报告已上传至共享盘，欢迎下周到校参观中试线。")
 DEAL = {"contract": "license", "amount": "85", "registration_no": "2026110108000123"}
@@ -93,7 +100,9 @@ class Story:
                 db.session.remove()
 
     def achievement(self) -> Achievement:
-        return self.read(lambda: db.session.scalar(select(Achievement).where(Achievement.title == ACHIEVEMENT["title"])))
+        return self.read(
+            lambda: db.session.scalar(select(Achievement).where(Achievement.title == ACHIEVEMENT["title"]))
+        )
 
     def need(self) -> Need:
         return self.read(lambda: db.session.scalar(select(Need).where(Need.title == NEED["title"])))
@@ -123,8 +132,12 @@ class Story:
     def assert_funnel_proportional(page) -> None:
         """Each funnel bar is as long as its stage's count, relative to the first (the table's numbers)."""
         counts = [int(c) for c in page.locator("#table-funnel td").all_inner_texts()]
-        widths = [float(w) for w in page.locator("figure[data-chart=funnel] rect").evaluate_all(
-            "rects => rects.map(r => r.getAttribute('width'))")]
+        widths = [
+            float(w)
+            for w in page.locator("figure[data-chart=funnel] rect").evaluate_all(
+                "rects => rects.map(r => r.getAttribute('width'))"
+            )
+        ]
         assert len(widths) == len(counts) and counts[0] > 0, (counts, widths)
         assert counts == sorted(counts, reverse=True), counts  # nested stages never grow
         for count, width in zip(counts, widths):
@@ -133,7 +146,11 @@ class Story:
 
     @staticmethod
     def deals_total(figures) -> int:
-        return sum(int(v) for (section, _key, measure), v in figures.items() if section == "funnel_by_month" and measure == "deals")
+        return sum(
+            int(v)
+            for (section, _key, measure), v in figures.items()
+            if section == "funnel_by_month" and measure == "deals"
+        )
 
     def publish_from_queue(self, title: str, shot: str | None = None) -> None:
         """The admin opens the review queue, finds ``title`` and publishes it."""
@@ -196,7 +213,12 @@ class Story:
             user = self.read(lambda: db.session.scalar(select(User).where(User.email == OFFICER["email"])))
             org = self.read(lambda: db.session.get(Organization, user.organization_id))
             assert (org.name, org.kind, org.region, org.city, org.credit_code) == (
-                OFFICER["org_name"], "university", "beijing", "海淀区", OFFICER["credit_code"])
+                OFFICER["org_name"],
+                "university",
+                "beijing",
+                "海淀区",
+                OFFICER["credit_code"],
+            )
             assert user.consent_version and user.consent_at is not None
             return inst
 
@@ -235,10 +257,15 @@ class Story:
             shoot(inst, "1-institution", "achievement-submitted")
 
             achievement = self.achievement()
-            assert achievement.status == "pending" and achievement.trl == 7 and set(achievement.modes) == {"license", "assignment"}
+            assert (
+                achievement.status == "pending"
+                and achievement.trl == 7
+                and set(achievement.modes) == {"license", "assignment"}
+            )
             assert achievement.keywords == ["玄武岩纤维", "复合筋材", "拉挤成型"]
             assert achievement.organization_id == self.read(
-                lambda: db.session.scalar(select(User.organization_id).where(User.email == OFFICER["email"])))
+                lambda: db.session.scalar(select(User.organization_id).where(User.email == OFFICER["email"]))
+            )
             return achievement
 
         return self.once("submit_achievement", run)
@@ -306,8 +333,14 @@ class Story:
             marks = card.locator("mark").all_inner_texts()
             assert {"玄武岩", "筋材"} <= set(marks), f"shared terms not highlighted: {marks}"
             assert card.locator("h3 mark").count() > 0, "the title's shared terms are not highlighted"
-            shoot(firm, "3-firm", "need-with-suggestions", docs="need-suggestions", docs_focus="section.suggestions",
-                  docs_phone=True)
+            shoot(
+                firm,
+                "3-firm",
+                "need-with-suggestions",
+                docs="need-suggestions",
+                docs_focus="section.suggestions",
+                docs_phone=True,
+            )
             card.get_by_label("给对方的留言").fill("我公司拟建复合筋材生产线，希望洽谈技术许可。")
             card.get_by_role("button", name="表达对接意向").click()
             expect(page.locator(".flashes")).to_contain_text("对接意向已发送")

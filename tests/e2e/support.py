@@ -83,7 +83,7 @@ class Actor:
     dialogs: list[str] = field(default_factory=list)
 
     @classmethod
-    def start(cls, browser: Browser, name: str, base_url: str, **context_args) -> "Actor":
+    def start(cls, browser: Browser, name: str, base_url: str, **context_args) -> Actor:
         context = browser.new_context(**{"base_url": base_url, "locale": "zh-CN", "viewport": DESKTOP, **context_args})
         context.set_default_timeout(15_000)
         page = context.new_page()
@@ -132,8 +132,14 @@ class Actor:
         self.context.close()
 
 
-def shoot(actor: Actor, journey: str, name: str, docs: str | None = None, docs_focus: str | None = None,
-          docs_phone: bool = False) -> None:
+def shoot(
+    actor: Actor,
+    journey: str,
+    name: str,
+    docs: str | None = None,
+    docs_focus: str | None = None,
+    docs_phone: bool = False,
+) -> None:
     """Full-page screenshots at 1280 px and at 390 px (which must not scroll sideways).
 
     ``docs``: with ``E2E_DOCS_SCREENSHOTS=1`` also write the small README copy ``docs/screenshots/<docs>.png``
@@ -162,7 +168,8 @@ def docs_shot(actor: Actor, stem: str, focus: str | None = None, phone: bool = F
     ``focus``: a selector scrolled to the top of the screen first."""
     browser = actor.context.browser
     context = browser.new_context(
-        storage_state=actor.context.storage_state(), locale="zh-CN",
+        storage_state=actor.context.storage_state(),
+        locale="zh-CN",
         viewport={"width": 390, "height": 760} if phone else {"width": 1280, "height": 800},
         device_scale_factor=1 if phone else 0.75,
     )
@@ -170,7 +177,9 @@ def docs_shot(actor: Actor, stem: str, focus: str | None = None, phone: bool = F
         page = context.new_page()
         page.goto(actor.page.url)
         if focus:
-            page.locator(focus).first.evaluate("el => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 12)")
+            page.locator(focus).first.evaluate(
+                "el => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 12)"
+            )
         DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
         path = DOCS_SHOTS / f"{stem}.png"
         page.screenshot(path=str(path))

@@ -8,7 +8,6 @@ import pytest
 pytest.importorskip("playwright.sync_api")
 
 from playwright.sync_api import expect  # noqa: E402
-
 from sqlalchemy import select  # noqa: E402
 
 from matchmaker.extensions import db  # noqa: E402
@@ -38,8 +37,10 @@ ANONYMOUS_PAGES = [
     ("/login", ("h1", "Log in"), ("h1", "登录")),
     ("/about", ("h1", "About and privacy"), ("h1", "关于与隐私")),
 ]
-NAV = {"en": ["Achievements", "Needs", "My postings", "My suggestions", "Interests"],
-       "zh": ["科技成果", "技术需求", "我的发布", "我的推荐", "对接意向"]}
+NAV = {
+    "en": ["Achievements", "Needs", "My postings", "My suggestions", "Interests"],
+    "zh": ["科技成果", "技术需求", "我的发布", "我的推荐", "对接意向"],
+}
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 

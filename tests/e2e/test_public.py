@@ -19,6 +19,7 @@ STEEL_SLAG = "转炉钢渣稳定化处理与钢渣微粉复合胶凝材料"  # d
 
 def contact_details(story) -> list[str]:
     """Every contact phone and e-mail the database holds: postings' contacts and users' own."""
+
     def read():
         values = []
         for model in (Achievement, Need):

@@ -47,16 +47,29 @@ def test_9b_sort_needs_by_deadline(story):
     visitor.check()
     assert "sort=deadline" in page.url
     expect(page.get_by_label("排序")).to_have_value("deadline")
-    deadlines = [d for d in (re.search(r"截止日期 (\d{4}-\d\d-\d\d)", t) for t in page.locator("article.posting-card .facts").all_inner_texts()) if d]
+    deadlines = [
+        d
+        for d in (
+            re.search(r"截止日期 (\d{4}-\d\d-\d\d)", t)
+            for t in page.locator("article.posting-card .facts").all_inner_texts()
+        )
+        if d
+    ]
     assert [d.group(1) for d in deadlines] == sorted(d.group(1) for d in deadlines) and len(deadlines) >= 3
 
 
 def test_9c_admin_compares_two_needs_side_by_side(story):
     def two_needs():
-        org = db.session.scalar(select(Need.organization_id).where(Need.status == "published").group_by(Need.organization_id)
-                                .having(func.count() >= 2).order_by(Need.organization_id))
-        return db.session.scalars(select(Need.id).where(Need.organization_id == org, Need.status == "published")
-                                  .order_by(Need.id).limit(2)).all()
+        org = db.session.scalar(
+            select(Need.organization_id)
+            .where(Need.status == "published")
+            .group_by(Need.organization_id)
+            .having(func.count() >= 2)
+            .order_by(Need.organization_id)
+        )
+        return db.session.scalars(
+            select(Need.id).where(Need.organization_id == org, Need.status == "published").order_by(Need.id).limit(2)
+        ).all()
 
     first, second = story.read(two_needs)
     admin = story.actor("admin", ADMIN)

@@ -87,7 +87,9 @@ def test_6_stored_xss_in_titles_is_shown_as_text_everywhere(story):
 
     # Details and suggestion lists (titles there go through the <mark> highlighter).
     firm.visit(need_url)
-    suggested = firm.page.locator("section.suggestions article.suggestion").filter(has_text="陶瓷膜高温烟气除尘过滤技术")
+    suggested = firm.page.locator("section.suggestions article.suggestion").filter(
+        has_text="陶瓷膜高温烟气除尘过滤技术"
+    )
     expect(suggested).to_have_count(1)
     expect(suggested.locator("h3 mark").first).to_be_visible()
     assert_inert(firm, XSS_NEED, XSS_ACHIEVEMENT)
@@ -117,7 +119,9 @@ def test_6_stored_xss_in_titles_is_shown_as_text_everywhere(story):
 
     # Expressing interest: the interest pages show both titles as text.
     firm.visit(need_url)
-    suggested = firm.page.locator("section.suggestions article.suggestion").filter(has_text="陶瓷膜高温烟气除尘过滤技术")
+    suggested = firm.page.locator("section.suggestions article.suggestion").filter(
+        has_text="陶瓷膜高温烟气除尘过滤技术"
+    )
     suggested.get_by_role("button", name="表达对接意向").click()
     expect(firm.page.locator(".flashes")).to_contain_text("对接意向已发送")
     assert_inert(firm, XSS_NEED, XSS_ACHIEVEMENT)

@@ -17,8 +17,18 @@ def test_rank_cli_on_200_dev_needs():
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        main(["--achievements", str(DATA / "achievements.jsonl"), "--needs", str(DATA / "needs_dev.jsonl"),
-              "--top", "10", "--limit", "200"])
+        main(
+            [
+                "--achievements",
+                str(DATA / "achievements.jsonl"),
+                "--needs",
+                str(DATA / "needs_dev.jsonl"),
+                "--top",
+                "10",
+                "--limit",
+                "200",
+            ]
+        )
     run = {r["need_id"]: r["ranking"] for r in map(json.loads, out.getvalue().splitlines())}
     assert len(run) == 200 and all(0 < len(r) <= 10 for r in run.values())
     spec = importlib.util.spec_from_file_location("evaluate", DATA / "evaluate.py")

@@ -12,8 +12,10 @@ from matchmaker.matching.matcher import _load_kernel
 
 pytest.importorskip("numba")
 
-WORDS = ("锂离子电池 正极材料 能量密度 循环寿命 食品包装 聚乳酸 可降解 薄膜 高炉 余热回收 发电 钢铁 污水处理 膜分离 "
-         "催化剂 氢能 燃料电池 传感器 物联网 图像识别 深度学习 土壤 改良 作物 育种 疫苗 抗体 检测 芯片 封装").split()
+WORDS = (
+    "锂离子电池 正极材料 能量密度 循环寿命 食品包装 聚乳酸 可降解 薄膜 高炉 余热回收 发电 钢铁 污水处理 膜分离 "
+    "催化剂 氢能 燃料电池 传感器 物联网 图像识别 深度学习 土壤 改良 作物 育种 疫苗 抗体 检测 芯片 封装"
+).split()
 FIELDS = ("materials", "food", "steel", "energy", "agri", None)
 MODES = ("assignment", "license", "equity", "joint", "development", "service")
 REGIONS = ("beijing", "tianjin", "hebei", None)
@@ -28,11 +30,19 @@ def _doc(rng, i, kind):
     price = rng.random()
     lo = None if price < 0.3 else rng.choice([10.0, 20.0, 50.0, 0.1, 99.99])
     hi = None if price < 0.5 else (lo or 0) + rng.choice([0.0, 5.0, 50.0, 0.1])
-    d = {"id": f"{kind[0]}{i}", "kind": kind, "title": _text(rng, 1) if rng.random() < 0.7 else None,
-         "description": _text(rng, rng.randint(1, 4)), "keywords": rng.sample(WORDS, rng.randint(0, 3)),
-         "field": rng.choice(FIELDS), "region": rng.choice(REGIONS),
-         "transfer_modes": rng.sample(MODES, rng.randint(0, 2)), "price_min": lo, "price_max": hi,
-         ("min_trl" if kind == "need" else "trl"): rng.choice([None, 3, 5, 7, 9])}
+    d = {
+        "id": f"{kind[0]}{i}",
+        "kind": kind,
+        "title": _text(rng, 1) if rng.random() < 0.7 else None,
+        "description": _text(rng, rng.randint(1, 4)),
+        "keywords": rng.sample(WORDS, rng.randint(0, 3)),
+        "field": rng.choice(FIELDS),
+        "region": rng.choice(REGIONS),
+        "transfer_modes": rng.sample(MODES, rng.randint(0, 2)),
+        "price_min": lo,
+        "price_max": hi,
+        ("min_trl" if kind == "need" else "trl"): rng.choice([None, 3, 5, 7, 9]),
+    }
     if kind == "need":
         d["deadline"] = rng.choice([None, "2029-06-30", "2031-01-01"])
         if rng.random() < 0.5:
@@ -58,8 +68,9 @@ def _both(m, call):
 
 
 def _same(fast, slow):
-    assert [r[0] if isinstance(r, tuple) else r.id for r in fast] == \
-           [r[0] if isinstance(r, tuple) else r.id for r in slow]
+    assert [r[0] if isinstance(r, tuple) else r.id for r in fast] == [
+        r[0] if isinstance(r, tuple) else r.id for r in slow
+    ]
     for a, b in zip(fast, slow):
         if isinstance(a, tuple):
             assert a[1] == pytest.approx(b[1], rel=1e-9, abs=1e-12)
@@ -140,8 +151,10 @@ def test_relative_scores_and_excluded_rows_with_the_kernel(matcher):
 
 
 def test_price_bounds_compare_in_float32_like_the_stored_prices():
-    docs = [{"id": f"a{i}", "kind": "achievement", "title": "锂离子电池正极材料", "price_min": lo, "price_max": hi}
-            for i, (lo, hi) in enumerate([(0.1, 0.3), (0.01, 0.1), (99.99, None), (None, 0.7)])]
+    docs = [
+        {"id": f"a{i}", "kind": "achievement", "title": "锂离子电池正极材料", "price_min": lo, "price_max": hi}
+        for i, (lo, hi) in enumerate([(0.1, 0.3), (0.01, 0.1), (99.99, None), (None, 0.7)])
+    ]
     m = Matcher(MatchConfig(today=TODAY)).fit(docs)
     for lo, hi in [(0.05, 0.1), (0.1, 0.2), (0.3, 99.99), (None, 0.01), (0.7, None)]:
         need = {"id": "n", "kind": "need", "title": "锂离子电池", "price_min": lo, "price_max": hi}
@@ -168,12 +181,14 @@ def test_without_numba_the_numpy_path_answers():
     import subprocess
     import sys
 
-    code = ("import sys; sys.modules['numba'] = None\n"
-            "from matchmaker.matching import Matcher\n"
-            "from matchmaker.matching.matcher import _load_kernel\n"
-            "m = Matcher().fit([{'id': 'a', 'kind': 'achievement', 'title': '锂离子电池正极材料'}])\n"
-            "assert _load_kernel() is None\n"
-            "assert [i for i, _ in m.query({'kind': 'need', 'description': '锂离子电池'})] == ['a']\n")
+    code = (
+        "import sys; sys.modules['numba'] = None\n"
+        "from matchmaker.matching import Matcher\n"
+        "from matchmaker.matching.matcher import _load_kernel\n"
+        "m = Matcher().fit([{'id': 'a', 'kind': 'achievement', 'title': '锂离子电池正极材料'}])\n"
+        "assert _load_kernel() is None\n"
+        "assert [i for i, _ in m.query({'kind': 'need', 'description': '锂离子电池'})] == ['a']\n"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -197,7 +212,9 @@ def test_document_frequency_within_a_field_agrees(seed):
         assert compiled.sum() > 0
         compiled_idf = corpus.field_idf_of(cols, f, 100.0, _load_kernel())
         again = corpus.field_idf_of(cols, f, 100.0, _load_kernel())  # from the memo
-        assert np.allclose(compiled_idf, corpus.field_idf_of(cols, f, 100.0)) and again.tolist() == compiled_idf.tolist()
+        assert (
+            np.allclose(compiled_idf, corpus.field_idf_of(cols, f, 100.0)) and again.tolist() == compiled_idf.tolist()
+        )
 
 
 def test_touched_rows_have_a_spare_slot():

@@ -65,8 +65,10 @@ def test_crash_mid_save_keeps_old_index(matcher, tmp_path, monkeypatch):
 
 
 def test_library_imports_without_flask_or_sqlalchemy():
-    code = "import sys, matchmaker.matching; m = matchmaker.matching.Matcher(); " \
-           "assert 'flask' not in sys.modules and 'sqlalchemy' not in sys.modules, sorted(sys.modules)"
+    code = (
+        "import sys, matchmaker.matching; m = matchmaker.matching.Matcher(); "
+        "assert 'flask' not in sys.modules and 'sqlalchemy' not in sys.modules, sorted(sys.modules)"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -90,8 +92,9 @@ def test_fit_in_forked_workers_builds_the_same_index(monkeypatch):
     """Segmenting in two processes (chunks of 7 docs here) gives the serial index, column for column."""
     import random
 
-    import matchmaker.matching.build as build
     from conftest import STEEL
+
+    import matchmaker.matching.build as build
 
     rng = random.Random(5)
     base = [BATTERY, PACKAGING, STEEL]

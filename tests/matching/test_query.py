@@ -10,7 +10,9 @@ from matchmaker.matching.matcher import Matcher
 DOCS = [
     dict(id="a1", kind="achievement", field="energy", title="碱性电解水制氢系统", summary="千标方级电解槽，制氢能耗低"),
     dict(id="a2", kind="achievement", field="energy", title="焦炉煤气提纯氢气", summary="变压吸附提纯焦炉煤气中的氢气"),
-    dict(id="a3", kind="achievement", field="materials", title="钢渣复合胶凝材料", summary="钢渣微粉替代水泥的新型材料"),
+    dict(
+        id="a3", kind="achievement", field="materials", title="钢渣复合胶凝材料", summary="钢渣微粉替代水泥的新型材料"
+    ),
     dict(id="a4", kind="achievement", field="materials", title="高镍三元正极材料", summary="锂电池正极材料的包覆改性"),
     dict(id="a5", kind="achievement", field="it", title="PLC 控制柜远程运维", summary="基于PLC的设备联网"),
     dict(id="a6", kind="achievement", field="bio", title="RPLC 色谱纯化工艺", summary="反相色谱 rplc 分离蛋白"),
@@ -26,8 +28,7 @@ def matcher():
 
 
 def search(matcher, q, kind="achievement", **kw):
-    return query.search(matcher, kind, q, expand=lambda w: [w] + EQUIVALENTS.get(w, []),
-                        generic=curated(), **kw)
+    return query.search(matcher, kind, q, expand=lambda w: [w] + EQUIVALENTS.get(w, []), generic=curated(), **kw)
 
 
 def test_equivalents_find_what_the_word_stands_for(matcher):
@@ -76,17 +77,27 @@ def test_no_words_no_results(matcher):
 
 
 def test_learned_generic_words_are_spread_over_fields():
-    docs = [dict(id=f"a{f}{i}", kind="achievement", field=f, title=f"{topic}工艺改进", summary=f"{topic}{i} 采用新工艺")
-            for f, topic in (("steel", "炼钢"), ("energy", "光伏"), ("bio", "发酵"), ("it", "芯片"))
-            for i in range(6)]
+    docs = [
+        dict(id=f"a{f}{i}", kind="achievement", field=f, title=f"{topic}工艺改进", summary=f"{topic}{i} 采用新工艺")
+        for f, topic in (("steel", "炼钢"), ("energy", "光伏"), ("bio", "发酵"), ("it", "芯片"))
+        for i in range(6)
+    ]
     spread = Matcher().fit(docs).spread_words()
     assert "工艺" in spread and not {"炼钢", "光伏", "发酵", "芯片"} & spread
 
 
 def test_suggestions_never_rest_on_generic_words_alone():
     docs = [
-        dict(id="n1", kind="need", field="steel", title="轧辊磨损快", problem="热轧工作辊表面磨损快，需要修复，形成新工艺"),
-        dict(id="a1", kind="achievement", field="steel", title="轧辊激光熔覆修复", summary="热轧工作辊激光熔覆修复，耐磨"),
+        dict(
+            id="n1",
+            kind="need",
+            field="steel",
+            title="轧辊磨损快",
+            problem="热轧工作辊表面磨损快，需要修复，形成新工艺",
+        ),
+        dict(
+            id="a1", kind="achievement", field="steel", title="轧辊激光熔覆修复", summary="热轧工作辊激光熔覆修复，耐磨"
+        ),
         dict(id="a2", kind="achievement", field="food", title="山楂果丹皮工艺", summary="改进工艺，降低成本，形成规模"),
     ]
     matcher = Matcher().fit(docs)
@@ -96,10 +107,14 @@ def test_suggestions_never_rest_on_generic_words_alone():
 
 
 def test_equivalents_learnt_from_the_pool_for_a_word_it_seldom_says():
-    docs = [dict(id=f"a{i}", kind="achievement", field="energy", title=f"第{i}号能耗优化", summary="降低能耗，提高能效")
-            for i in range(30)]
-    docs += [dict(id="h1", kind="achievement", field="energy", title="碱性电解水制氢", summary="制氢电耗低，氢气纯度高"),
-             dict(id="h2", kind="achievement", field="energy", title="焦炉煤气提纯氢气", summary="变压吸附制氢，电耗低")]
+    docs = [
+        dict(id=f"a{i}", kind="achievement", field="energy", title=f"第{i}号能耗优化", summary="降低能耗，提高能效")
+        for i in range(30)
+    ]
+    docs += [
+        dict(id="h1", kind="achievement", field="energy", title="碱性电解水制氢", summary="制氢电耗低，氢气纯度高"),
+        dict(id="h2", kind="achievement", field="energy", title="焦炉煤气提纯氢气", summary="变压吸附制氢，电耗低"),
+    ]
     matcher = Matcher().fit(docs)
     learned = matcher.anchored_words("氢能")
     assert {"制氢", "氢气"} <= set(learned) and "能耗" not in learned
@@ -119,7 +134,9 @@ def test_punctuation_symbols_and_emoji_are_not_part_of_a_word(matcher):
 def test_a_suggestion_needs_a_shared_word_not_only_character_pairs():
     docs = [
         dict(id="n1", kind="need", field="steel", title="转炉炼钢终点控制", problem="转炉终点碳温命中率低"),
-        dict(id="a1", kind="achievement", field="steel", title="炉温命令系统", summary="炉温命令下发"),  # 炉温, 命令: pairs only
+        dict(
+            id="a1", kind="achievement", field="steel", title="炉温命令系统", summary="炉温命令下发"
+        ),  # 炉温, 命令: pairs only
     ]
     shared = {s.id: s.shared_terms for s in Matcher().fit(docs).suggest(docs[0], k=5)}
     assert "a1" not in shared, shared  # it shares 炉温 and 命令 as character pairs only: no word to show

@@ -41,8 +41,15 @@ def test_removed_posting_disappears(matcher):
 def test_edit_changes_ranking(matcher):
     before = ids(matcher.query(NEED))
     matcher.remove("a2")
-    matcher.add(dict(PACKAGING, title="固态锂离子电池高镍正极材料", keywords=["正极材料", "动力电池"],
-                     description="动力电池正极材料能量密度提升与锂离子电池循环寿命改进。", field="materials"))
+    matcher.add(
+        dict(
+            PACKAGING,
+            title="固态锂离子电池高镍正极材料",
+            keywords=["正极材料", "动力电池"],
+            description="动力电池正极材料能量密度提升与锂离子电池循环寿命改进。",
+            field="materials",
+        )
+    )
     after = ids(matcher.query(NEED))
     assert after != before and "a2" in after[:2]
 
@@ -142,8 +149,10 @@ def test_add_then_compact_ranks_like_a_fresh_fit(config):
 def test_max_df_drops_only_common_bigrams_in_big_kinds():
     from matchmaker.matching import MatchConfig
 
-    docs = [{"id": f"a{i}", "kind": "achievement", "title": f"电池材料 样品{'甲乙丙丁戊己庚辛壬癸'[i % 10]}{i}"}
-            for i in range(40)]
+    docs = [
+        {"id": f"a{i}", "kind": "achievement", "title": f"电池材料 样品{'甲乙丙丁戊己庚辛壬癸'[i % 10]}{i}"}
+        for i in range(40)
+    ]
     m = Matcher(MatchConfig(max_df=0.5, max_df_min_docs=10)).fit(docs)
     assert m.search("电池材料", "achievement", k=50)  # the words channel still finds them
     assert len(m.search("样品甲", "achievement", k=50)) >= 4
@@ -161,14 +170,44 @@ def test_similar_is_relative_to_an_identical_copy(matcher):
 
 def _medical_pool():
     """Ten medicine postings that all say 患者; one also says 骨折, one 糖尿病; one IT posting on 骨折."""
-    docs = [{"id": f"m{i}", "kind": "achievement", "field": "medicine", "title": f"临床研究{i}",
-             "description": f"收治患者{i}例，观察患者术后恢复与护理效果。"} for i in range(8)]
-    docs.append({"id": "fracture", "kind": "achievement", "field": "medicine", "title": "骨折内固定",
-                 "description": "股骨骨折内固定术式比较。"})
-    docs.append({"id": "diabetes", "kind": "achievement", "field": "medicine", "title": "糖尿病管理",
-                 "description": "糖尿病患者的饮食管理与血糖控制，患者依从性显著提高。"})
-    docs += [{"id": f"it{i}", "kind": "achievement", "field": "it", "title": f"软件系统{i}",
-              "description": f"分布式数据库与缓存架构设计{i}。"} for i in range(30)]
+    docs = [
+        {
+            "id": f"m{i}",
+            "kind": "achievement",
+            "field": "medicine",
+            "title": f"临床研究{i}",
+            "description": f"收治患者{i}例，观察患者术后恢复与护理效果。",
+        }
+        for i in range(8)
+    ]
+    docs.append(
+        {
+            "id": "fracture",
+            "kind": "achievement",
+            "field": "medicine",
+            "title": "骨折内固定",
+            "description": "股骨骨折内固定术式比较。",
+        }
+    )
+    docs.append(
+        {
+            "id": "diabetes",
+            "kind": "achievement",
+            "field": "medicine",
+            "title": "糖尿病管理",
+            "description": "糖尿病患者的饮食管理与血糖控制，患者依从性显著提高。",
+        }
+    )
+    docs += [
+        {
+            "id": f"it{i}",
+            "kind": "achievement",
+            "field": "it",
+            "title": f"软件系统{i}",
+            "description": f"分布式数据库与缓存架构设计{i}。",
+        }
+        for i in range(30)
+    ]
     return docs
 
 

@@ -89,16 +89,29 @@ def test_config_is_one_frozen_dataclass():
 
 def test_structure_rescales_text_and_cannot_replace_it():
     """A same-field pair whose texts share only stop words, units or numbers stays weak."""
-    weld = dict(NEED, id="weld", title="焊接机器人", problem=None, keywords=[],
-                description="用于钢结构焊接，焊缝合格率达到99%，年产约5万吨至10万吨，成本低于每米200元。")
-    sand = dict(BATTERY, id="sand", title="树脂砂旧砂焙烧再生", keywords=[],
-                description="用于铸造车间，旧砂回收率达到95%，年处理约3万吨至5万吨，能耗低于每吨20元。")
+    weld = dict(
+        NEED,
+        id="weld",
+        title="焊接机器人",
+        problem=None,
+        keywords=[],
+        description="用于钢结构焊接，焊缝合格率达到99%，年产约5万吨至10万吨，成本低于每米200元。",
+    )
+    sand = dict(
+        BATTERY,
+        id="sand",
+        title="树脂砂旧砂焙烧再生",
+        keywords=[],
+        description="用于铸造车间，旧砂回收率达到95%，年处理约3万吨至5万吨，能耗低于每吨20元。",
+    )
     m = Matcher(MatchConfig(today=TODAY)).fit([sand, BATTERY])
     got = {s.id: s for s in m.suggest(weld, k=5)}
     assert "sand" not in got or (got["sand"].text_score < 0.1 and got["sand"].shared_terms == [])
 
 
-@pytest.mark.parametrize("word", ["用", "至", "年", "约", "月", "毫克", "立方米", "低于", "达到", "99%", "5万吨", "200"])
+@pytest.mark.parametrize(
+    "word", ["用", "至", "年", "约", "月", "毫克", "立方米", "低于", "达到", "99%", "5万吨", "200"]
+)
 def test_shared_terms_never_show_stop_words_units_or_numbers(word):
     need = {"kind": "need", "description": f"锂离子电池正极材料{word}循环寿命"}
     ach = {"id": "a", "kind": "achievement", "description": f"锂离子电池正极材料{word}能量密度"}

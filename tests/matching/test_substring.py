@@ -27,9 +27,17 @@ def brute(docs: list[dict], kind: str, terms: list[str]) -> list[str]:
 def random_docs(seed: int, n: int = 150) -> list[dict]:
     rng = random.Random(seed)
     text = lambda k: "".join(rng.choice(CHARS) for _ in range(k))  # noqa: E731
-    return [{"id": f"{kind[0]}{i}", "kind": kind, "title": text(8), "description": text(rng.randint(0, 60)),
-             "keywords": [text(3), text(2)], "advantages": text(5)}
-            for i, kind in ((i, rng.choice(("achievement", "need"))) for i in range(n))]
+    return [
+        {
+            "id": f"{kind[0]}{i}",
+            "kind": kind,
+            "title": text(8),
+            "description": text(rng.randint(0, 60)),
+            "keywords": [text(3), text(2)],
+            "advantages": text(5),
+        }
+        for i, kind in ((i, rng.choice(("achievement", "need"))) for i in range(n))
+    ]
 
 
 @pytest.mark.parametrize("seed", range(4))

@@ -7,7 +7,6 @@ from matchmaker.extensions import db
 from matchmaker.models import User
 from matchmaker.services import accounts
 from matchmaker.services.errors import DomainError
-
 from tests.conftest import PASSWORD
 
 
@@ -53,8 +52,15 @@ def test_session_token_rotation_invalidates_old_ids(ctx, member):
 
 @pytest.mark.parametrize(
     "password, ok",
-    [("short", False), ("password123", False), ("aaaaaaaaaa", False), ("new-user-secret", False),
-     ("两个黄鹂鸣翠柳一行白鹭", True), ("x" * 3 + "y" * 3 + "z" * 58, True), ("a" * 129, False)],
+    [
+        ("short", False),
+        ("password123", False),
+        ("aaaaaaaaaa", False),
+        ("new-user-secret", False),
+        ("两个黄鹂鸣翠柳一行白鹭", True),
+        ("x" * 3 + "y" * 3 + "z" * 58, True),
+        ("a" * 129, False),
+    ],
 )
 def test_password_policy(ctx, password, ok):
     assert (accounts.password_problem(password, "new-user@example.com") is None) == ok

@@ -12,10 +12,21 @@ from matchmaker.models.base import utcnow
 from matchmaker.services import curation, figures, matching
 from matchmaker.services import interests as interest_service
 
-WATER = dict(title="焦化废水臭氧催化氧化深度处理技术", field="environment", keywords=["焦化废水", "臭氧催化氧化"],
-             summary="焦化废水深度处理", description="臭氧催化氧化使焦化废水COD降至50mg/L以下。")
-PAINT = dict(title="古建筑彩画数字化修复", field="digital_creative", keywords=["彩画", "数字化"],
-             problem="古建筑彩画褪色剥落，人工修复周期长。", key_points="高光谱采集与色彩还原", goals="彩画虚拟修复")
+WATER = dict(
+    title="焦化废水臭氧催化氧化深度处理技术",
+    field="environment",
+    keywords=["焦化废水", "臭氧催化氧化"],
+    summary="焦化废水深度处理",
+    description="臭氧催化氧化使焦化废水COD降至50mg/L以下。",
+)
+PAINT = dict(
+    title="古建筑彩画数字化修复",
+    field="digital_creative",
+    keywords=["彩画", "数字化"],
+    problem="古建筑彩画褪色剥落，人工修复周期长。",
+    key_points="高光谱采集与色彩还原",
+    goals="彩画虚拟修复",
+)
 
 
 @pytest.fixture
@@ -28,9 +39,15 @@ def pool(world, make):
     ids["water"] = make.achievement(world["tj_org"], **WATER)
     ids["n_battery"] = make.need(world["hb_org"])
     ids["n_battery2"] = make.need(ids["hb2_org"], title="动力电池正极材料循环寿命提升项目")
-    ids["n_water"] = make.need(ids["hb2_org"], title="焦化废水深度处理", field="environment",
-                               keywords=["焦化废水", "深度处理"], problem="焦化废水生化出水COD在150mg/L以上。",
-                               key_points="高级氧化", goals="COD≤50mg/L")
+    ids["n_water"] = make.need(
+        ids["hb2_org"],
+        title="焦化废水深度处理",
+        field="environment",
+        keywords=["焦化废水", "深度处理"],
+        problem="焦化废水生化出水COD在150mg/L以上。",
+        key_points="高级氧化",
+        goals="COD≤50mg/L",
+    )
     ids["n_paint"] = make.need(world["hb_org"], **PAINT)
     return ids
 
@@ -45,13 +62,25 @@ def everything() -> dict:
 
 def test_known_answers_after_a_full_refresh(pool, ctx):
     data = figures.refresh(workers=1)
-    assert data["self_sufficiency"] == {"hebei_needs": 4, "with_strong_suggestion": 3, "strong_suggestion_rate": 0.75,
-                                        "hebei_needs_all": 4, "with_introduction_or_deal": 0, "introduction_rate": 0.0,
-                                        "with_regional_deal": 0, "self_sufficiency_rate": 0.0}
-    assert data["funnel"] == {"needs": {"count": 4}, "with_interest": {"count": 0}, "accepted": {"count": 0},
-                              "deal": {"count": 0}}
+    assert data["self_sufficiency"] == {
+        "hebei_needs": 4,
+        "with_strong_suggestion": 3,
+        "strong_suggestion_rate": 0.75,
+        "hebei_needs_all": 4,
+        "with_introduction_or_deal": 0,
+        "introduction_rate": 0.0,
+        "with_regional_deal": 0,
+        "self_sufficiency_rate": 0.0,
+    }
+    assert data["funnel"] == {
+        "needs": {"count": 4},
+        "with_interest": {"count": 0},
+        "accepted": {"count": 0},
+        "deal": {"count": 0},
+    }
     assert [(c["field"], c["city"], c["needs"], c["titles"]) for c in data["unmet_demand"]] == [
-        ("digital_creative", "唐山", 1, ["古建筑彩画数字化修复"])]
+        ("digital_creative", "唐山", 1, ["古建筑彩画数字化修复"])
+    ]
     [group] = data["common_needs"]
     assert group["firms"] == ["冀东新材料有限公司", "石家庄新能源电池有限公司"] and group["needs_total"] == 2
     assert group["achievements"][0]["id"] == pool["battery"]  # the best score among its needs first
@@ -67,13 +96,30 @@ def test_figures_kept_from_changes_equal_a_full_recomputation(pool, make, ctx):
     admin, firm, inst = (db.session.get(User, pool[k]) for k in ("admin", "hb", "bj"))
     # A counterpart for the painted timber appears; the wastewater achievement is withdrawn; one firm
     # rewrites its battery need into something else; an admin dismisses the other battery pair; a deal.
-    paint = make.achievement(pool["bj_org"], title="古建筑彩画数字化修复技术", field="digital_creative",
-                             keywords=["彩画", "数字化修复"], summary="古建筑彩画高光谱采集与虚拟修复",
-                             description="彩画褪色剥落的高光谱采集、色彩还原与虚拟修复。")
-    db.session.execute(update(Achievement).where(Achievement.id == pool["water"]).values(status="draft", updated_at=utcnow()))
-    db.session.execute(update(Need).where(Need.id == pool["n_battery2"]).values(
-        title="可降解食品包装薄膜", field="food", keywords=["食品包装"], problem="生鲜包装需可降解。",
-        key_points="聚乳酸改性", goals="三个月内降解", updated_at=utcnow()))
+    paint = make.achievement(
+        pool["bj_org"],
+        title="古建筑彩画数字化修复技术",
+        field="digital_creative",
+        keywords=["彩画", "数字化修复"],
+        summary="古建筑彩画高光谱采集与虚拟修复",
+        description="彩画褪色剥落的高光谱采集、色彩还原与虚拟修复。",
+    )
+    db.session.execute(
+        update(Achievement).where(Achievement.id == pool["water"]).values(status="draft", updated_at=utcnow())
+    )
+    db.session.execute(
+        update(Need)
+        .where(Need.id == pool["n_battery2"])
+        .values(
+            title="可降解食品包装薄膜",
+            field="food",
+            keywords=["食品包装"],
+            problem="生鲜包装需可降解。",
+            key_points="聚乳酸改性",
+            goals="三个月内降解",
+            updated_at=utcnow(),
+        )
+    )
     db.session.commit()
     curation.curate_pair(admin, pool["n_battery"], pool["battery"], "dismissed")
     interest = interest_service.express(firm, pool["n_paint"], paint, "")
@@ -84,14 +130,22 @@ def test_figures_kept_from_changes_equal_a_full_recomputation(pool, make, ctx):
     assert kept["self_sufficiency"]["with_strong_suggestion"] == 1  # only the painted timber now
     assert kept["self_sufficiency"]["with_introduction_or_deal"] == 1
     assert {(c["field"], c["city"]) for c in kept["unmet_demand"]} == {
-        ("materials", "唐山"), ("environment", "石家庄"), ("food", "石家庄")}
+        ("materials", "唐山"),
+        ("environment", "石家庄"),
+        ("food", "石家庄"),
+    }
     assert kept["common_needs"] == [] and kept["deal_flows"][0]["deals"] == 1
-    counters = db.session.scalars(select(FigureCounter).order_by(FigureCounter.section, FigureCounter.key,
-                                                                 FigureCounter.measure)).all()
+    counters = db.session.scalars(
+        select(FigureCounter).order_by(FigureCounter.section, FigureCounter.key, FigureCounter.measure)
+    ).all()
     before = [(c.section, c.key, c.measure, c.value, c.detail) for c in counters]
     assert figures.refresh(workers=1) and everything() == kept
-    after = [(c.section, c.key, c.measure, c.value, c.detail) for c in db.session.scalars(
-        select(FigureCounter).order_by(FigureCounter.section, FigureCounter.key, FigureCounter.measure))]
+    after = [
+        (c.section, c.key, c.measure, c.value, c.detail)
+        for c in db.session.scalars(
+            select(FigureCounter).order_by(FigureCounter.section, FigureCounter.key, FigureCounter.measure)
+        )
+    ]
     assert after == before
 
 
@@ -122,7 +176,9 @@ def test_cli_refresh_is_idempotent(pool, runner, app):
     second = runner.invoke(args=["pool", "stats", "refresh"])
     assert second.exit_code == 0 and "Ranking the needs" in second.output
     with app.app_context():
-        assert sorted(rows) == sorted((c.section, c.key, c.measure, c.value) for c in db.session.scalars(select(FigureCounter)))
+        assert sorted(rows) == sorted(
+            (c.section, c.key, c.measure, c.value) for c in db.session.scalars(select(FigureCounter))
+        )
 
 
 def test_large_backlog_goes_to_the_background(pool, make_app):
@@ -137,7 +193,8 @@ def test_large_backlog_goes_to_the_background(pool, make_app):
         figures.wait_background(30)
     with app.app_context():
         assert figures.read()["pending"] == 0 and not db.session.scalar(
-            select(NeedCoverage).where(NeedCoverage.dirty.is_(True)))
+            select(NeedCoverage).where(NeedCoverage.dirty.is_(True))
+        )
 
 
 def test_best_pairs_read_from_the_rows_equal_ranking_every_need(pool, make, ctx):
@@ -145,11 +202,19 @@ def test_best_pairs_read_from_the_rows_equal_ranking_every_need(pool, make, ctx)
     make.need(pool["hb_org"], title="钢渣综合利用", field="steel", keywords=["钢渣"], problem="钢渣堆存占地。")
     admin = db.session.get(User, pool["admin"])
     curation.curate_pair(admin, pool["n_battery2"], pool["water"], "recommended")  # a weak pair, put first
-    expected = sorted(((n.id, v.posting.id, round(v.score, 6), v.recommended)  # stored to 6 decimals
-                       for n in db.session.scalars(select(Need).where(Need.status == "published"))
-                       for v in matching.suggestions_for(n, k=3)), key=lambda p: (-p[2], p[0], p[1]))
-    got = [(n.id, v.posting.id, v.score, v.recommended) for page in (1, 2, 3, 4)
-           for n, v in curation.pairs_for_admin(page, per_page=3)]
+    expected = sorted(
+        (
+            (n.id, v.posting.id, round(v.score, 6), v.recommended)  # stored to 6 decimals
+            for n in db.session.scalars(select(Need).where(Need.status == "published"))
+            for v in matching.suggestions_for(n, k=3)
+        ),
+        key=lambda p: (-p[2], p[0], p[1]),
+    )
+    got = [
+        (n.id, v.posting.id, v.score, v.recommended)
+        for page in (1, 2, 3, 4)
+        for n, v in curation.pairs_for_admin(page, per_page=3)
+    ]
     assert got == expected and len(got) > 6
     assert (pool["n_battery2"], pool["water"]) in [(n, a) for n, a, _s, rec in got if rec]
 
@@ -173,9 +238,17 @@ def test_common_need_groups_are_single_linkage_at_the_similarity_floor():
     def row(need_id, *similar):
         return SimpleNamespace(need_id=need_id, similar=[list(s) for s in similar])
 
-    rows = [row(1, (2, 0.5)), row(2, (1, 0.5), (3, 0.41)),  # 1–2 listed both ways, 2–3 one way: a chain
-            row(3), row(4, (5, 0.39)), row(5), row(6, (6, 1.0)), row(7, (99, 0.9)),  # 0.39 < 0.4; itself; not shown
-            row(8, (9, 1.0)), row(9)]  # identical texts (distance 0) still join
+    rows = [
+        row(1, (2, 0.5)),
+        row(2, (1, 0.5), (3, 0.41)),  # 1–2 listed both ways, 2–3 one way: a chain
+        row(3),
+        row(4, (5, 0.39)),
+        row(5),
+        row(6, (6, 1.0)),
+        row(7, (99, 0.9)),  # 0.39 < 0.4; itself; not shown
+        row(8, (9, 1.0)),
+        row(9),
+    ]  # identical texts (distance 0) still join
     labels = _single_linkage(rows).tolist()
     groups = sorted(sorted(r.need_id for r, g in zip(rows, labels) if g == label) for label in set(labels))
     assert groups == [[1, 2, 3], [4], [5], [6], [7], [8, 9]]

@@ -96,8 +96,9 @@ def test_decline_needs_reason_and_allows_a_new_interest_later(world, pair, ctx):
     assert _events(world["hb"], "interest_declined") == 1
     with pytest.raises(TooMany):  # the pair rests a while after a decline (RL-6)
         interests.express(_u(world["hb"]), pair["need"], pair["ach"], "再问一次")
-    db.session.execute(update(Interest).where(Interest.id == interest.id)
-                       .values(updated_at=utcnow() - timedelta(days=8)))
+    db.session.execute(
+        update(Interest).where(Interest.id == interest.id).values(updated_at=utcnow() - timedelta(days=8))
+    )
     db.session.commit()
     again = interests.express(_u(world["hb"]), pair["need"], pair["ach"], "条件有变化，再次联系")
     assert again.id != interest.id
@@ -146,8 +147,10 @@ def test_negotiation_moves_and_history(world, pair, ctx):
     interests.move(_u(world["bj"]), interest, "closed_no_deal", "价格未谈拢")
     steps = [(e.from_status, e.to_status, e.actor_id) for e in interest.events]
     assert steps == [
-        ("", "proposed", world["hb"]), ("proposed", "negotiating", world["bj"]),
-        ("negotiating", "on_hold", world["hb"]), ("on_hold", "negotiating", world["bj"]),
+        ("", "proposed", world["hb"]),
+        ("proposed", "negotiating", world["bj"]),
+        ("negotiating", "on_hold", world["hb"]),
+        ("on_hold", "negotiating", world["bj"]),
         ("negotiating", "closed_no_deal", world["bj"]),
     ]
     with pytest.raises(Conflict):
@@ -177,8 +180,9 @@ def test_deal_marks_postings_when_chosen(world, pair, ctx):
     with pytest.raises(DomainError):
         interests.record_deal(_u(world["hb"]), interest, interests.DealData("gift", Decimal("1"), date.today()))
     with pytest.raises(DomainError):
-        interests.record_deal(_u(world["hb"]), interest,
-                              interests.DealData("license", Decimal("1"), date.today() + timedelta(days=3)))
+        interests.record_deal(
+            _u(world["hb"]), interest, interests.DealData("license", Decimal("1"), date.today() + timedelta(days=3))
+        )
     with pytest.raises(DomainError):  # the firm cannot close the institution's achievement
         interests.record_deal(_u(world["hb"]), interest, data)
     assert interest.status == "negotiating" and db.session.query(Deal).count() == 0

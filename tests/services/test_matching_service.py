@@ -17,15 +17,29 @@ def _ids(need_id, k=10):
 
 
 def test_publish_withdraw_and_edit_are_followed(world, make, ctx):
-    need = make.need(world["hb_org"], title="焦化废水深度处理", keywords=["焦化废水", "深度处理"],
-                     problem="焦化废水生化出水COD在150mg/L以上，难以达标。", key_points="高级氧化", goals="COD≤50mg/L")
-    water = make.achievement(world["bj_org"], status="pending", title="焦化废水臭氧催化氧化深度处理技术",
-                             keywords=["焦化废水", "臭氧催化氧化"], field="environment",
-                             summary="焦化废水深度处理", description="臭氧催化氧化使COD降至50mg/L以下")
+    need = make.need(
+        world["hb_org"],
+        title="焦化废水深度处理",
+        keywords=["焦化废水", "深度处理"],
+        problem="焦化废水生化出水COD在150mg/L以上，难以达标。",
+        key_points="高级氧化",
+        goals="COD≤50mg/L",
+    )
+    water = make.achievement(
+        world["bj_org"],
+        status="pending",
+        title="焦化废水臭氧催化氧化深度处理技术",
+        keywords=["焦化废水", "臭氧催化氧化"],
+        field="environment",
+        summary="焦化废水深度处理",
+        description="臭氧催化氧化使COD降至50mg/L以下",
+    )
     battery = make.achievement(world["bj_org"])  # published, unrelated
     assert water not in _ids(need)  # pending: never suggested
     # Another process publishes it (a plain UPDATE, as any worker's commit would look).
-    db.session.execute(update(Achievement).where(Achievement.id == water).values(status="published", updated_at=utcnow()))
+    db.session.execute(
+        update(Achievement).where(Achievement.id == water).values(status="published", updated_at=utcnow())
+    )
     db.session.commit()
     ranked = _ids(need)
     assert ranked[0] == water
@@ -34,8 +48,11 @@ def test_publish_withdraw_and_edit_are_followed(world, make, ctx):
     db.session.commit()
     assert water not in _ids(need)
     # An edit that changes the text changes the ranking.
-    db.session.execute(update(Achievement).where(Achievement.id == battery).values(
-        title="焦化废水深度处理成套装备", keywords=["焦化废水", "深度处理"], updated_at=utcnow()))
+    db.session.execute(
+        update(Achievement)
+        .where(Achievement.id == battery)
+        .values(title="焦化废水深度处理成套装备", keywords=["焦化废水", "深度处理"], updated_at=utcnow())
+    )
     db.session.commit()
     assert _ids(need)[0] == battery
 
@@ -69,8 +86,9 @@ def _page(client, url: str) -> str:
 def test_search_ranks_and_keeps_substring_hits(client, world, make):
     make.achievement(world["bj_org"], title="锂电池隔膜涂覆技术", keywords=["锂电池", "隔膜"], field="materials")
     make.achievement(world["bj_org"], title="废旧锂电池回收湿法冶金", keywords=["锂电池", "回收"], field="environment")
-    make.achievement(world["tj_org"], title="高炉煤气干法除尘", keywords=["除尘"], field="steel",
-                     applications="高炉煤气净化。")  # the default text names 动力电池, an equivalent of 锂电池
+    make.achievement(
+        world["tj_org"], title="高炉煤气干法除尘", keywords=["除尘"], field="steel", applications="高炉煤气净化。"
+    )  # the default text names 动力电池, an equivalent of 锂电池
     page = _page(client, "/achievements/?q=锂电池 回收")
     assert page.index("废旧锂电池回收湿法冶金") < page.index("锂电池隔膜涂覆技术")
     assert "高炉煤气干法除尘" not in page
@@ -82,10 +100,23 @@ def test_substring_hits_come_from_the_index_not_a_scan(client, app, world, make)
     with no ILIKE over the pool (the statements the search runs are recorded)."""
     from sqlalchemy import event
 
-    make.achievement(world["bj_org"], title="高温合金叶片精密铸造", keywords=["高温合金"], field="materials",
-                     summary="叶片", description="单晶高温合金叶片，用于燃气轮机。")
-    published = make.achievement(world["bj_org"], status="pending", title="燃气轮机叶片修复",
-                                 keywords=["叶片"], field="equipment", summary="激光熔覆", description="熔覆修复")
+    make.achievement(
+        world["bj_org"],
+        title="高温合金叶片精密铸造",
+        keywords=["高温合金"],
+        field="materials",
+        summary="叶片",
+        description="单晶高温合金叶片，用于燃气轮机。",
+    )
+    published = make.achievement(
+        world["bj_org"],
+        status="pending",
+        title="燃气轮机叶片修复",
+        keywords=["叶片"],
+        field="equipment",
+        summary="激光熔覆",
+        description="熔覆修复",
+    )
     statements = []
     with app.app_context():
         listen = lambda conn, cursor, statement, *a: statements.append(statement)  # noqa: E731
@@ -93,8 +124,9 @@ def test_substring_hits_come_from_the_index_not_a_scan(client, app, world, make)
         try:
             page = _page(client, "/achievements/?q=温合")  # inside 高温合金: no word of its own
             assert "高温合金叶片精密铸造" in page and "燃气轮机叶片修复" not in page
-            db.session.execute(update(Achievement).where(Achievement.id == published).values(
-                status="published", updated_at=utcnow()))
+            db.session.execute(
+                update(Achievement).where(Achievement.id == published).values(status="published", updated_at=utcnow())
+            )
             db.session.commit()
             assert "燃气轮机叶片修复" in _page(client, "/achievements/?q=轮机叶")
         finally:
@@ -130,8 +162,9 @@ def test_rebuild_crashing_halfway_keeps_the_old_index(app, runner, world, make, 
     """DF-11: a rebuild that dies mid-write leaves the previous index current and serving."""
     need = make.need(world["hb_org"])
     make.achievement(world["bj_org"])
-    make.achievement(world["tj_org"], title="高炉煤气干法除尘", keywords=["除尘"], field="steel",
-                     applications="高炉煤气净化。")  # the default text names 动力电池, an equivalent of 锂电池
+    make.achievement(
+        world["tj_org"], title="高炉煤气干法除尘", keywords=["除尘"], field="steel", applications="高炉煤气净化。"
+    )  # the default text names 动力电池, an equivalent of 锂电池
     first = match_index.build_index()
     before = _ids(need)
     assert before

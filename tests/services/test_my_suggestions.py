@@ -12,9 +12,12 @@ def reference(user: User, limit: int = 30) -> list[tuple[int, int, float]]:
     """The former algorithm: every posting's explained suggestions, filtered, best first."""
     postings = []
     for model in (Need, Achievement):
-        postings += db.session.scalars(select(model).where(
-            model.organization_id == user.organization_id, model.status == "published")
-            .order_by(model.published_at.desc()).limit(suggestions.MINE_POSTINGS))
+        postings += db.session.scalars(
+            select(model)
+            .where(model.organization_id == user.organization_id, model.status == "published")
+            .order_by(model.published_at.desc())
+            .limit(suggestions.MINE_POSTINGS)
+        )
     verdicts, pairs, best = suggestions._verdicts(user), interests.open_pairs_for(user.organization_id), []
     for posting in postings:
         for view in matching.suggestions_for(posting, k=5, exclude=suggestions.dismissed_ids(user, posting)):
@@ -26,9 +29,18 @@ def reference(user: User, limit: int = 30) -> list[tuple[int, int, float]]:
 
 
 def test_same_rows_as_asking_every_posting(world, make, ctx):
-    titles = ["高镍正极材料包覆", "锂电池隔膜涂覆", "正极前驱体共沉淀", "电池回收湿法冶金", "硅碳负极材料", "固态电解质"]
-    achievements = [make.achievement(world["bj_org" if n % 2 else "tj_org"], title=t, keywords=[t[:2], "电池"])
-                    for n, t in enumerate(titles)]
+    titles = [
+        "高镍正极材料包覆",
+        "锂电池隔膜涂覆",
+        "正极前驱体共沉淀",
+        "电池回收湿法冶金",
+        "硅碳负极材料",
+        "固态电解质",
+    ]
+    achievements = [
+        make.achievement(world["bj_org" if n % 2 else "tj_org"], title=t, keywords=[t[:2], "电池"])
+        for n, t in enumerate(titles)
+    ]
     needs = [make.need(world["hb_org"], title=f"{t}需求") for t in titles[:4]]
     firm, inst = db.session.get(User, world["hb"]), db.session.get(User, world["bj"])
     suggestions.give_feedback(firm, needs[0], achievements[0], False, "field_mismatch")  # dismissed: leaves the list

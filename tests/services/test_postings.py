@@ -13,10 +13,22 @@ def _user(user_id):
 
 
 ACH = dict(
-    title="秸秆生物质颗粒燃料成型技术", field="energy", keywords=["秸秆", "生物质"], modes=["license"],
-    summary="s", description="d", advantages="a", applications="", trl=7, ip_type="invention",
-    patent_numbers="", price_min=None, price_max=None,
-    contact_name="张", contact_phone="010-1234 5678", contact_email="z@example.com",
+    title="秸秆生物质颗粒燃料成型技术",
+    field="energy",
+    keywords=["秸秆", "生物质"],
+    modes=["license"],
+    summary="s",
+    description="d",
+    advantages="a",
+    applications="",
+    trl=7,
+    ip_type="invention",
+    patent_numbers="",
+    price_min=None,
+    price_max=None,
+    contact_name="张",
+    contact_phone="010-1234 5678",
+    contact_email="z@example.com",
 )
 
 

@@ -8,8 +8,18 @@ from sqlalchemy import func, select
 
 from matchmaker.extensions import db
 from matchmaker.models import (
-    Achievement, ApiToken, AuditLog, CuratedPair, Deal, DuplicateVerdict, Interest, Message, Need, Notification,
-    SuggestionFeedback, User,
+    Achievement,
+    ApiToken,
+    AuditLog,
+    CuratedPair,
+    Deal,
+    DuplicateVerdict,
+    Interest,
+    Message,
+    Need,
+    Notification,
+    SuggestionFeedback,
+    User,
 )
 from matchmaker.services import audit, retention
 
@@ -24,8 +34,15 @@ def test_months_before_counts_calendar_months():
 
 
 def _interest(need: int, ach: int, bj_org: int, hb_org: int, status="closed_no_deal") -> Interest:
-    interest = Interest(need_id=need, achievement_id=ach, initiator_org_id=hb_org, recipient_org_id=bj_org,
-                        status=status, created_at=OLD, updated_at=OLD)
+    interest = Interest(
+        need_id=need,
+        achievement_id=ach,
+        initiator_org_id=hb_org,
+        recipient_org_id=bj_org,
+        status=status,
+        created_at=OLD,
+        updated_at=OLD,
+    )
     db.session.add(interest)
     db.session.flush()
     return interest
@@ -51,38 +68,86 @@ def pool(app, make):
     with app.app_context():
         # The old archived need had a conversation (no deal) with the old published achievement.
         talk = _interest(ids["old_archived"], ids["old_published"], ids["bj_org"], ids["hb_org"])
-        db.session.add(Message(interest_id=talk.id, sender_id=ids["active"], sender_org_id=ids["hb_org"], body="方案已发"))
+        db.session.add(
+            Message(interest_id=talk.id, sender_id=ids["active"], sender_org_id=ids["hb_org"], body="方案已发")
+        )
         ids["talk"] = talk.id
         deal = _interest(ids["old_with_deal"], ids["old_published"], ids["bj_org"], ids["hb_org"], "deal_signed")
-        db.session.add(Deal(interest_id=deal.id, contract_type="license", amount_wan=Decimal("80"), signed_on=date(2028, 5, 1)))
+        db.session.add(
+            Deal(interest_id=deal.id, contract_type="license", amount_wan=Decimal("80"), signed_on=date(2028, 5, 1))
+        )
         ids["deal_interest"] = deal.id
-        db.session.add_all([
-            Notification(user_id=ids["active"], event="interest_accepted", link=f"/interests/{talk.id}"),
-            Notification(user_id=ids["active"], event="posting_archived", link=f"/needs/{ids['old_archived']}"),
-            Notification(user_id=ids["admin"], event="strong_suggestion", link=f"/achievements/{ids['old_published']}"),
-            SuggestionFeedback(user_id=ids["admin"], need_id=ids["old_archived"], achievement_id=ids["old_published"],
-                               relevant=False),
-            CuratedPair(need_id=ids["old_archived"], achievement_id=ids["old_published"], decision="dismissed"),
-            DuplicateVerdict(kind="need", posting_id=ids["old_archived"], other_id=ids["old_with_deal"], verdict="not_duplicate"),
-            DuplicateVerdict(kind="need", posting_id=ids["old_with_deal"], other_id=ids["old_archived"], verdict="not_duplicate"),
-            ApiToken(user_id=ids["stale"], name="x", token_hash="a" * 64, prefix="abc", expires_at=datetime(2028, 4, 1)),
-        ])
+        db.session.add_all(
+            [
+                Notification(user_id=ids["active"], event="interest_accepted", link=f"/interests/{talk.id}"),
+                Notification(user_id=ids["active"], event="posting_archived", link=f"/needs/{ids['old_archived']}"),
+                Notification(
+                    user_id=ids["admin"], event="strong_suggestion", link=f"/achievements/{ids['old_published']}"
+                ),
+                SuggestionFeedback(
+                    user_id=ids["admin"],
+                    need_id=ids["old_archived"],
+                    achievement_id=ids["old_published"],
+                    relevant=False,
+                ),
+                CuratedPair(need_id=ids["old_archived"], achievement_id=ids["old_published"], decision="dismissed"),
+                DuplicateVerdict(
+                    kind="need", posting_id=ids["old_archived"], other_id=ids["old_with_deal"], verdict="not_duplicate"
+                ),
+                DuplicateVerdict(
+                    kind="need", posting_id=ids["old_with_deal"], other_id=ids["old_archived"], verdict="not_duplicate"
+                ),
+                ApiToken(
+                    user_id=ids["stale"], name="x", token_hash="a" * 64, prefix="abc", expires_at=datetime(2028, 4, 1)
+                ),
+            ]
+        )
         # An audit row older than everything, about a posting and a user that go.
-        audit.record(db.session.get(User, ids["admin"]), "reject", db.session.get(Achievement, ids["old_rejected"]),
-                     {"status": "pending"}, {"status": "rejected"}, "不符合要求")
+        audit.record(
+            db.session.get(User, ids["admin"]),
+            "reject",
+            db.session.get(Achievement, ids["old_rejected"]),
+            {"status": "pending"},
+            {"status": "rejected"},
+            "不符合要求",
+        )
         audit.record(db.session.get(User, ids["stale"]), "edit", db.session.get(Need, ids["old_archived"]))
         db.session.commit()
     return ids
 
 
 def _audit_rows() -> list[tuple]:
-    return [(r.id, r.actor_id, r.actor_label, r.action, r.target_type, r.target_id, r.before, r.after, r.reason, r.created_at)
-            for r in db.session.scalars(select(AuditLog).order_by(AuditLog.id))]
+    return [
+        (
+            r.id,
+            r.actor_id,
+            r.actor_label,
+            r.action,
+            r.target_type,
+            r.target_id,
+            r.before,
+            r.after,
+            r.reason,
+            r.created_at,
+        )
+        for r in db.session.scalars(select(AuditLog).order_by(AuditLog.id))
+    ]
 
 
 def _counts() -> dict:
-    models = (Achievement, Need, Interest, Message, Deal, Notification, SuggestionFeedback, CuratedPair, DuplicateVerdict,
-              ApiToken, AuditLog)
+    models = (
+        Achievement,
+        Need,
+        Interest,
+        Message,
+        Deal,
+        Notification,
+        SuggestionFeedback,
+        CuratedPair,
+        DuplicateVerdict,
+        ApiToken,
+        AuditLog,
+    )
     counts = {m.__name__: db.session.scalar(select(func.count()).select_from(m)) for m in models}
     counts["anonymised"] = db.session.scalar(select(func.count(User.id)).where(User.email.like("%@deleted.invalid")))
     return counts
@@ -114,14 +179,17 @@ def test_purge_deletes_expired_postings_and_anonymises_stale_accounts(app, pool,
     assert db.session.scalar(select(func.count()).select_from(ApiToken)) == 0
 
     after = _audit_rows()
-    assert after[:len(audit_before)] == audit_before  # untouched: same ids, same content
-    added = [(row[1], row[2], row[3], row[4], row[5]) for row in after[len(audit_before):]]
-    assert sorted(added, key=str) == sorted([
-        (None, "system", "purge", "achievement", pool["old_rejected"]),
-        (None, "system", "purge", "need", pool["old_archived"]),
-        (None, "system", "anonymise", "user", pool["stale"]),
-        (None, "system", "anonymise", "user", pool["never"]),
-    ], key=str)
+    assert after[: len(audit_before)] == audit_before  # untouched: same ids, same content
+    added = [(row[1], row[2], row[3], row[4], row[5]) for row in after[len(audit_before) :]]
+    assert sorted(added, key=str) == sorted(
+        [
+            (None, "system", "purge", "achievement", pool["old_rejected"]),
+            (None, "system", "purge", "need", pool["old_archived"]),
+            (None, "system", "anonymise", "user", pool["stale"]),
+            (None, "system", "anonymise", "user", pool["never"]),
+        ],
+        key=str,
+    )
 
 
 def test_purge_is_idempotent_and_dry_run_changes_nothing(app, pool, ctx):
@@ -152,8 +220,13 @@ def test_unconfirmed_registrations_are_deleted_once_their_link_expired(app, ctx)
     from matchmaker.models.base import utcnow
 
     now = utcnow()
-    for email, expires in (("old@example.com", now - timedelta(hours=1)), ("fresh@example.com", now + timedelta(days=2))):
-        db.session.add(Signup(token_hash=email.ljust(64, "x")[:64], email=email, payload={"name": "x"}, expires_at=expires))
+    for email, expires in (
+        ("old@example.com", now - timedelta(hours=1)),
+        ("fresh@example.com", now + timedelta(days=2)),
+    ):
+        db.session.add(
+            Signup(token_hash=email.ljust(64, "x")[:64], email=email, payload={"name": "x"}, expires_at=expires)
+        )
     db.session.commit()
     report = retention.purge(now)
     assert report.signups == 1

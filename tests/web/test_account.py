@@ -5,7 +5,6 @@ import json
 from matchmaker.extensions import db
 from matchmaker.models import AuditLog, Message, User
 from matchmaker.services import accounts, interests
-
 from tests.conftest import PASSWORD, login
 
 
@@ -13,9 +12,15 @@ def test_password_change_requires_current_and_ends_other_sessions(app, world):
     me, other = app.test_client(), app.test_client()
     for client in (me, other):
         client.post("/login", data={"email": "bj@example.com", "password": PASSWORD})
-    bad = me.post("/me/account/password", data={"current": "wrong", "new": "a fresh long passphrase", "repeat": "a fresh long passphrase"})
+    bad = me.post(
+        "/me/account/password",
+        data={"current": "wrong", "new": "a fresh long passphrase", "repeat": "a fresh long passphrase"},
+    )
     assert bad.status_code == 400 and "当前密码不正确" in bad.get_data(as_text=True)
-    ok = me.post("/me/account/password", data={"current": PASSWORD, "new": "a fresh long passphrase", "repeat": "a fresh long passphrase"})
+    ok = me.post(
+        "/me/account/password",
+        data={"current": PASSWORD, "new": "a fresh long passphrase", "repeat": "a fresh long passphrase"},
+    )
     assert ok.status_code in (302, 303)
     assert me.get("/me/postings").status_code == 200  # this session goes on
     assert other.get("/me/postings").status_code in (302, 303)  # the other one ended
@@ -46,7 +51,9 @@ def test_delete_account_anonymises_and_keeps_conversations(client, app, world, m
         interest = interests.express(db.session.get(User, world["hb"]), need, ach, "")
         interests.accept(db.session.get(User, world["bj"]), interest)
         interests.post_message(db.session.get(User, world["hb"]), interest, "我们下周来拜访")
-        db.session.add(AuditLog(actor_id=world["hb"], actor_label=f"user#{world['hb']}", action="edit", target_type="need"))
+        db.session.add(
+            AuditLog(actor_id=world["hb"], actor_label=f"user#{world['hb']}", action="edit", target_type="need")
+        )
         db.session.commit()
     login(client, app, world["hb"])
     assert client.post("/me/account/delete", data={"password": "wrong"}).status_code == 400

@@ -8,7 +8,6 @@ import pytest
 from matchmaker.extensions import db
 from matchmaker.models import Achievement, AuditLog, Interest, Need, Notification, Organization, User
 from matchmaker.services import interests as interest_service
-
 from tests.conftest import PASSWORD, login
 
 
@@ -41,10 +40,23 @@ def test_every_admin_route_refuses_non_admins(client, app, world):
 
 
 def test_queue_shows_checklist_and_duplicates_and_refuses_own_org(client, app, world, make):
-    make.need(world["hb_org"], title="转炉煤气回收系统改造", keywords=["转炉煤气", "回收"],
-              problem="转炉煤气回收率仅为60%，放散损失大。", key_points="煤气柜与除尘", goals="回收率≥85%")
-    dup = make.need(world["hb_org"], status="pending", title="转炉煤气回收系统改造", keywords=["转炉煤气", "回收"],
-                    problem="转炉煤气回收率仅为60%，放散损失大。", key_points="煤气柜与除尘", goals="回收率≥85%")
+    make.need(
+        world["hb_org"],
+        title="转炉煤气回收系统改造",
+        keywords=["转炉煤气", "回收"],
+        problem="转炉煤气回收率仅为60%，放散损失大。",
+        key_points="煤气柜与除尘",
+        goals="回收率≥85%",
+    )
+    dup = make.need(
+        world["hb_org"],
+        status="pending",
+        title="转炉煤气回收系统改造",
+        keywords=["转炉煤气", "回收"],
+        problem="转炉煤气回收率仅为60%，放散损失大。",
+        key_points="煤气柜与除尘",
+        goals="回收率≥85%",
+    )
     own = make.achievement(world["admin_org"], status="pending", title="中心自有成果")
     login(client, app, world["admin"])
     page = client.get("/admin/review").get_data(as_text=True)
@@ -67,13 +79,15 @@ def test_merge_archives_one_and_moves_interests(client, app, world, make):
     assert "焦炉煤气制氢提纯<mark>（重复）</mark>" in page  # the difference is marked, section by section
     assert "主要问题" in page and "可接受的最低成熟度" in page and "预算" in page and "截止日期" in page
     # Without the confirmation nothing happens.
-    unconfirmed = client.post(f"/admin/duplicates/need/{keep}/{drop}/merge", data={"keep": keep, "reason": "重复"},
-                              follow_redirects=True)
+    unconfirmed = client.post(
+        f"/admin/duplicates/need/{keep}/{drop}/merge", data={"keep": keep, "reason": "重复"}, follow_redirects=True
+    )
     assert "请勾选确认合并" in unconfirmed.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Need, drop).status == "published"
-    client.post(f"/admin/duplicates/need/{keep}/{drop}/merge",
-                data={"keep": keep, "reason": "同一需求重复发布", "confirm": "y"})
+    client.post(
+        f"/admin/duplicates/need/{keep}/{drop}/merge", data={"keep": keep, "reason": "同一需求重复发布", "confirm": "y"}
+    )
     with app.app_context():
         assert db.session.get(Need, drop).status == "archived"
         assert db.session.query(Interest).one().need_id == keep
@@ -114,8 +128,9 @@ def test_merge_across_organizations_is_refused(client, app, world, make):
     login(client, app, world["admin"])
     page = client.get(f"/admin/duplicates/need/{theirs}/{mine}").get_data(as_text=True)
     assert "分属两个机构" in page and "/merge" not in page  # the page offers no merge
-    response = client.post(f"/admin/duplicates/need/{theirs}/{mine}/merge",
-                           data={"keep": theirs, "reason": "重复", "confirm": "y"})
+    response = client.post(
+        f"/admin/duplicates/need/{theirs}/{mine}/merge", data={"keep": theirs, "reason": "重复", "confirm": "y"}
+    )
     assert response.status_code == 409 and "分属两个机构" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Need, mine).status == "published" and db.session.get(Need, mine).merged_into_id is None
@@ -175,22 +190,32 @@ def test_admin_ends_a_users_sessions_with_the_button(make_app, world):
     login(admin, app, world["admin"])
     admin.get("/lang/en")  # English: the strings are the msgids, whatever the catalogue holds
     page = admin.get("/admin/users").get_data(as_text=True)
-    form = re.search(rf'action="/admin/users/{world["tj"]}/end-sessions".*?name="csrf_token" value="([^"]+)"', page, re.S)
+    form = re.search(
+        rf'action="/admin/users/{world["tj"]}/end-sessions".*?name="csrf_token" value="([^"]+)"', page, re.S
+    )
     assert form is not None and "End sessions" in page
     assert f'action="/admin/users/{world["admin"]}/end-sessions"' not in page  # not offered for yourself
     assert admin.post(f"/admin/users/{world['tj']}/end-sessions").status_code == 400  # no CSRF token
     assert member.get("/me/postings").status_code == 200
     login(other, app, world["bj"])  # a member cannot do it, even with a valid token of their own
-    own_token = re.search(r'name="csrf_token" value="([^"]+)"', other.get("/me/account").get_data(as_text=True)).group(1)
+    own_token = re.search(r'name="csrf_token" value="([^"]+)"', other.get("/me/account").get_data(as_text=True)).group(
+        1
+    )
     assert other.post(f"/admin/users/{world['tj']}/end-sessions", data={"csrf_token": own_token}).status_code == 403
-    response = admin.post(f"/admin/users/{world['tj']}/end-sessions", data={"csrf_token": form.group(1)},
-                          follow_redirects=True)
+    response = admin.post(
+        f"/admin/users/{world['tj']}/end-sessions", data={"csrf_token": form.group(1)}, follow_redirects=True
+    )
     assert "Sessions ended" in response.get_data(as_text=True)
     after = member.get("/me/postings")
     assert after.status_code in (302, 303) and "/login" in after.headers["Location"]
     with app.app_context():
         row = db.session.query(AuditLog).one()
-        assert (row.action, row.actor_id, row.target_type, row.target_id) == ("end_sessions", world["admin"], "user", world["tj"])
+        assert (row.action, row.actor_id, row.target_type, row.target_id) == (
+            "end_sessions",
+            world["admin"],
+            "user",
+            world["tj"],
+        )
         assert db.session.get(User, world["tj"]).active  # logged out, not deactivated
     assert other.get("/me/postings").status_code == 200  # other users keep their sessions
 
@@ -308,12 +333,20 @@ def test_audit_table_is_append_only_in_the_database(app, world, ctx):
     from sqlalchemy import text
     from sqlalchemy.exc import DBAPIError
 
-    db.session.execute(text("INSERT INTO audit_log (actor_id, actor_label, action, target_type, target_id, before, after, "
-                            "reason, created_at) VALUES (:actor, 'user#1', 'verify', 'organization', 1, '{}', '{}', "
-                            "'', CURRENT_TIMESTAMP)"), {"actor": world["admin"]})
+    db.session.execute(
+        text(
+            "INSERT INTO audit_log (actor_id, actor_label, action, target_type, target_id, before, after, "
+            "reason, created_at) VALUES (:actor, 'user#1', 'verify', 'organization', 1, '{}', '{}', "
+            "'', CURRENT_TIMESTAMP)"
+        ),
+        {"actor": world["admin"]},
+    )
     db.session.commit()
-    for statement in ("UPDATE audit_log SET reason = '篡改'", "DELETE FROM audit_log",
-                      f"UPDATE audit_log SET actor_id = NULL WHERE actor_id = {world['admin']}"):
+    for statement in (
+        "UPDATE audit_log SET reason = '篡改'",
+        "DELETE FROM audit_log",
+        f"UPDATE audit_log SET actor_id = NULL WHERE actor_id = {world['admin']}",
+    ):
         with pytest.raises(DBAPIError, match="append-only"):
             db.session.execute(text(statement))
         db.session.rollback()
@@ -327,13 +360,21 @@ def test_audit_table_is_append_only_in_the_database(app, world, ctx):
 def test_dashboard_numbers_and_csv(client, app, world, make):
     need = make.need(world["hb_org"])
     ach = make.achievement(world["bj_org"])
-    make.need(world["hb_org"], title="古建筑彩画数字化修复", field="digital_creative", keywords=["彩画", "数字化"],
-              problem="古建筑彩画褪色剥落", key_points="高光谱采集", goals="虚拟修复")
+    make.need(
+        world["hb_org"],
+        title="古建筑彩画数字化修复",
+        field="digital_creative",
+        keywords=["彩画", "数字化"],
+        problem="古建筑彩画褪色剥落",
+        key_points="高光谱采集",
+        goals="虚拟修复",
+    )
     with app.app_context():
         interest = interest_service.express(db.session.get(User, world["hb"]), need, ach, "")
         interest_service.accept(db.session.get(User, world["bj"]), interest)
-        interest_service.record_deal(db.session.get(User, world["hb"]), interest,
-                                     interest_service.DealData("license", 80, date.today()))
+        interest_service.record_deal(
+            db.session.get(User, world["hb"]), interest, interest_service.DealData("license", 80, date.today())
+        )
     login(client, app, world["admin"])
     page = client.get("/admin/dashboard").get_data(as_text=True)
     assert "区域自给率" in page and 'data-chart="flows"' in page and "charts.js" in page

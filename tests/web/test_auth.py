@@ -3,16 +3,24 @@
 from matchmaker.domain import make_credit_code
 from matchmaker.extensions import db
 from matchmaker.models import Organization, User
-
 from tests.conftest import PASSWORD, login, mailed_path
 
 
 def _form(**overrides):
     data = {
-        "name": "周工", "email": "zhou@example.com", "phone": "0311-5555 0001",
-        "password": PASSWORD, "password2": PASSWORD, "org_mode": "new",
-        "org_name": "石家庄示例药业有限公司", "org_kind": "firm", "org_region": "hebei", "org_city": "石家庄",
-        "org_credit_code": make_credit_code(321), "org_profile": "原料药生产企业。", "consent": "y",
+        "name": "周工",
+        "email": "zhou@example.com",
+        "phone": "0311-5555 0001",
+        "password": PASSWORD,
+        "password2": PASSWORD,
+        "org_mode": "new",
+        "org_name": "石家庄示例药业有限公司",
+        "org_kind": "firm",
+        "org_region": "hebei",
+        "org_city": "石家庄",
+        "org_credit_code": make_credit_code(321),
+        "org_profile": "原料药生产企业。",
+        "consent": "y",
     }
     data.update(overrides)
     return data

@@ -9,17 +9,53 @@ import pytest
 @pytest.fixture
 def pool(world, make):
     ids = {}
-    ids["battery"] = make.achievement(world["bj_org"], title="锂电池高镍正极材料", field="materials", trl=6,
-                                      keywords=["锂电池", "正极"], modes=["license"], price_min=Decimal("50"), price_max=Decimal("120"))
-    ids["steel"] = make.achievement(world["tj_org"], title="转炉钢渣综合利用技术", field="steel", trl=8,
-                                    keywords=["钢渣"], modes=["assignment"], price_min=Decimal("200"), price_max=Decimal("300"),
-                                    summary="钢渣处理", description="钢渣热闷与磁选", advantages="高", applications="钢厂")
-    ids["nego"] = make.achievement(world["tj_org"], title="智能巡检机器人", field="it", trl=4, keywords=["机器人"],
-                                   modes=["development"], price_min=None, price_max=None,
-                                   summary="巡检", description="变电站巡检机器人", advantages="准", applications="电网")
+    ids["battery"] = make.achievement(
+        world["bj_org"],
+        title="锂电池高镍正极材料",
+        field="materials",
+        trl=6,
+        keywords=["锂电池", "正极"],
+        modes=["license"],
+        price_min=Decimal("50"),
+        price_max=Decimal("120"),
+    )
+    ids["steel"] = make.achievement(
+        world["tj_org"],
+        title="转炉钢渣综合利用技术",
+        field="steel",
+        trl=8,
+        keywords=["钢渣"],
+        modes=["assignment"],
+        price_min=Decimal("200"),
+        price_max=Decimal("300"),
+        summary="钢渣处理",
+        description="钢渣热闷与磁选",
+        advantages="高",
+        applications="钢厂",
+    )
+    ids["nego"] = make.achievement(
+        world["tj_org"],
+        title="智能巡检机器人",
+        field="it",
+        trl=4,
+        keywords=["机器人"],
+        modes=["development"],
+        price_min=None,
+        price_max=None,
+        summary="巡检",
+        description="变电站巡检机器人",
+        advantages="准",
+        applications="电网",
+    )
     ids["hidden"] = make.achievement(world["bj_org"], title="未发布的锂电池成果", status="pending")
-    ids["need"] = make.need(world["hb_org"], title="焦化废水深度处理", field="environment", keywords=["焦化废水"],
-                            problem="焦化废水COD超标", min_trl=6)
+    ids["need"] = make.need(
+        world["hb_org"],
+        title="焦化废水深度处理",
+        field="environment",
+        keywords=["焦化废水"],
+        problem="焦化废水COD超标",
+        min_trl=6,
+    )
     return ids
 
 
@@ -69,8 +105,18 @@ def test_need_maturity_filter(client, pool):
 
 @pytest.mark.parametrize(
     "query",
-    ["trl=abc", "field=nope", "region=shanghai", "price_min=abc", "price_min=50&price_max=10", "page=abc",
-     "page=0", "q=" + "长" * 101, "q=%00", "field=steel&field=it"],
+    [
+        "trl=abc",
+        "field=nope",
+        "region=shanghai",
+        "price_min=abc",
+        "price_min=50&price_max=10",
+        "page=abc",
+        "page=0",
+        "q=" + "长" * 101,
+        "q=%00",
+        "field=steel&field=it",
+    ],
 )
 def test_bad_filters_are_400_with_message(client, pool, query):
     response = client.get("/achievements/?" + query)

@@ -10,7 +10,6 @@ from werkzeug.serving import make_server
 
 from matchmaker.extensions import db
 from matchmaker.models import Interest, Notification, SavedSearch, SuggestionFeedback
-
 from tests.conftest import login
 
 CONTACTS = ("010-5555 1234", "wang.contact@example.com", "0311-5555 6789", "li.need@example.com")
@@ -31,9 +30,16 @@ def _interest_id(app):
 
 
 def test_owner_sees_suggestions_with_shared_terms_and_reasons(client, app, world, pair, make):
-    food = make.achievement(world["tj_org"], title="食品包装膜阻隔涂层", field="food", keywords=["包装膜", "阻隔"],
-                            summary="食品包装用高阻隔涂层材料", description="PVDC替代涂层，氧气透过率低", advantages="环保",
-                            applications="食品包装")
+    food = make.achievement(
+        world["tj_org"],
+        title="食品包装膜阻隔涂层",
+        field="food",
+        keywords=["包装膜", "阻隔"],
+        summary="食品包装用高阻隔涂层材料",
+        description="PVDC替代涂层，氧气透过率低",
+        advantages="环保",
+        applications="食品包装",
+    )
     login(client, app, world["hb"])
     page = client.get(f"/needs/{pair['need']}").get_data(as_text=True)
     battery = page.index(f'<a href="/achievements/{pair["ach"]}">')
@@ -50,8 +56,17 @@ def test_contacts_absent_everywhere_before_acceptance_and_present_after(client, 
     login(client, app, world["hb"])
     _express(client, pair)
     interest_id = _interest_id(app)
-    public_pages = ["/", "/achievements/", "/needs/", f"/achievements/{pair['ach']}", f"/needs/{pair['need']}",
-                    "/achievements/?q=锂电池", f"/interests/{interest_id}", "/interests", "/me/suggestions"]
+    public_pages = [
+        "/",
+        "/achievements/",
+        "/needs/",
+        f"/achievements/{pair['ach']}",
+        f"/needs/{pair['need']}",
+        "/achievements/?q=锂电池",
+        f"/interests/{interest_id}",
+        "/interests",
+        "/me/suggestions",
+    ]
     # Before acceptance: the firm sees its own contact but not the institution's.
     for url in public_pages:
         page = client.get(url).get_data(as_text=True)
@@ -109,9 +124,16 @@ def test_conversation_and_deal_through_the_pages(client, app, world, pair):
     page = client.get(f"/interests/{interest_id}").get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;欢迎来实验室考察" in page and "<script>alert" not in page
     client.post(f"/interests/{interest_id}/status", data={"status": "on_hold", "note": "内部评估"})
-    response = client.post(f"/interests/{interest_id}/deal", data={
-        "contract_type": "license", "amount_wan": "85.5", "signed_on": "2026-11-01",
-        "registration_no": "2026110100012345", "mark_need_fulfilled": "y"})
+    response = client.post(
+        f"/interests/{interest_id}/deal",
+        data={
+            "contract_type": "license",
+            "amount_wan": "85.5",
+            "signed_on": "2026-11-01",
+            "registration_no": "2026110100012345",
+            "mark_need_fulfilled": "y",
+        },
+    )
     assert response.status_code in (302, 303)
     page = client.get(f"/interests/{interest_id}").get_data(as_text=True)
     assert "已成交" in page and "技术许可" in page and "85.5 万元" in page
@@ -140,8 +162,10 @@ def test_feedback_dismisses_a_suggestion_for_that_user_only(client, app, world, 
     link = f'<a href="/achievements/{pair["ach"]}">'
     login(client, app, world["hb"])
     assert link in client.get(f"/needs/{pair['need']}").get_data(as_text=True)
-    client.post("/suggestions/feedback", data={"need_id": pair["need"], "achievement_id": pair["ach"],
-                                               "verdict": "irrelevant", "reason": "too_early"})
+    client.post(
+        "/suggestions/feedback",
+        data={"need_id": pair["need"], "achievement_id": pair["ach"], "verdict": "irrelevant", "reason": "too_early"},
+    )
     with app.app_context():
         row = db.session.query(SuggestionFeedback).one()
         assert row.relevant is False and row.reason == "too_early"
@@ -151,8 +175,9 @@ def test_feedback_dismisses_a_suggestion_for_that_user_only(client, app, world, 
     assert link in client.get(f"/needs/{pair['need']}").get_data(as_text=True)
     # Judging a pair you do not own is refused, as if the postings did not exist (drafts stay unseen).
     login(client, app, world["tj"])
-    response = client.post("/suggestions/feedback", data={"need_id": pair["need"], "achievement_id": pair["ach"],
-                                                          "verdict": "relevant"})
+    response = client.post(
+        "/suggestions/feedback", data={"need_id": pair["need"], "achievement_id": pair["ach"], "verdict": "relevant"}
+    )
     assert response.status_code == 404
 
 
@@ -202,7 +227,9 @@ def test_saved_search_notifies_on_publish(client, app, world, make):
     assert response.status_code in (302, 303)
     with app.app_context():
         assert db.session.query(SavedSearch).one().params == {"q": "钢渣", "field": "steel"}
-    matching = make.achievement(world["bj_org"], status="pending", title="钢渣制备路基材料", field="steel", keywords=["钢渣"])
+    matching = make.achievement(
+        world["bj_org"], status="pending", title="钢渣制备路基材料", field="steel", keywords=["钢渣"]
+    )
     other = make.achievement(world["bj_org"], status="pending", title="无关的成果", field="it", keywords=["软件"])
     login(client, app, world["admin"])
     client.post(f"/admin/achievement/{matching}/review", data={"decision": "publish"})
@@ -216,8 +243,9 @@ def test_saved_search_notifies_on_publish(client, app, world, make):
 
 def test_strong_suggestion_notified_once_per_pair(client, app, world, make):
     need = make.need(world["hb_org"], title="锂电池正极材料共沉淀工艺", keywords=["锂电池", "正极材料", "共沉淀"])
-    first = make.achievement(world["bj_org"], status="pending", title="锂电池正极材料共沉淀工艺",
-                             keywords=["锂电池", "正极材料", "共沉淀"])
+    first = make.achievement(
+        world["bj_org"], status="pending", title="锂电池正极材料共沉淀工艺", keywords=["锂电池", "正极材料", "共沉淀"]
+    )
     login(client, app, world["admin"])
     client.post(f"/admin/achievement/{first}/review", data={"decision": "publish"})
     with app.app_context():
@@ -250,8 +278,9 @@ def test_sixteen_simultaneous_interests_make_one_row(app, world, pair, live_serv
     statuses = []
 
     def click():
-        request = urllib.request.Request(f"{live_server}/interests", data=body, method="POST",
-                                         headers={"Cookie": f"session={cookie}"})
+        request = urllib.request.Request(
+            f"{live_server}/interests", data=body, method="POST", headers={"Cookie": f"session={cookie}"}
+        )
         barrier.wait()
         opener = urllib.request.build_opener(NoRedirect)
         try:

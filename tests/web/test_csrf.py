@@ -4,7 +4,6 @@ import re
 
 from matchmaker.extensions import db
 from matchmaker.models import Need, User
-
 from tests.conftest import PASSWORD, login
 
 

@@ -5,9 +5,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
 from matchmaker.extensions import db
-
 from matchmaker.services import browse
-
 from tests.conftest import login
 
 

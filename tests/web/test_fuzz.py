@@ -17,23 +17,39 @@ from pathlib import Path
 
 import pytest
 
-from matchmaker.forms import BaseForm
 from matchmaker.extensions import db
+from matchmaker.forms import BaseForm
 from matchmaker.models import Organization, SavedSearch, User
 from matchmaker.services import interests, memberships
-
 from tests.conftest import login
 
 ROOT = Path(__file__).resolve().parents[2]
 VALUES = [
-    str(2**64), "9" * 20, "-1", "0", "NaN", "Infinity", "-inf", "1e999", "²", "２０", "\r\nSet-Cookie: x=1",
-    "\x00", "a" * 10_000, "[]", "' OR 1=1 --", "%", "../../etc/passwd", "true",
+    str(2**64),
+    "9" * 20,
+    "-1",
+    "0",
+    "NaN",
+    "Infinity",
+    "-inf",
+    "1e999",
+    "²",
+    "２０",
+    "\r\nSet-Cookie: x=1",
+    "\x00",
+    "a" * 10_000,
+    "[]",
+    "' OR 1=1 --",
+    "%",
+    "../../etc/passwd",
+    "true",
 ]
 SKIP = {"static"}
 
 
 def _form_fields() -> set[str]:
     """The names of every field of every form of the app (imported with the views)."""
+
     def subclasses(cls):
         for sub in cls.__subclasses__():
             yield sub
@@ -75,8 +91,17 @@ def scene(app, make, world):
 
 def _valid(argument: str, ids: dict) -> str:
     """A value for a path part that names something that exists (so the handler itself runs)."""
-    for key, value in (("interest", "interest"), ("request", "request"), ("search", "search"), ("org", "hb_org"),
-                       ("user", "hb"), ("other", "need"), ("posting", "ach"), ("note", "interest"), ("token", "ach")):
+    for key, value in (
+        ("interest", "interest"),
+        ("request", "request"),
+        ("search", "search"),
+        ("org", "hb_org"),
+        ("user", "hb"),
+        ("other", "need"),
+        ("posting", "ach"),
+        ("note", "interest"),
+        ("token", "ach"),
+    ):
         if key in argument:
             return str(ids[value])
     return "1"
@@ -84,6 +109,7 @@ def _valid(argument: str, ids: dict) -> str:
 
 def _paths(rule, ids: dict) -> list[str]:
     """The rule filled with existing ids, then with each bad value in every part (percent-encoded)."""
+
     def build(choose) -> str:
         path = rule.rule
         for argument, converter in rule._converters.items():
@@ -95,7 +121,7 @@ def _paths(rule, ids: dict) -> list[str]:
             path = re.sub(rf"<(?:[^:<>]+:)?{argument}>", urllib.parse.quote(value, safe=""), path)
         return path
 
-    kind_fixed = lambda argument: ("needs" if "kind" in argument else _valid(argument, ids))  # noqa: E731
+    kind_fixed = lambda argument: "needs" if "kind" in argument else _valid(argument, ids)  # noqa: E731
     paths = [build(kind_fixed)]
     if rule.arguments - {"kind", "action", "decision"}:
         paths += [build(lambda argument, v=v: "needs" if "kind" in argument else v) for v in VALUES]
@@ -128,8 +154,12 @@ def test_no_request_gives_a_500(app, scene):
                         if response.status_code >= 500:
                             failures.append((role, method, path[:80], repr(value[:20]), response.status_code))
                         response.close()
-                        if role != "anonymous" and rule.endpoint in ("auth.logout", "account.delete",
-                                                                     "account.change_password", "members.remove"):
+                        if role != "anonymous" and rule.endpoint in (
+                            "auth.logout",
+                            "account.delete",
+                            "account.change_password",
+                            "members.remove",
+                        ):
                             login(client, app, scene[role])  # stay signed in for the next request
     assert not failures, failures[:20]
     assert sent > 5000

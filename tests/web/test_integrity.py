@@ -21,7 +21,6 @@ from matchmaker.extensions import db
 from matchmaker.models import AuditLog, User
 from matchmaker.services import interests, password_reset, tokens
 from matchmaker.transfer import sheets
-
 from tests.conftest import PASSWORD, login
 from tests.transfer.conftest import need_row, xlsx_bytes
 
@@ -40,12 +39,15 @@ def _works(app, raw: str) -> bool:
 
 # 4. API tokens end with the password and with an admin's "end sessions" -----------------------------
 
+
 def test_password_change_revokes_api_tokens(app, world):
     raw = _token(app, world["hb"])
     assert _works(app, raw)
     client = app.test_client()
     login(client, app, world["hb"])
-    response = client.post("/me/account/password", data={"current": PASSWORD, "new": NEW_PASSWORD, "repeat": NEW_PASSWORD})
+    response = client.post(
+        "/me/account/password", data={"current": PASSWORD, "new": NEW_PASSWORD, "repeat": NEW_PASSWORD}
+    )
     assert response.status_code == 303
     assert not _works(app, raw)
     assert _works(app, _token(app, world["hb"]))  # a token made afterwards works
@@ -55,7 +57,9 @@ def test_password_reset_revokes_api_tokens(app, world):
     raw = _token(app, world["hb"])
     with app.app_context():
         link = password_reset.make_token(db.session.get(User, world["hb"]))
-    response = app.test_client().post(f"/password/reset/{link}", data={"password": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    response = app.test_client().post(
+        f"/password/reset/{link}", data={"password": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
     assert response.status_code == 303
     assert not _works(app, raw)
 
@@ -69,6 +73,7 @@ def test_admin_end_sessions_revokes_api_tokens(app, world):
 
 
 # 5. Mailed links never take their host from the request in production ---------------------------
+
 
 def test_production_refuses_to_start_without_public_url(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
@@ -89,6 +94,7 @@ def test_reset_link_uses_public_url_whatever_the_host_header(app, world, outbox)
 
 # 7. An admin reading contacts through the API leaves the same audit row as on the page ------------
 
+
 @pytest.fixture
 def accepted(app, make, world):
     need, ach = make.need(world["hb_org"]), make.achievement(world["bj_org"])
@@ -100,8 +106,12 @@ def accepted(app, make, world):
 
 def _reveals(app) -> list[tuple[str, int]]:
     with app.app_context():
-        return [(row.target_type, row.target_id) for row in
-                db.session.scalars(db.select(AuditLog).where(AuditLog.action == "contact_reveal").order_by(AuditLog.id))]
+        return [
+            (row.target_type, row.target_id)
+            for row in db.session.scalars(
+                db.select(AuditLog).where(AuditLog.action == "contact_reveal").order_by(AuditLog.id)
+            )
+        ]
 
 
 def test_admin_contact_reads_through_the_api_are_audited(app, world, make, accepted):
@@ -126,11 +136,14 @@ def test_admin_contact_reads_through_the_api_are_audited(app, world, make, accep
     party = app.test_client()
     login(party, app, world["hb"])
     party.get(f"/interests/{accepted['interest']}")
-    party.get(f"/api/v1/interests/{accepted['interest']}", headers={"Authorization": f"Bearer {_token(app, world['hb'])}"})
+    party.get(
+        f"/api/v1/interests/{accepted['interest']}", headers={"Authorization": f"Bearer {_token(app, world['hb'])}"}
+    )
     assert len(_reveals(app)) == 3
 
 
 # 12. After consent is withdrawn: the other side no longer sees it; admins (audited) still do ------
+
 
 def test_withdrawn_consent_hides_the_contact_from_the_other_side_not_from_admins(app, world, accepted):
     institute = app.test_client()
@@ -141,8 +154,9 @@ def test_withdrawn_consent_hides_the_contact_from_the_other_side_not_from_admins
     assert ACH_CONTACT not in firm.get(f"/achievements/{accepted['ach']}").get_data(as_text=True)
     assert ACH_CONTACT not in firm.get(f"/interests/{accepted['interest']}").get_data(as_text=True)
     firm_api = {"Authorization": f"Bearer {_token(app, world['hb'])}"}
-    assert ACH_CONTACT not in app.test_client().get(f"/api/v1/achievements/{accepted['ach']}",
-                                                     headers=firm_api).get_data(as_text=True)
+    assert ACH_CONTACT not in app.test_client().get(
+        f"/api/v1/achievements/{accepted['ach']}", headers=firm_api
+    ).get_data(as_text=True)
     admin = app.test_client()
     login(admin, app, world["admin"])
     assert ACH_CONTACT in admin.get(f"/achievements/{accepted['ach']}").get_data(as_text=True)  # the posting's own
@@ -151,6 +165,7 @@ def test_withdrawn_consent_hides_the_contact_from_the_other_side_not_from_admins
 
 
 # 11. One budget of password guesses per address and per account, page and API together ------------
+
 
 def test_login_page_and_token_endpoint_share_one_budget(make_app, world):
     app = make_app(RATELIMIT_ENABLED=True, AUTH_RATE_LIMIT="3 per minute", AUTH_ACCOUNT_LIMIT="100 per hour")
@@ -166,8 +181,10 @@ def test_login_page_and_token_endpoint_share_one_budget(make_app, world):
 def test_guesses_at_one_account_from_many_addresses_are_counted_together(make_app, world):
     app = make_app(RATELIMIT_ENABLED=True, AUTH_RATE_LIMIT="100 per minute", AUTH_ACCOUNT_LIMIT="3 per hour")
     wrong = {"email": "hb@example.com", "password": "not the password"}
-    statuses = [app.test_client().post("/login", data=wrong, environ_base={"REMOTE_ADDR": f"10.0.0.{n}"}).status_code
-                for n in range(1, 5)]
+    statuses = [
+        app.test_client().post("/login", data=wrong, environ_base={"REMOTE_ADDR": f"10.0.0.{n}"}).status_code
+        for n in range(1, 5)
+    ]
     assert statuses == [200, 200, 200, 429]
     # Another account from the same addresses is not blocked.
     other = {"email": "bj@example.com", "password": PASSWORD}
@@ -175,6 +192,7 @@ def test_guesses_at_one_account_from_many_addresses_are_counted_together(make_ap
 
 
 # 9. A workbook that declares a huge sheet, or holds a huge cell ----------------------------------
+
 
 def _with_dimension(data: bytes, ref: str) -> bytes:
     """The workbook with ``<dimension ref=…>`` rewritten (what a hostile file declares)."""
@@ -184,7 +202,7 @@ def _with_dimension(data: bytes, ref: str) -> bytes:
             content = source.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
                 text = content.decode()
-                start = text.index("<dimension ref=\"")
+                start = text.index('<dimension ref="')
                 end = text.index("/>", start)
                 content = (text[:start] + f'<dimension ref="{ref}"' + text[end:]).encode()
             target.writestr(item, content)
@@ -203,8 +221,11 @@ def test_huge_cell_is_refused_and_the_report_stays_small(app, world):
     assert len(data) < 200_000  # compresses well: the attack is small on the wire
     admin = app.test_client()
     login(admin, app, world["admin"])
-    response = admin.post("/admin/transfer/import", data={"file": (io.BytesIO(data), "needs.xlsx"), "kind": "need",
-                                                          "dry_run": "y"}, content_type="multipart/form-data")
+    response = admin.post(
+        "/admin/transfer/import",
+        data={"file": (io.BytesIO(data), "needs.xlsx"), "kind": "need", "dry_run": "y"},
+        content_type="multipart/form-data",
+    )
     page = response.get_data(as_text=True)
     assert "超过 20000 个字符" in page and len(page) < 50_000
 
@@ -214,8 +235,11 @@ def test_echoed_cells_are_shortened_in_the_report(app, world, codes):
     login(admin, app, world["admin"])
     row = need_row("N-1", codes["hb_org"], field="钢" * 5000)
     data = xlsx_bytes("need", [row])
-    page = admin.post("/admin/transfer/import", data={"file": (io.BytesIO(data), "needs.xlsx"), "kind": "need",
-                                                      "dry_run": "y"}, content_type="multipart/form-data")
+    page = admin.post(
+        "/admin/transfer/import",
+        data={"file": (io.BytesIO(data), "needs.xlsx"), "kind": "need", "dry_run": "y"},
+        content_type="multipart/form-data",
+    )
     text = page.get_data(as_text=True)
     assert "钢" * 400 not in text and len(text) < 50_000
 
@@ -229,6 +253,7 @@ def codes(app, world) -> dict:
 
 
 # 13. The development server's access log does not write mailed links whole -----------------------
+
 
 def test_dev_server_access_log_redacts_mailed_tokens(app, caplog):
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -251,6 +276,7 @@ def test_dev_server_access_log_redacts_mailed_tokens(app, caplog):
 
 # Found by a second outside test (after the fixes above) -------------------------------------------
 
+
 def test_an_account_flooded_from_elsewhere_still_opens_on_its_owners_browser(make_app, world):
     app = make_app(RATELIMIT_ENABLED=True, AUTH_RATE_LIMIT="100 per minute", AUTH_ACCOUNT_LIMIT="3 per hour")
     owner = app.test_client()
@@ -259,14 +285,17 @@ def test_an_account_flooded_from_elsewhere_still_opens_on_its_owners_browser(mak
     wrong = {"email": "hb@example.com", "password": "not the password"}
     for n in range(5):
         app.test_client().post("/login", data=wrong, environ_base={"REMOTE_ADDR": f"10.9.0.{n}"})
-    stranger = app.test_client().post("/login", data={"email": "hb@example.com", "password": PASSWORD},
-                                      environ_base={"REMOTE_ADDR": "10.9.1.1"})
+    stranger = app.test_client().post(
+        "/login", data={"email": "hb@example.com", "password": PASSWORD}, environ_base={"REMOTE_ADDR": "10.9.1.1"}
+    )
     assert stranger.status_code == 429  # a new browser waits
     assert owner.post("/login", data={"email": "hb@example.com", "password": PASSWORD}).status_code == 302
     # Successful logins do not spend the account's budget.
     other = make_app(RATELIMIT_ENABLED=True, AUTH_RATE_LIMIT="100 per minute", AUTH_ACCOUNT_LIMIT="2 per hour")
-    ok = [other.test_client().post("/login", data={"email": "bj@example.com", "password": PASSWORD}).status_code
-          for _ in range(4)]
+    ok = [
+        other.test_client().post("/login", data={"email": "bj@example.com", "password": PASSWORD}).status_code
+        for _ in range(4)
+    ]
     assert ok == [302] * 4
 
 
@@ -277,8 +306,12 @@ def test_a_posting_with_interests_cannot_be_deleted(app, world, accepted):
     refused = institute.post(f"/achievements/{accepted['ach']}/delete")
     assert refused.status_code == 409 and "有对接意向记录" in refused.get_data(as_text=True)
     raw = _token(app, world["bj"])
-    assert app.test_client().delete(f"/api/v1/achievements/{accepted['ach']}",
-                                    headers={"Authorization": f"Bearer {raw}"}).status_code == 409
+    assert (
+        app.test_client()
+        .delete(f"/api/v1/achievements/{accepted['ach']}", headers={"Authorization": f"Bearer {raw}"})
+        .status_code
+        == 409
+    )
     firm = app.test_client()
     login(firm, app, world["hb"])
     assert firm.get(f"/interests/{accepted['interest']}").status_code == 200  # the firm's record stays
@@ -286,9 +319,15 @@ def test_a_posting_with_interests_cannot_be_deleted(app, world, accepted):
 
 def test_a_side_cannot_close_the_other_sides_posting(app, world, accepted):
     raw = _token(app, world["hb"])
-    body = {"contract_type": "license", "amount_wan": 0, "signed_on": "2026-11-30", "mark_achievement_transferred": True}
-    response = app.test_client().post(f"/api/v1/interests/{accepted['interest']}/deal", json=body,
-                                      headers={"Authorization": f"Bearer {raw}"})
+    body = {
+        "contract_type": "license",
+        "amount_wan": 0,
+        "signed_on": "2026-11-30",
+        "mark_achievement_transferred": True,
+    }
+    response = app.test_client().post(
+        f"/api/v1/interests/{accepted['interest']}/deal", json=body, headers={"Authorization": f"Bearer {raw}"}
+    )
     assert response.status_code == 409
     with app.app_context():
         from matchmaker.models import Achievement
@@ -308,27 +347,39 @@ def test_publishing_needs_the_version_the_admin_reviewed(app, world, make):
     login(owner, app, world["hb"])
     with app.app_context():
         posting = db.session.get(Need, need)
-        form = {"title": "加微信 evil888 领取资料", "problem": posting.problem, "key_points": posting.key_points,
-                "goals": posting.goals, "field": posting.field, "keywords": "正极材料、循环寿命", "min_trl": "5",
-                "modes": "license", "contact_name": "李需求", "contact_phone": "0311-5555 6789",
-                "contact_email": "li.need@example.com", "save": "1"}
+        form = {
+            "title": "加微信 evil888 领取资料",
+            "problem": posting.problem,
+            "key_points": posting.key_points,
+            "goals": posting.goals,
+            "field": posting.field,
+            "keywords": "正极材料、循环寿命",
+            "min_trl": "5",
+            "modes": "license",
+            "contact_name": "李需求",
+            "contact_phone": "0311-5555 6789",
+            "contact_email": "li.need@example.com",
+            "save": "1",
+        }
     assert owner.post(f"/needs/{need}/edit", data=form).status_code == 303
     refused = admin.post(f"/admin/need/{need}/review", data={"decision": "publish", "version": seen})
     assert refused.status_code == 409 and "请重新查看后再发布" in refused.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Need, need).status == "pending"
     raw = _token(app, world["admin"])
-    api = app.test_client().post(f"/api/v1/admin/needs/{need}/publish?version=2026-01-01T00:00:00Z",
-                                 headers={"Authorization": f"Bearer {raw}"})
+    api = app.test_client().post(
+        f"/api/v1/admin/needs/{need}/publish?version=2026-01-01T00:00:00Z", headers={"Authorization": f"Bearer {raw}"}
+    )
     assert api.status_code == 409
-    bad = app.test_client().post(f"/api/v1/admin/needs/{need}/publish?version=2026-13-01T00:00:00Z",
-                                 headers={"Authorization": f"Bearer {raw}"})
+    bad = app.test_client().post(
+        f"/api/v1/admin/needs/{need}/publish?version=2026-13-01T00:00:00Z", headers={"Authorization": f"Bearer {raw}"}
+    )
     assert bad.status_code == 409  # no posting has that version
 
 
 def test_unverified_organizations_are_not_published_by_an_import(app, world, make):
-    from tests.transfer.conftest import need_row, xlsx_bytes
     from matchmaker.models import Need, Organization
+    from tests.transfer.conftest import need_row, xlsx_bytes
 
     org = make.org("firm", "hebei", "唐山", name="唐山未认证企业", verified=False)
     with app.app_context():
@@ -336,8 +387,11 @@ def test_unverified_organizations_are_not_published_by_an_import(app, world, mak
     admin = app.test_client()
     login(admin, app, world["admin"])
     data = xlsx_bytes("need", [need_row("U-1", code)])
-    page = admin.post("/admin/transfer/import", data={"file": (io.BytesIO(data), "needs.xlsx"), "kind": "need"},
-                      content_type="multipart/form-data").get_data(as_text=True)
+    page = admin.post(
+        "/admin/transfer/import",
+        data={"file": (io.BytesIO(data), "needs.xlsx"), "kind": "need"},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
     assert "尚未认证机构的信息" in page
     with app.app_context():
         assert db.session.scalar(db.select(Need.status).where(Need.external_id == "U-1")) == "pending"
@@ -380,8 +434,12 @@ def test_feedback_on_a_draft_is_not_found_like_a_missing_posting(app, world, mak
     ach = make.achievement(world["bj_org"])
     outsider = app.test_client()
     login(outsider, app, world["tj"])
-    codes = [outsider.post("/suggestions/feedback", data={"need_id": need, "achievement_id": ach, "verdict": "relevant"})
-             .status_code for need in (draft, 99999)]
+    codes = [
+        outsider.post(
+            "/suggestions/feedback", data={"need_id": need, "achievement_id": ach, "verdict": "relevant"}
+        ).status_code
+        for need in (draft, 99999)
+    ]
     assert codes[0] == codes[1] == 404
 
 

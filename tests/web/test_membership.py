@@ -12,7 +12,6 @@ import pytest
 from matchmaker.extensions import db
 from matchmaker.models import ApiToken, AuditLog, JoinRequest, Notification, Organization, User
 from matchmaker.services import interests, tokens
-
 from tests.conftest import PASSWORD, login, mailed_path
 
 FIRM_CONTACT = "0311-5555 6789"  # the need's contact phone (tests.conftest factory)
@@ -37,10 +36,19 @@ def firm(app, make, world):
 
 def _register_to_join(app, code: str, outbox, email="newcomer@example.com") -> int:
     client = app.test_client()
-    response = client.post("/register", data={
-        "name": "新来的人", "email": email, "phone": "0315-5555 0000", "password": PASSWORD, "password2": PASSWORD,
-        "org_mode": "existing", "existing_credit_code": code, "consent": "y",
-    })
+    response = client.post(
+        "/register",
+        data={
+            "name": "新来的人",
+            "email": email,
+            "phone": "0315-5555 0000",
+            "password": PASSWORD,
+            "password2": PASSWORD,
+            "org_mode": "existing",
+            "existing_credit_code": code,
+            "consent": "y",
+        },
+    )
     assert response.status_code == 303, response.get_data(as_text=True)
     with app.app_context():  # the members hear of the request only once the address is confirmed
         assert db.session.query(JoinRequest).count() == 0
@@ -54,9 +62,15 @@ def _register_to_join(app, code: str, outbox, email="newcomer@example.com") -> i
 
 def _pages(client, ids) -> dict[str, tuple[int, str]]:
     urls = {
-        "need": f"/needs/{ids['need']}", "draft": f"/needs/{ids['draft']}", "edit": f"/needs/{ids['need']}/edit",
-        "interest": f"/interests/{ids['interest']}", "mine": "/me/postings", "interests": "/interests",
-        "suggestions": "/me/suggestions", "new_need": "/needs/new", "achievement": f"/achievements/{ids['ach']}",
+        "need": f"/needs/{ids['need']}",
+        "draft": f"/needs/{ids['draft']}",
+        "edit": f"/needs/{ids['need']}/edit",
+        "interest": f"/interests/{ids['interest']}",
+        "mine": "/me/postings",
+        "interests": "/interests",
+        "suggestions": "/me/suggestions",
+        "new_need": "/needs/new",
+        "achievement": f"/achievements/{ids['ach']}",
     }
     out = {}
     for name, url in urls.items():
@@ -129,7 +143,9 @@ def test_a_member_approves_and_then_the_person_belongs(app, firm, outbox):
         assert actions[-2:] == ["join_request", "join_approve"]
         approved = db.session.scalar(db.select(AuditLog).where(AuditLog.action == "join_approve"))
         assert approved.actor_id == firm["hb"] and approved.reason == "生产部同事"
-        assert db.session.scalar(db.select(Notification.event).where(Notification.user_id == newcomer)) == "join_approved"
+        assert (
+            db.session.scalar(db.select(Notification.event).where(Notification.user_id == newcomer)) == "join_approved"
+        )
     # Answering twice is a conflict, not a second decision.
     again = member.post(f"/me/organization/requests/{request_id}/refuse")
     assert again.status_code == 409
@@ -142,8 +158,9 @@ def test_refused_person_stays_outside_and_may_ask_again(app, firm, make, outbox)
     assert "新来的人" in admin.get("/admin/organizations").get_data(as_text=True)
     with app.app_context():
         request_id = db.session.scalar(db.select(JoinRequest.id).where(JoinRequest.user_id == newcomer))
-    response = admin.post(f"/me/organization/requests/{request_id}/refuse",
-                          data={"note": "无法核实身份", "next": "/admin/organizations"})
+    response = admin.post(
+        f"/me/organization/requests/{request_id}/refuse", data={"note": "无法核实身份", "next": "/admin/organizations"}
+    )
     assert response.status_code == 303 and response.headers["Location"].endswith("/admin/organizations")
     client = app.test_client()
     login(client, app, newcomer)
@@ -155,8 +172,9 @@ def test_refused_person_stays_outside_and_may_ask_again(app, firm, make, outbox)
         code = db.session.get(Organization, other).credit_code
     assert client.post("/me/organization/join", data={"credit_code": code}).status_code == 303
     with app.app_context():
-        statuses = db.session.scalars(db.select(JoinRequest.status).where(JoinRequest.user_id == newcomer)
-                                      .order_by(JoinRequest.id)).all()
+        statuses = db.session.scalars(
+            db.select(JoinRequest.status).where(JoinRequest.user_id == newcomer).order_by(JoinRequest.id)
+        ).all()
         assert statuses == ["refused", "pending"]
 
 
@@ -212,7 +230,9 @@ def test_requests_to_join_an_unverified_organization_go_to_the_admins(app, make,
     assert "新来的人" not in page and "由管理员决定" in page
     with app.app_context():
         request_id = db.session.scalar(db.select(JoinRequest.id).where(JoinRequest.user_id == newcomer))
-        told = {n.user_id for n in db.session.scalars(db.select(Notification).where(Notification.event == "join_requested"))}
+        told = {
+            n.user_id for n in db.session.scalars(db.select(Notification).where(Notification.event == "join_requested"))
+        }
         assert told == {world["admin"]}
     assert member.post(f"/me/organization/requests/{request_id}/approve").status_code == 404
     admin = app.test_client()

@@ -15,7 +15,6 @@ from sqlalchemy import update
 from matchmaker.extensions import db
 from matchmaker.models import Organization, User
 from matchmaker.services import password_reset, passwords
-
 from tests.conftest import PASSWORD, login, mailed_path
 
 NEW_PASSWORD = "purple elephant sings"
@@ -61,8 +60,9 @@ def test_known_and_unknown_emails_get_the_same_answer(app, world, outbox):
     answers = []
     for email in ("hb@example.com", "ghost@example.com", "HB@example.com "):
         response = app.test_client().post("/password/forgot", data={"email": email}, headers=EN, follow_redirects=True)
-        answers.append((response.status_code, [r.headers["Location"] for r in response.history],
-                        response.get_data(as_text=True)))
+        answers.append(
+            (response.status_code, [r.headers["Location"] for r in response.history], response.get_data(as_text=True))
+        )
     assert answers[0] == answers[1] == answers[2]
     status, locations, page = answers[0]
     assert status == 200 and locations == ["/login"] and "If an account with this e-mail exists" in page
@@ -138,7 +138,9 @@ def test_link_works_only_once(app, client, world, outbox):
     after = _hash(app, world["hb"])
     page = client.get(link, headers=EN)
     assert page.status_code == 400 and "not valid" in page.get_data(as_text=True)
-    assert 'href="/password/forgot"' in page.get_data(as_text=True) and 'name="password"' not in page.get_data(as_text=True)
+    assert 'href="/password/forgot"' in page.get_data(as_text=True) and 'name="password"' not in page.get_data(
+        as_text=True
+    )
     again = client.post(link, data={"password": "another fine phrase", "password2": "another fine phrase"})
     assert again.status_code == 400 and _hash(app, world["hb"]) == after
     assert _can_log_in(app, "hb@example.com", NEW_PASSWORD)
@@ -151,7 +153,9 @@ def test_a_newer_password_ends_older_links_a_logout_does_not(app, client, world,
     assert client.get(link).status_code == 200
     other = app.test_client()
     login(other, app, world["hb"])
-    changed = other.post("/me/account/password", data={"current": PASSWORD, "new": NEW_PASSWORD, "repeat": NEW_PASSWORD})
+    changed = other.post(
+        "/me/account/password", data={"current": PASSWORD, "new": NEW_PASSWORD, "repeat": NEW_PASSWORD}
+    )
     assert changed.status_code == 303
     assert client.get(link).status_code == 400
 
@@ -279,8 +283,11 @@ def test_requests_and_resets_are_logged_without_the_link(app, client, world, out
     link = _request_link(client, outbox)
     client.post(link, data={"password": NEW_PASSWORD, "password2": NEW_PASSWORD})
     client.get(link)
-    events = [(r.event, r.result, getattr(r, "reason", None), r.user_id)
-              for r in caplog.records if r.name == "matchmaker.security" and r.event.startswith("password_reset")]
+    events = [
+        (r.event, r.result, getattr(r, "reason", None), r.user_id)
+        for r in caplog.records
+        if r.name == "matchmaker.security" and r.event.startswith("password_reset")
+    ]
     assert events == [
         ("password_reset_request", "failure", "unknown_email", None),
         ("password_reset_request", "success", None, world["hb"]),
@@ -299,7 +306,9 @@ def test_forms_carry_a_csrf_token_from_a_fresh_browser(make_app, world):
     before = _hash(app, world["hb"])
     refused = client.post(link, data={"password": NEW_PASSWORD, "password2": NEW_PASSWORD})
     assert refused.status_code == 400 and _hash(app, world["hb"]) == before
-    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(link).get_data(as_text=True)).group(1)
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(link).get_data(as_text=True)).group(
+        1
+    )
     done = client.post(link, data={"password": NEW_PASSWORD, "password2": NEW_PASSWORD, "csrf_token": csrf})
     assert done.status_code == 303 and _hash(app, world["hb"]) != before
     page = client.get("/password/forgot").get_data(as_text=True)
@@ -309,17 +318,23 @@ def test_forms_carry_a_csrf_token_from_a_fresh_browser(make_app, world):
 def test_one_inbox_gets_at_most_the_configured_mails_from_many_addresses(make_app, world, tmp_path):
     """RESET_MAIL_LIMIT counts per e-mail: rotating client addresses does not flood an inbox."""
     box = tmp_path / "limited-outbox"
-    app = make_app(RATELIMIT_ENABLED=True, AUTH_RATE_LIMIT="100 per minute", RESET_MAIL_LIMIT="2 per hour",
-                   MAIL_OUTBOX_DIR=str(box))
+    app = make_app(
+        RATELIMIT_ENABLED=True,
+        AUTH_RATE_LIMIT="100 per minute",
+        RESET_MAIL_LIMIT="2 per hour",
+        MAIL_OUTBOX_DIR=str(box),
+    )
     codes = []
     for n in range(4):
         client = app.test_client()
-        response = client.post("/password/forgot", data={"email": "hb@example.com"},
-                               environ_base={"REMOTE_ADDR": f"10.0.0.{n + 1}"})
+        response = client.post(
+            "/password/forgot", data={"email": "hb@example.com"}, environ_base={"REMOTE_ADDR": f"10.0.0.{n + 1}"}
+        )
         codes.append(response.status_code)
     assert codes == [303, 303, 429, 429]
-    other = app.test_client().post("/password/forgot", data={"email": "bj@example.com"},
-                                   environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    other = app.test_client().post(
+        "/password/forgot", data={"email": "bj@example.com"}, environ_base={"REMOTE_ADDR": "10.0.0.9"}
+    )
     assert other.status_code == 303  # another address is not affected
     mails = [BytesParser(policy=policy.default).parsebytes(p.read_bytes()) for p in box.iterdir()]
     assert sorted(m["To"] for m in mails) == ["bj@example.com", "hb@example.com", "hb@example.com"]

@@ -4,23 +4,43 @@ import pytest
 
 from matchmaker.extensions import db
 from matchmaker.models import Achievement, Need
-
 from tests.conftest import login
 
 ACH_FORM = {
-    "title": "钢渣微粉制备高性能混凝土掺合料技术", "summary": "利用转炉钢渣制备混凝土掺合料。",
+    "title": "钢渣微粉制备高性能混凝土掺合料技术",
+    "summary": "利用转炉钢渣制备混凝土掺合料。",
     "description": "钢渣经磁选、立磨粉磨至比表面积450m²/kg，28天活性指数≥85%。",
-    "advantages": "固废利用率高，成本较矿粉低30%。", "applications": "商品混凝土搅拌站。",
-    "field": "building_materials", "keywords": "钢渣、微粉、掺合料", "trl": "7", "ip_type": "invention",
-    "patent_numbers": "ZL 2023 1 0000001.1", "modes": ["license", "joint"], "price_min": "30", "price_max": "80",
-    "contact_name": "陈老师", "contact_phone": "010-5555 2222", "contact_email": "chen@example.com",
+    "advantages": "固废利用率高，成本较矿粉低30%。",
+    "applications": "商品混凝土搅拌站。",
+    "field": "building_materials",
+    "keywords": "钢渣、微粉、掺合料",
+    "trl": "7",
+    "ip_type": "invention",
+    "patent_numbers": "ZL 2023 1 0000001.1",
+    "modes": ["license", "joint"],
+    "price_min": "30",
+    "price_max": "80",
+    "contact_name": "陈老师",
+    "contact_phone": "010-5555 2222",
+    "contact_email": "chen@example.com",
     "submit_review": "y",
 }
 NEED_FORM = {
-    "title": "高炉煤气布袋除尘滤袋寿命短", "problem": "滤袋平均寿命不足12个月。", "key_points": "耐高温覆膜滤料。",
-    "goals": "滤袋寿命≥24个月，排放≤5mg/m³。", "field": "environment", "keywords": "滤袋 除尘",
-    "min_trl": "6", "modes": ["development"], "budget_min": "", "budget_max": "", "deadline": "2099-06-30",
-    "contact_name": "刘工", "contact_phone": "0315-5555 3333", "contact_email": "liu@example.com", "save": "y",
+    "title": "高炉煤气布袋除尘滤袋寿命短",
+    "problem": "滤袋平均寿命不足12个月。",
+    "key_points": "耐高温覆膜滤料。",
+    "goals": "滤袋寿命≥24个月，排放≤5mg/m³。",
+    "field": "environment",
+    "keywords": "滤袋 除尘",
+    "min_trl": "6",
+    "modes": ["development"],
+    "budget_min": "",
+    "budget_max": "",
+    "deadline": "2099-06-30",
+    "contact_name": "刘工",
+    "contact_phone": "0315-5555 3333",
+    "contact_email": "liu@example.com",
+    "save": "y",
 }
 
 
@@ -130,7 +150,9 @@ def test_owner_edits_published_posting_back_to_review(client, app, world, make):
     login(client, app, world["bj"])
     form_page = client.get(f"/achievements/{posting_id}/edit").get_data(as_text=True)
     assert "重新" in form_page  # the warning that the edit goes back to review
-    response = client.post(f"/achievements/{posting_id}/edit", data={**ACH_FORM, "title": "修订后的标题", "status": "published"})
+    response = client.post(
+        f"/achievements/{posting_id}/edit", data={**ACH_FORM, "title": "修订后的标题", "status": "published"}
+    )
     assert response.status_code in (302, 303)
     with app.app_context():
         posting = db.session.get(Achievement, posting_id)
@@ -152,7 +174,9 @@ def test_submit_withdraw_delete_buttons(client, app, world, make):
 
 
 def test_contact_hidden_from_public_and_other_orgs_shown_to_owner_and_admin(client, app, world, make):
-    posting_id = make.achievement(world["bj_org"], contact_phone="010-5555 9876", contact_email="secret.person@example.com")
+    posting_id = make.achievement(
+        world["bj_org"], contact_phone="010-5555 9876", contact_email="secret.person@example.com"
+    )
     for user in (None, world["hb"], world["tj"]):
         if user:
             login(client, app, user)

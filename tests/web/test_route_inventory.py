@@ -17,7 +17,6 @@ import pytest
 from matchmaker.extensions import db
 from matchmaker.models import Notification, Organization, SavedSearch, User
 from matchmaker.services import interests, memberships, password_reset
-
 from tests.conftest import login
 
 OK, LOGIN = "ok", "login"
@@ -85,8 +84,13 @@ WEB = [
     ("members.index", "GET", "/me/organization", "hb", MEMBERS),
     ("members.join", "POST", "/me/organization/join", "hb", MEMBERS),
     ("members.decide", "POST", "/me/organization/requests/{joinreq}/approve", "hb", dict(OWNER_ONLY, M=OK)),
-    ("members.cancel", "POST", "/me/organization/requests/{joinreq}/cancel", "hb",
-     dict(A=LOGIN, I=404, F=404, O=404, M=404, P=OK, J=404)),
+    (
+        "members.cancel",
+        "POST",
+        "/me/organization/requests/{joinreq}/cancel",
+        "hb",
+        dict(A=LOGIN, I=404, F=404, O=404, M=404, P=OK, J=404),
+    ),
     ("members.remove", "POST", "/me/organization/members/{colleague}/remove", "hb", dict(OWNER_ONLY, M=OK)),
     ("api_tokens.index", "GET", "/me/tokens", "hb", MEMBERS),
     ("api_tokens.index", "POST", "/me/tokens", "hb", MEMBERS),
@@ -160,8 +164,15 @@ OUTSIDER = {"bj": "I", "hb": "F"}  # the role outside the owner's organization, 
 
 
 def _actor(role: str, owner: str, ids: dict) -> int | None:
-    return {"A": None, "I": ids["tj"], "F": ids["hb2"], "O": ids[owner], "M": ids["admin"],
-            "P": ids[f"{owner}_pending"], "J": ids[f"{owner}_joined"]}[role]
+    return {
+        "A": None,
+        "I": ids["tj"],
+        "F": ids["hb2"],
+        "O": ids[owner],
+        "M": ids["admin"],
+        "P": ids[f"{owner}_pending"],
+        "J": ids[f"{owner}_joined"],
+    }[role]
 
 
 def _expected(expected: dict, role: str, owner: str):
@@ -186,9 +197,7 @@ def _category(response) -> object:
 def test_inventory_covers_every_route(app):
     listed = {(endpoint, method) for endpoint, method, *_ in WEB} | {(e, m) for e, m, *_ in api_entries()}
     present = {
-        (rule.endpoint, method)
-        for rule in app.url_map.iter_rules()
-        for method in rule.methods - {"HEAD", "OPTIONS"}
+        (rule.endpoint, method) for rule in app.url_map.iter_rules() for method in rule.methods - {"HEAD", "OPTIONS"}
     }
     assert present - listed == set(), "routes without an inventory entry"
     assert listed - present == set(), "inventory entries for routes that do not exist"
@@ -208,8 +217,11 @@ def _check(app, scene, method, url, owner, expected, role):
     response = client.open(url.format(**scene), method=method, data={})
     body = response.get_data(as_text=True)
     response.close()  # static files are streamed from an open file
-    assert _category(response) == _expected(expected, role, owner), (role, response.status_code,
-                                                                     response.headers.get("Location"))
+    assert _category(response) == _expected(expected, role, owner), (
+        role,
+        response.status_code,
+        response.headers.get("Location"),
+    )
     if method == "GET" and response.status_code == 200 and role in "AIFP":
         assert CONTACT_MARK not in body, (role, "a contact detail leaked")
 
@@ -243,8 +255,14 @@ def test_api_routes_answer_by_role(app, scene, role):
             with app.app_context():
                 headers["Authorization"] = "Bearer " + tokens.issue(db.session.get(User, actor), "inventory")[1]
         client = app.test_client()
-        response = client.open(url.format(**scene), method=method, headers=headers, json={} if method != "GET" else None)
+        response = client.open(
+            url.format(**scene), method=method, headers=headers, json={} if method != "GET" else None
+        )
         assert _category(response) == _expected(expected, role, owner), (
-            endpoint, role, response.status_code, response.get_data(as_text=True)[:200])
+            endpoint,
+            role,
+            response.status_code,
+            response.get_data(as_text=True)[:200],
+        )
         if method == "GET" and response.status_code == 200 and role in "AIFP":
             assert CONTACT_MARK not in response.get_data(as_text=True), (endpoint, "a contact detail leaked")

@@ -22,7 +22,10 @@ def titles(client, url) -> list[str]:
     response = client.get(url)
     assert response.status_code == 200, url
     html = response.get_data(as_text=True)
-    return [re.sub(r"<[^>]+>", "", t) for t in re.findall(r'<article class="card posting-card">\s*<h3><a [^>]*>(.*?)</a>', html)]
+    return [
+        re.sub(r"<[^>]+>", "", t)
+        for t in re.findall(r'<article class="card posting-card">\s*<h3><a [^>]*>(.*?)</a>', html)
+    ]
 
 
 def page(client, url) -> str:
@@ -68,15 +71,22 @@ def test_city_and_organization_are_searchable(client, demo, app):
         from matchmaker.models import Organization
 
         org = db.session.scalar(select(Organization).where(Organization.region == "hebei").order_by(Organization.id))
-        own = set(db.session.scalars(select(Need.title).where(Need.organization_id == org.id, Need.status == "published")))
+        own = set(
+            db.session.scalars(select(Need.title).where(Need.organization_id == org.id, Need.status == "published"))
+        )
         city = org.city.removesuffix("市")
     assert own and own <= set(titles(client, f"/needs/?q={org.name}"))
     assert own <= set(titles(client, f"/needs/?q={city}"))
 
 
-@pytest.mark.parametrize("word, kind, absent", [
-    ("PLC", "achievements", "杏仁"), ("PLC", "needs", "杏"), ("TRT", "achievements", "RTO"),
-])
+@pytest.mark.parametrize(
+    "word, kind, absent",
+    [
+        ("PLC", "achievements", "杏仁"),
+        ("PLC", "needs", "杏"),
+        ("TRT", "achievements", "RTO"),
+    ],
+)
 def test_acronyms_match_only_themselves(client, demo, word, kind, absent):
     found = titles(client, f"/{kind}/?q={word}")
     assert not any(absent in t for t in found), found
@@ -120,7 +130,9 @@ def test_sort_by_deadline_and_budget(client, demo, app):
 
         from matchmaker.extensions import db
 
-        rows = db.session.execute(select(Need.title, Need.deadline, Need.budget_max).where(Need.status == "published")).all()
+        rows = db.session.execute(
+            select(Need.title, Need.deadline, Need.budget_max).where(Need.status == "published")
+        ).all()
     deadline_of = {t: d for t, d, _b in rows}
     found = titles(client, "/needs/?sort=deadline&per_page=100")
     dated = [deadline_of[t] for t in found if deadline_of[t] is not None]
@@ -137,7 +149,9 @@ def test_sort_by_deadline_and_budget(client, demo, app):
 
 def test_api_search_and_sort(client, demo):
     body = client.get("/api/v1/achievements?q=氢能").get_json()
-    assert body["total"] >= 2 and body["words"] == ["氢能"] and "制氢" in body["highlights"] and body["partial"] is False
+    assert (
+        body["total"] >= 2 and body["words"] == ["氢能"] and "制氢" in body["highlights"] and body["partial"] is False
+    )
     assert all("氢" in item["title"] for item in body["items"])
     partial = client.get("/api/v1/achievements?q=氢能 钢渣").get_json()
     assert partial["partial"] is True and partial["total"] >= 2

@@ -5,7 +5,6 @@ import logging
 import pytest
 
 from matchmaker.app import create_app
-
 from tests.conftest import login
 
 
@@ -37,16 +36,24 @@ def test_no_inline_script_or_style_in_templates():
 def test_login_is_rate_limited(make_app, world):
     app = make_app(RATELIMIT_ENABLED=True, AUTH_RATE_LIMIT="3 per minute")
     client = app.test_client()
-    codes = [client.post("/login", data={"email": "x@example.com", "password": "wrong password"}).status_code
-             for _ in range(5)]
+    codes = [
+        client.post("/login", data={"email": "x@example.com", "password": "wrong password"}).status_code
+        for _ in range(5)
+    ]
     assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
     limited = client.post("/login", data={"email": "x@example.com", "password": "wrong password"})
     assert int(limited.headers["Retry-After"]) > 0 and "请求过于频繁" in limited.get_data(as_text=True)
 
 
 def _login_codes(client, addresses: list[str]) -> list[int]:
-    return [client.post("/login", data={"email": "x@example.com", "password": "wrong password"},
-                        headers={"X-Forwarded-For": address}).status_code for address in addresses]
+    return [
+        client.post(
+            "/login",
+            data={"email": "x@example.com", "password": "wrong password"},
+            headers={"X-Forwarded-For": address},
+        ).status_code
+        for address in addresses
+    ]
 
 
 def test_behind_a_proxy_each_forwarded_client_has_its_own_budget_and_logged_ip(make_app, world, caplog):
@@ -88,8 +95,10 @@ def test_proxy_fix_x_for_is_read_from_the_environment(monkeypatch, tmp_path):
 
 def test_production_cookie_and_hsts(tmp_path, monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
-    app = create_app("production", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}",
-                                    "PUBLIC_URL": "https://pool.example.com"})
+    app = create_app(
+        "production",
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}", "PUBLIC_URL": "https://pool.example.com"},
+    )
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax" and app.config["SESSION_COOKIE_NAME"] == "__Host-session"
     assert app.config["REMEMBER_COOKIE_SECURE"] and app.config["MAX_CONTENT_LENGTH"] == 1024 * 1024
