@@ -13,9 +13,8 @@ from matchmaker.api import rules
 from matchmaker.api.schema import Array, Boolean, Date, Free, Integer, Money, Object, Ref, Schema, String, named
 from matchmaker.converters import MAX_ID
 from matchmaker.interests.forms import DealForm, DeclineForm, ExpressForm
-from matchmaker.postings.forms import AchievementForm, NeedForm
+from matchmaker.postings.forms import FORMS
 
-FORMS = {"achievement": AchievementForm, "need": NeedForm}
 # API name → form (and service) name, where they differ.
 RENAMED = {
     "achievement": {"transfer_modes": "modes", "price_min_wan": "price_min", "price_max_wan": "price_max"},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import ClassVar
 
 from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
@@ -24,6 +25,17 @@ class Posting:
     """What an achievement and a need have in common: owner, status, field, keywords, contact."""
 
     kind: str  # "achievement" | "need"
+    # What a poster writes (forms, the API, the importer and the services read this list; the rest is
+    # the platform's: status, review note, dates). A subclass adds its own.
+    DATA_FIELDS: ClassVar[tuple[str, ...]] = (
+        "title",
+        "field",
+        "keywords",
+        "modes",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -104,6 +116,17 @@ class Achievement(Posting, db.Model):
 
     __tablename__ = "achievements"
     kind = "achievement"
+    DATA_FIELDS = Posting.DATA_FIELDS + (
+        "summary",
+        "description",
+        "advantages",
+        "applications",
+        "trl",
+        "ip_type",
+        "patent_numbers",
+        "price_min",
+        "price_max",
+    )
 
     summary: Mapped[str] = mapped_column(String(500), default="")
     description: Mapped[str] = mapped_column(Text, default="")
@@ -124,6 +147,15 @@ class Need(Posting, db.Model):
 
     __tablename__ = "needs"
     kind = "need"
+    DATA_FIELDS = Posting.DATA_FIELDS + (
+        "problem",
+        "key_points",
+        "goals",
+        "min_trl",
+        "budget_min",
+        "budget_max",
+        "deadline",
+    )
 
     problem: Mapped[str] = mapped_column(Text, default="")  # 主要问题
     key_points: Mapped[str] = mapped_column(Text, default="")  # 技术关键
@@ -140,3 +172,7 @@ class Need(Posting, db.Model):
 
     def __repr__(self) -> str:
         return f"<Need {self.id} {self.status} {self.title[:20]}>"
+
+
+# The two kinds of posting by their name (the name in URLs, matcher ids and the API is derived from it).
+POSTING_MODELS: dict[str, type[Posting]] = {"achievement": Achievement, "need": Need}

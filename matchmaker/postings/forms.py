@@ -12,6 +12,7 @@ from matchmaker import domain
 from matchmaker.auth.forms import PHONE
 from matchmaker.forms import BaseForm, KeywordsField, MultiCheckboxField, check_range, int_or_none, money_in_range
 from matchmaker.i18n import current_lang
+from matchmaker.models.posting import Achievement, Need, Posting
 from matchmaker.services.browse import SORTS, Filters
 from matchmaker.templating import choices
 
@@ -50,15 +51,7 @@ class PostingForm(BaseForm):
     save = SubmitField(_l("Save draft"))
     submit_review = SubmitField(_l("Submit for review"))
 
-    DATA_FIELDS: tuple[str, ...] = (
-        "title",
-        "field",
-        "keywords",
-        "modes",
-        "contact_name",
-        "contact_phone",
-        "contact_email",
-    )
+    DATA_FIELDS: tuple[str, ...] = Posting.DATA_FIELDS  # the model's list: forms render it, never restate it
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -104,17 +97,7 @@ class AchievementForm(PostingForm):
     price_min = _money(_l("Price from (ten-thousand yuan)"))
     price_max = _money(_l("Price up to (ten-thousand yuan)"))
 
-    DATA_FIELDS = PostingForm.DATA_FIELDS + (
-        "summary",
-        "description",
-        "advantages",
-        "applications",
-        "trl",
-        "ip_type",
-        "patent_numbers",
-        "price_min",
-        "price_max",
-    )
+    DATA_FIELDS = Achievement.DATA_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,15 +122,7 @@ class NeedForm(PostingForm):
     budget_max = _money(_l("Budget up to (ten-thousand yuan)"))
     deadline = DateField(_l("Deadline"), validators=[Optional()])
 
-    DATA_FIELDS = PostingForm.DATA_FIELDS + (
-        "problem",
-        "key_points",
-        "goals",
-        "min_trl",
-        "budget_min",
-        "budget_max",
-        "deadline",
-    )
+    DATA_FIELDS = Need.DATA_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -161,6 +136,10 @@ class NeedForm(PostingForm):
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         return check_range(self.budget_min, self.budget_max) and ok
+
+
+# The posting forms by kind (views, the API and the importer read this one map).
+FORMS = {"achievement": AchievementForm, "need": NeedForm}
 
 
 class FilterForm(BaseForm):

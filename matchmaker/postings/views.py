@@ -13,14 +13,13 @@ from matchmaker.errors import refusal
 from matchmaker.extensions import db
 from matchmaker.models import Interest
 from matchmaker.paging import page_number
-from matchmaker.postings.forms import AchievementForm, FilterForm, NeedForm
+from matchmaker.postings.forms import FORMS, FilterForm
 from matchmaker.services import browse, contacts, curation, deals, lifecycle, postings, suggestions
 from matchmaker.services.errors import DomainError
 
 bp = Blueprint("postings", __name__)
 
 KINDS = {"achievements": "achievement", "needs": "need"}
-FORMS = {"achievement": AchievementForm, "need": NeedForm}
 KIND_URL = "<any(achievements, needs):kind>"
 
 

@@ -32,12 +32,13 @@ from sqlalchemy.orm import Session
 
 from matchmaker.extensions import db
 from matchmaker.matching import Matcher
-from matchmaker.models import Achievement, Need, Posting
+from matchmaker.models import Achievement, Posting
+from matchmaker.models.posting import POSTING_MODELS
 
 log = logging.getLogger(__name__)
 
 PREFIX = {"achievement": "a", "need": "n"}
-MODELS = {"achievement": Achievement, "need": Need}
+MODELS = POSTING_MODELS
 # A transaction may commit a little after it stamped ``updated_at``: look back this far each sync.
 LOOKBACK = timedelta(seconds=5)
 

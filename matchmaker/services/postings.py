@@ -17,31 +17,16 @@ from sqlalchemy import select
 
 from matchmaker import permissions
 from matchmaker.extensions import db
-from matchmaker.models import Achievement, Interest, Need, Posting, User
+from matchmaker.models import Interest, Posting, User
 from matchmaker.models.base import utcnow
+from matchmaker.models.posting import POSTING_MODELS
 from matchmaker.services import audit, transitions
 from matchmaker.services.errors import Conflict, DomainError, Forbidden, NotFound
 from matchmaker.services.links import posting_path
 from matchmaker.services.notify import notify, org_members
 
-MODELS: dict[str, type[Posting]] = {"achievement": Achievement, "need": Need}
-
-COMMON_FIELDS = ("title", "field", "keywords", "modes", "contact_name", "contact_phone", "contact_email")
-FIELDS = {
-    "achievement": COMMON_FIELDS
-    + (
-        "summary",
-        "description",
-        "advantages",
-        "applications",
-        "trl",
-        "ip_type",
-        "patent_numbers",
-        "price_min",
-        "price_max",
-    ),
-    "need": COMMON_FIELDS + ("problem", "key_points", "goals", "min_trl", "budget_min", "budget_max", "deadline"),
-}
+MODELS = POSTING_MODELS
+FIELDS = {kind: model.DATA_FIELDS for kind, model in MODELS.items()}  # what a poster writes, per kind
 
 # What a posting needs before it goes to review (a draft needs only its title).
 REQUIRED = {

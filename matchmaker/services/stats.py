@@ -18,12 +18,13 @@ from sqlalchemy.orm import aliased
 
 from matchmaker.extensions import db
 from matchmaker.models import Achievement, Deal, Interest, Need, NeedCoverage, Organization
+from matchmaker.models.posting import POSTING_MODELS
 from matchmaker.services import browse
 from matchmaker.services.coverage import COMMON_NEED_MIN_SIMILARITY
 
 SAMPLE = 5  # titles shown per unmet cell
 CLUSTER_SAMPLE = 8  # needs shown per group of common needs
-MODELS = {"achievement": Achievement, "need": Need}
+MODELS = POSTING_MODELS
 
 
 def _month(column):

@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 from matchmaker import domain
 from matchmaker.forms import CONTROL_CHARS
-from matchmaker.postings.forms import AchievementForm, NeedForm
+from matchmaker.postings.forms import FORMS
 from matchmaker.services.postings import FIELDS
 
 MULTI_SPLIT = re.compile(r"[、;；,，|\n]+")
@@ -24,7 +24,6 @@ DATE_TEXT = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 NEGOTIABLE = {"面议", "negotiable"}
 EXTERNAL_ID_MAX = 64
 VOCABS = {"field": domain.FIELDS, "mode": domain.TRANSFER_MODES, "ip": domain.IP_TYPES, "trl": domain.TRL}
-FORMS = {"achievement": AchievementForm, "need": NeedForm}
 
 
 @dataclass(frozen=True)
