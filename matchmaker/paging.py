@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from math import ceil
 from typing import Any
 
-from flask import abort, request
+from flask import abort, make_response, request
+from flask_babel import gettext as _
 
 from matchmaker.extensions import db
 
@@ -27,7 +28,10 @@ def page_number(name: str = "page") -> int:
     parameter included, is a 400."""
     raw = request.args.get(name, "1")
     if len(request.args.getlist(name)) > 1 or not _PAGE.fullmatch(raw) or int(raw) > MAX_PAGE:
-        abort(400)
+        from matchmaker.errors import render_error  # the error page (errors imports the services)
+
+        message = _("The page number must be a whole number from 1 to %(max)s.", max=f"{MAX_PAGE:,}")
+        abort(make_response(render_error(400, message)))
     return int(raw)
 
 

@@ -123,6 +123,14 @@ def test_bad_filters_are_400_with_message(client, pool, query):
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "100001", "²"])
+def test_a_bad_page_number_says_what_a_page_number_is(client, pool, page):
+    response = client.get("/needs/?page=" + page)
+    assert response.status_code == 400 and "页码应为 1 到 100,000 之间的整数" in response.get_data(as_text=True)
+    english = client.get("/needs/?page=" + page, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "The page number must be a whole number from 1 to 100,000." in english
+
+
 def test_pagination_keeps_filters(client, world, make):
     for n in range(23):
         make.achievement(world["bj_org"], title=f"分页测试成果{n:02d}", field="it")
