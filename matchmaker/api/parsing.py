@@ -17,7 +17,7 @@ from matchmaker.api.errors import ApiError
 from matchmaker.api.messages import field_message, tr
 from matchmaker.api.schema import Integer, Invalid, Schema
 
-_WIRE_INTEGER = re.compile(r"[0-9]{1,10}\Z")
+_WIRE_INTEGER = re.compile(r"-?[0-9]{1,10}\Z")  # a sign is read, so that -1 is told its minimum, not "not an integer"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

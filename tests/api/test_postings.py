@@ -84,6 +84,12 @@ def test_strict_query_parameters(api, query, name):
     assert error["code"] == "invalid_query" and name in error["fields"]
 
 
+def test_a_negative_page_is_told_its_minimum_not_that_it_is_no_integer(api):
+    fields = error_of(api.get("/achievements?page=-1"))["fields"]
+    assert fields == {"page": "不能小于 1。"}  # the probe saw 必须是整数 for -1
+    assert error_of(api.get("/achievements?page=abc"))["fields"] == {"page": "必须是整数。"}
+
+
 @pytest.mark.parametrize(
     "who, visible",
     [
