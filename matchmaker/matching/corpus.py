@@ -44,6 +44,8 @@ class Corpus:
         self.delta_ids: list[str] = []
         self.delta_titles: list[str] = []
         self.where: dict[str, int] = {}  # id -> row, for rows added since the base was built
+        self.generation = 0  # counts changes: what is remembered about the rows is valid for one generation
+        self.term_rows: dict[tuple, tuple[int, np.ndarray]] = {}  # (term, whole token) -> (generation, rows)
         self.count = postings.n_base - len(postings.dead)
         self._field_ranges: dict[int, tuple[int, int]] = {}  # field -> its base rows [lo, hi)
         # (field, prior) -> {column: idf within the field}: a pure function of the base, which does
@@ -138,6 +140,23 @@ class Corpus:
             return None if r in self.postings.dead else r
         return None
 
+    def rows_of(self, ids) -> np.ndarray:
+        """``row_of`` for many ids at once (thousands, in one search): the live rows, ascending."""
+        rows, rest = [], []
+        for id_ in ids:  # rows added since the base: a small dict
+            r = self.where.get(id_)
+            (rest if r is None else rows).append(id_ if r is None else r)
+        found = np.array(rows, np.int64)
+        n = len(self.sorted_ids)
+        if rest and n:
+            wanted = np.asarray(rest)
+            at = np.minimum(np.searchsorted(self.sorted_ids, wanted), n - 1)
+            base = self.order[at[self.sorted_ids[at] == wanted]].astype(np.int64)
+            if self.postings.dead:
+                base = base[~np.isin(base, np.fromiter(self.postings.dead, np.int64))]
+            found = np.concatenate([found, base])
+        return np.unique(found)
+
     def id_at(self, row: int) -> str:
         if row < self.postings.n_base:
             return str(self.sorted_ids[self.pos[row]])
@@ -145,11 +164,17 @@ class Corpus:
 
     def ids_at(self, rows: list[int]) -> list[str]:
         """``[id_at(r) for r in rows]`` with one numpy lookup for the base rows."""
-        if not rows:
+        if not len(rows):
             return []
-        if max(rows) < self.postings.n_base:
+        rows = np.asarray(rows, np.int64)
+        n_base = self.postings.n_base
+        base = rows < n_base
+        if base.all():
             return self.sorted_ids[self.pos[rows]].tolist()
-        return [self.id_at(r) for r in rows]
+        out = np.empty(len(rows), object)  # base rows in one lookup, the (few) rows added since one by one
+        out[base] = self.sorted_ids[self.pos[rows[base]]].tolist()
+        out[~base] = [self.delta_ids[r - n_base] for r in rows[~base].tolist()]
+        return out.tolist()
 
     def title_at(self, row: int) -> str | None:
         if row < self.postings.n_base:
@@ -162,6 +187,7 @@ class Corpus:
     # -- changes -----------------------------------------------------------------------------
     def add(self, id_: str, cols, vals, row: dict, title: str, text: str = "") -> None:
         self.remove(id_)
+        self.generation += 1
         r = self.postings.append(cols, vals)
         self.grams.add(r, text)
         self.table.append(row)
@@ -174,6 +200,7 @@ class Corpus:
         r = self.row_of(id_)
         if r is None:
             return False
+        self.generation += 1
         self.postings.kill(r)
         self.where.pop(id_, None)
         self.count -= 1

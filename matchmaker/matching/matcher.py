@@ -27,6 +27,7 @@ def _is_cjk(ch: str) -> bool:
 
 OTHER = {"achievement": "need", "need": "achievement"}
 EXPLAIN = 8  # shared terms reported per suggestion
+TERM_CACHE = 2048  # search words whose rows each corpus remembers (cleared when full)
 WORD_CACHE = 1 << 18  # words whose vocabulary column is remembered (cleared when full)
 
 
@@ -409,17 +410,46 @@ class Matcher:
         """Ids of the postings of ``kind`` containing at least one of ``variants`` (a word and its
         equivalents); ``whole_token``: Latin words only as whole tokens (plc, never inside plcs or
         in "rplc"), case-insensitively."""
+        return self.ids_of(kind, self.containing_rows(variants, kind, whole_token))
+
+    def containing_rows(self, variants, kind: str, whole_token: bool = False) -> np.ndarray:
+        """``containing_any`` as the rows of ``kind``'s postings (ascending, int64): what a caller
+        that scores thousands of hits works with, turning only its result into ids (``ids_of``)."""
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
         corpus = self._kinds[kind]
-        found: set[int] = set()
+        parts = []
         for term in dict.fromkeys(t for t in map(clean_term, variants) if t):
-            rows = corpus.rows_containing([term]).tolist()
+            # A word's rows are remembered until the corpus changes: the words of searches repeat, and
+            # a common one checks thousands of texts (a few ms to tens of ms at 10^5).
+            generation, key = corpus.generation, (term, whole_token)
+            hit = corpus.term_rows.get(key)
+            if hit is not None and hit[0] == generation:
+                parts.append(hit[1])
+                continue
+            rows = corpus.rows_containing([term])
             if whole_token:
                 text_at = corpus.grams.text_at
-                rows = [r for r in rows if has_token(text_at(r).decode("utf-8", "replace"), term)]
-            found.update(rows)
-        return corpus.ids_at(sorted(found))
+                keep = [has_token(text_at(r).decode("utf-8", "replace"), term) for r in rows.tolist()]
+                rows = rows[np.array(keep, bool)] if len(rows) else rows
+            rows = rows.astype(np.int64, copy=False)
+            if len(corpus.term_rows) >= TERM_CACHE:
+                corpus.term_rows.clear()
+            corpus.term_rows[key] = (generation, rows)
+            parts.append(rows)
+        return np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int64)
+
+    def ids_of(self, kind: str, rows) -> list[str]:
+        """The ids at ``rows`` of ``kind``'s postings, in that order."""
+        return self._kinds[kind].ids_at(np.asarray(rows, np.int64).tolist())
+
+    def rows_of(self, kind: str, ids) -> np.ndarray:
+        """The rows of the live postings among ``ids`` (others are left out), ascending."""
+        return self._kinds[kind].rows_of(ids)
+
+    def row_count(self, kind: str) -> int:
+        """Rows of ``kind``'s postings (live or not): the length of an array indexed by row."""
+        return self._kinds[kind].postings.n_rows
 
     def count(self, kind: str) -> int:
         """Live postings of ``kind`` in the index."""

@@ -30,6 +30,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .text import is_content_word, normalise, raw_words
 
 MAX_TERMS = 8
@@ -76,15 +78,30 @@ class Term:
 
 @dataclass
 class Result:
-    ids: list[str]  # best first (ties by id; a caller with its own order re-sorts stably by ``keys``)
+    """The ranked postings as rows of the matcher's ``kind``, best first, with what ranked them."""
+
+    rows: np.ndarray  # best first (ties by row: a caller with its own order re-sorts stably by the arrays)
     terms: list[Term]
-    keys: dict[str, tuple] = field(default_factory=dict)  # id -> sort key (smaller is better)
-    complete: int = 0  # how many of ``ids`` cover every term
+    partial_rows: np.ndarray = field(default_factory=lambda: np.empty(0, bool))  # misses a word
+    scores: np.ndarray = field(default_factory=lambda: np.empty(0))  # the words' weights it holds
+    relevance: np.ndarray = field(default_factory=lambda: np.empty(0))  # TF-IDF, for ties
+    matcher: object = None
+    kind: str = ""
+
+    @property
+    def ids(self) -> list[str]:
+        """The matcher's ids, best first."""
+        return self.matcher.ids_of(self.kind, self.rows) if len(self.rows) else []
+
+    @property
+    def complete(self) -> int:
+        """How many results cover every term."""
+        return int((~self.partial_rows).sum())
 
     @property
     def partial(self) -> bool:
         """Results, none of which covers every term."""
-        return bool(self.ids) and not self.complete
+        return bool(len(self.rows)) and not self.complete
 
     def highlights(self) -> list[str]:
         """Every word and equivalent to mark in the result cards."""
@@ -117,7 +134,7 @@ def search(
     """
     generic = matcher.generic_words() if generic is None else generic
     terms: list[Term] = []
-    found: list[tuple[set[str], set[str]]] = []  # per term: (exact hits, hits by an equivalent)
+    found: list[tuple[np.ndarray, np.ndarray]] = []  # per term: (rows holding it, rows holding only an equivalent)
     for word in split_words(q):
         term = make_term(word, expand, generic)
         hits = _covering(matcher, kind, term, extra)
@@ -126,7 +143,7 @@ def search(
             if learned:
                 term = Term(word, (word, *learned), term.latin, term.generic)
                 hits = _covering(matcher, kind, term, extra)
-        if not any(hits) and len(word) >= 4 and _CJK.search(word):
+        if not (len(hits[0]) or len(hits[1])) and len(word) >= 4 and _CJK.search(word):
             for part in segment(word):  # typed without spaces: its words, each on its own
                 if part not in {t.word for t in terms}:
                     sub = make_term(part, expand, generic)
@@ -136,36 +153,49 @@ def search(
         terms.append(term)
         found.append(hits)
     terms, found = terms[:MAX_TERMS], found[:MAX_TERMS]
-    if not any(e or o for i, (e, o) in enumerate(found) if not terms[i].generic) and not all(t.generic for t in terms):
-        return Result([], terms)  # no posting holds a distinctive word: generic ones alone find nothing
-    text = " ".join(v for t in terms for v in t.variants)
-    relevance = {key: score for key, score in matcher.search(text, kind, k=relevance_depth) if score >= relevance_floor}
+    none = Result(np.empty(0, np.int64), terms, matcher=matcher, kind=kind)
+    if not any(len(e) or len(o) for (e, o), t in zip(found, terms) if not t.generic) and not all(
+        t.generic for t in terms
+    ):
+        return none  # no posting holds a distinctive word: generic ones alone find nothing
+    # Scored over every row at once (thousands of hits at 10^5: one pass of numpy, no dict per hit).
+    size = matcher.row_count(kind)
+    score, covers, distinctive = np.zeros(size), np.zeros(size, np.int32), np.zeros(size, bool)
     n = max(matcher.count(kind), 1)
-    weights = [
-        GENERIC_WEIGHT if t.generic else 1.0 + math.log((n + 1) / (len(e | o) + 1)) for t, (e, o) in zip(terms, found)
-    ]
-    score: dict[str, float] = {}
-    covers: dict[str, int] = {}
-    reaches_distinctive: set[str] = set()
-    for i, (exact, other) in enumerate(found):
-        for key in exact | other:
-            score[key] = score.get(key, 0.0) + weights[i] * (1.0 if key in exact else EQUIVALENT_SHARE)
-            covers[key] = covers.get(key, 0) + 1
-            if not terms[i].generic:
-                reaches_distinctive.add(key)
-    if reaches_distinctive:  # others cover a distinctive word: generic-only hits are left out
-        score = {key: v for key, v in score.items() if key in reaches_distinctive}
-    keys = {key: (covers[key] < len(terms), -round(v, 9), -relevance.get(key, 0.0)) for key, v in score.items()}
-    ids = sorted(keys, key=lambda key: (keys[key], key))
-    return Result(ids, terms, keys, complete=sum(1 for key in ids if not keys[key][0]))
+    for term, (exact, other) in zip(terms, found):  # exact and other: distinct rows, disjoint
+        weight = GENERIC_WEIGHT if term.generic else 1.0 + math.log((n + 1) / (len(exact) + len(other) + 1))
+        score[exact] += weight
+        score[other] += weight * EQUIVALENT_SHARE
+        covers[exact] += 1
+        covers[other] += 1
+        if not term.generic:
+            distinctive[exact] = distinctive[other] = True
+    rows = np.flatnonzero(covers)
+    if distinctive.any():  # others cover a distinctive word: generic-only hits are left out
+        rows = rows[distinctive[rows]]
+    if not len(rows):
+        return none
+    text = " ".join(v for t in terms for v in t.variants)
+    relevance = np.zeros(size)
+    ranked = [(key, s) for key, s in matcher.search(text, kind, k=relevance_depth) if s >= relevance_floor]
+    if ranked:
+        at = matcher.rows_of(kind, [key for key, _s in ranked])
+        by_row = dict(zip(matcher.ids_of(kind, at), at.tolist()))
+        for key, s in ranked:
+            if key in by_row:
+                relevance[by_row[key]] = s
+    partial, scores, rel = covers[rows] < len(terms), np.round(score[rows], 9), relevance[rows]
+    order = np.lexsort((rows, -rel, -scores, partial))
+    return Result(rows[order], terms, partial[order], scores[order], rel[order], matcher, kind)
 
 
-def _covering(matcher, kind: str, term: Term, extra) -> tuple[set[str], set[str]]:
-    """(ids containing the word itself or named by it in ``extra``, ids containing only an equivalent)."""
-    exact = set(matcher.containing_any([term.word], kind, whole_token=term.latin))
+def _covering(matcher, kind: str, term: Term, extra) -> tuple[np.ndarray, np.ndarray]:
+    """(rows containing the word itself or named by it in ``extra``, rows containing only an equivalent)."""
+    exact = matcher.containing_rows([term.word], kind, whole_token=term.latin)
     if extra is not None:
-        exact.update(extra(term.word))
-    other: set[str] = set()
-    for variant in term.variants[1:]:
-        other.update(matcher.containing_any([variant], kind, whole_token=is_latin(variant)))
-    return exact, other - exact
+        named = list(extra(term.word))
+        if named:
+            exact = np.union1d(exact, matcher.rows_of(kind, named))
+    parts = [matcher.containing_rows([v], kind, whole_token=is_latin(v)) for v in term.variants[1:]]
+    other = np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int64)
+    return exact, np.setdiff1d(other, exact, assume_unique=True)

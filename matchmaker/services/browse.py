@@ -163,16 +163,18 @@ def _ranked_ids(kind: str, filters: Filters):
     from matchmaker.services import search
 
     found = search.search(kind, filters.q, filters.field)
-    if not found.ids:
+    if not len(found.ids):
         return [], found
     by_relevance = filters.sort in ("", "relevance")
     order = _newest_first(kind, replace(filters, q="", sort="" if by_relevance else filters.sort))
-    ids = order[np.isin(order, np.array(found.ids, np.int64))].tolist()
-    if by_relevance:
-        last = (True, 0.0, 0.0)
-        ids.sort(key=lambda i: found.keys.get(i, last))  # stable: ties stay newest first
-    found.complete = sum(1 for i in ids if not found.keys[i][0])  # after the filters
-    return ids, found
+    ids = order[np.isin(order, found.ids)]  # passing the filters, in the order asked for
+    sorter = np.argsort(found.ids)
+    at = sorter[np.searchsorted(found.ids, ids, sorter=sorter)]  # each id's place in the search's arrays
+    if by_relevance:  # every word first, then the words' weight, then relevance; ties stay newest first
+        ids = ids[np.lexsort((np.arange(len(ids)), -found.relevance[at], -found.scores[at], found.partial_rows[at]))]
+        at = sorter[np.searchsorted(found.ids, ids, sorter=sorter)]
+    found.complete = int((~found.partial_rows[at]).sum())  # after the filters
+    return ids.tolist(), found
 
 
 def _newest_first(kind: str, filters: Filters) -> np.ndarray:

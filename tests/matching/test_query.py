@@ -140,3 +140,16 @@ def test_a_suggestion_needs_a_shared_word_not_only_character_pairs():
     ]
     shared = {s.id: s.shared_terms for s in Matcher().fit(docs).suggest(docs[0], k=5)}
     assert "a1" not in shared, shared  # it shares 炉温 and 命令 as character pairs only: no word to show
+
+
+def test_a_words_rows_are_remembered_only_until_the_pool_changes():
+    m = Matcher().fit(DOCS)
+    first = m.containing_any(["煤气"], "achievement")
+    assert set(first) == {"a2", "a7"} and m.containing_any(["煤气"], "achievement") == first  # remembered
+    m.add(dict(id="a8", kind="achievement", field="steel", title="转炉煤气回收", summary="煤气柜"))
+    assert set(m.containing_any(["煤气"], "achievement")) == {"a2", "a7", "a8"}  # a change forgets
+    m.remove("a2")
+    assert set(m.containing_any(["煤气"], "achievement")) == {"a7", "a8"}
+    rows = m.containing_rows(["煤气", "滤料"], "achievement")
+    assert m.ids_of("achievement", rows) == m.containing_any(["煤气", "滤料"], "achievement")
+    assert list(m.rows_of("achievement", ["a7", "a8", "nope", "a2"])) == sorted(rows.tolist())
