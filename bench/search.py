@@ -251,18 +251,22 @@ def run_scale(size: int, equivalents: Equivalents) -> dict | None:
             new_search(matcher, "achievement", q, equivalents)
             times.append((time.perf_counter() - t0) * 1000)
     first, warm = times[0], sorted(times[len(SCALE_QUERIES) :])
+    unseen = sorted(times[1 : len(SCALE_QUERIES)])  # round one: words no query has asked before
     figures = {
         "size": len(docs),
         "fit_s": fit,
         "first_ms": first,
+        "unseen_p50_ms": unseen[len(unseen) // 2],
+        "unseen_max_ms": unseen[-1],
         "p50_ms": warm[len(warm) // 2],
         "p99_ms": warm[min(len(warm) - 1, int(len(warm) * 0.99))],
         "max_ms": warm[-1],
     }
     print(
-        f"\nScale: {len(docs):,} achievements (fit {fit:.0f} s), {len(SCALE_QUERIES)} queries x 3 rounds: "
-        f"p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms, max {figures['max_ms']:.1f} ms; "
-        f"the very first query {first:.0f} ms (the index's generic words, computed once)"
+        f"\nScale: {len(docs):,} achievements (fit {fit:.0f} s), {len(SCALE_QUERIES)} queries: words not asked before "
+        f"p50 {figures['unseen_p50_ms']:.1f} ms, max {figures['unseen_max_ms']:.1f} ms; asked again (each word's rows "
+        f"remembered until the pool changes) p50 {figures['p50_ms']:.1f} ms, max {figures['max_ms']:.1f} ms; the very "
+        f"first query {first:.0f} ms (the index's generic words, computed once)"
     )
     return figures
 
