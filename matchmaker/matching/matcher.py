@@ -27,7 +27,7 @@ def _is_cjk(ch: str) -> bool:
 
 OTHER = {"achievement": "need", "need": "achievement"}
 EXPLAIN = 8  # shared terms reported per suggestion
-TERM_CACHE = 2048  # search words whose rows each corpus remembers (cleared when full)
+TERM_CACHE_ROWS = 2_000_000  # rows (int64, 16 MB) of search words each corpus remembers (cleared when full)
 WORD_CACHE = 1 << 18  # words whose vocabulary column is remembered (cleared when full)
 
 
@@ -433,7 +433,8 @@ class Matcher:
                 keep = [has_token(text_at(r).decode("utf-8", "replace"), term) for r in rows.tolist()]
                 rows = rows[np.array(keep, bool)] if len(rows) else rows
             rows = rows.astype(np.int64, copy=False)
-            if len(corpus.term_rows) >= TERM_CACHE:
+            held = sum(len(r) for _g, r in corpus.term_rows.values())
+            if held + len(rows) > TERM_CACHE_ROWS:  # bounded by size: a common word holds a quarter of the pool
                 corpus.term_rows.clear()
             corpus.term_rows[key] = (generation, rows)
             parts.append(rows)

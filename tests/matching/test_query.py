@@ -153,3 +153,15 @@ def test_a_words_rows_are_remembered_only_until_the_pool_changes():
     rows = m.containing_rows(["煤气", "滤料"], "achievement")
     assert m.ids_of("achievement", rows) == m.containing_any(["煤气", "滤料"], "achievement")
     assert list(m.rows_of("achievement", ["a7", "a8", "nope", "a2"])) == sorted(rows.tolist())
+
+
+def test_the_remembered_rows_stay_within_their_budget(monkeypatch):
+    from matchmaker.matching import matcher as matcher_module
+
+    monkeypatch.setattr(matcher_module, "TERM_CACHE_ROWS", 3)
+    m = Matcher().fit(DOCS)
+    m.containing_any(["煤气"], "achievement")  # 2 rows
+    m.containing_any(["钢渣"], "achievement")  # 1 row: 3 held
+    assert len(m._kinds["achievement"].term_rows) == 2
+    assert set(m.containing_any(["材料"], "achievement")) == {"a3", "a4"}  # over the budget: forgets first
+    assert list(m._kinds["achievement"].term_rows) == [("材料", False)]
