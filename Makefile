@@ -25,7 +25,7 @@ translations: install                    ## compile the .po catalogues into .mo 
 	$(BIN)/pybabel compile -d matchmaker/translations
 
 extract-messages: install                ## refresh messages.pot and merge new strings into the catalogues
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k tr:1 -o matchmaker/translations/messages.pot .
+	PYTHONPATH=. $(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o matchmaker/translations/messages.pot .
 	$(BIN)/pybabel update -i matchmaker/translations/messages.pot -d matchmaker/translations
 
 db: install                              ## apply the migrations

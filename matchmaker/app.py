@@ -13,13 +13,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from matchmaker import cli, errors, i18n, logs, security, templating
 from matchmaker.api import errors as api_errors
+from matchmaker.api import openapi
 from matchmaker.api.wiring import SessionGuard
 from matchmaker.auth import login
 from matchmaker.config import load_config
 from matchmaker.converters import IdConverter
 from matchmaker.database import init_database
 from matchmaker.extensions import csrf, db, limiter, migrate
-from matchmaker.services import mailer, match_index
+from matchmaker.services import audit, mailer, match_index
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,8 +50,10 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     # SQLAlchemy session listeners: process-wide, attached once however many apps are built.
     mailer.listen()  # queued e-mails are sent when their transaction commits, dropped on rollback
     match_index.listen()  # commits are counted: a request catches the index up after its own writes
+    audit.listen()  # audit rows are append-only: an ORM update or delete of one fails
 
-    # Every answer: errors, headers, sessions.
+    # Every answer: the API's framework (flask-smorest, its OpenAPI document), errors, headers, sessions.
+    api = openapi.init_app(app)  # first: it installs a JSON handler for every HTTP error, which the next two replace
     errors.init_app(app)  # the site's error pages
     api_errors.install(app)  # JSON errors under /api/; after the site's handlers, which it defers to elsewhere
     security.init_app(app)  # security headers, no-store for private pages
@@ -58,7 +61,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
     # Ids in paths are bounded (a 20-digit id would overflow SQLite: a 500, not a 404).
     app.url_map.converters["int"] = app.url_map.converters["id"] = IdConverter
-    register_blueprints(app)
+    register_blueprints(app, api)
     register_commands(app)
     return app
 
@@ -75,7 +78,7 @@ def trust_proxies(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
 
 
-def register_blueprints(app: Flask) -> None:
+def register_blueprints(app: Flask, api: openapi.PoolApi) -> None:
     from matchmaker.account.views import bp as account_bp
     from matchmaker.admin import bp as admin_bp
     from matchmaker.api import bp as api_bp
@@ -90,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     from matchmaker.transfer import bp as transfer_bp
 
     csrf.exempt(api_bp)  # API callers authenticate with a bearer token, never with the cookie CSRF protects
+    api.register_blueprint(api_bp)  # its routes, and their entries in the OpenAPI document
     for blueprint in (
         main_bp,
         auth_bp,
@@ -98,7 +102,6 @@ def register_blueprints(app: Flask) -> None:
         suggestions_bp,
         notifications_bp,
         admin_bp,
-        api_bp,
         api_tokens_bp,
         transfer_bp,
         account_bp,

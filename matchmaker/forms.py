@@ -68,16 +68,8 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class KeywordsField(StringField):
-    """1–5 keywords typed as one line, separated by 、 , ； or spaces; stored as a list.
-
-    Required (marked with an asterisk) unless ``optional`` is set, as a draft's form does.
-    """
-
-    optional = False
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.flags.required = True
+    """Keywords typed as one line, separated by 、 , ； or spaces, read as a list (``schemas.fields.Keywords``
+    judges them: 1–5, each at most 20 characters, none repeated)."""
 
     def process_formdata(self, valuelist):
         raw = valuelist[0] if valuelist else ""
@@ -88,18 +80,6 @@ class KeywordsField(StringField):
         if isinstance(self.data, list):
             return "、".join(self.data)
         return self.data or ""
-
-    def pre_validate(self, form):
-        if not self.data:
-            if self.optional:
-                return
-            raise ValidationError(_l("Give 1 to 5 keywords."))
-        if len(self.data) > 5:
-            raise ValidationError(_l("Give at most 5 keywords."))
-        if any(len(k) > 20 for k in self.data):
-            raise ValidationError(_l("Each keyword has at most 20 characters."))
-        if len(set(self.data)) != len(self.data):
-            raise ValidationError(_l("A keyword is repeated."))
 
 
 def int_or_none(value):
@@ -137,6 +117,17 @@ def check_range(low: Field, high: Field) -> bool:
         high.errors = list(high.errors) + [str(_l("The maximum must not be below the minimum."))]
         return False
     return True
+
+
+def show_errors(form, fields: dict[str, str]) -> None:
+    """Put each message of an input schema (``matchmaker.schemas``) on its field of ``form``; a
+    message for a field the form does not show goes above the form."""
+    for name, message in fields.items():
+        field = getattr(form, name.split(".")[0], None)
+        if isinstance(field, Field):
+            field.errors = list(field.errors) + [message]
+        else:
+            form.form_errors.append(message)
 
 
 def error_text(form) -> str:

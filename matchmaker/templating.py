@@ -138,8 +138,6 @@ def unread_notifications() -> int:
 
 
 def init_app(app: Flask) -> None:
-    from matchmaker.api.messages import tr  # here, not at the top: the API's modules import the forms that import us
-
     app.jinja_env.filters.update(
         vocab=vocab,
         trl=lambda level: domain.trl_label(level, current_lang()),
@@ -161,5 +159,4 @@ def init_app(app: Flask) -> None:
         trl_levels=list(domain.TRL),
         unread_notifications=unread_notifications,
         url_map_endpoints=lambda: {rule.endpoint for rule in app.url_map.iter_rules()},
-        tr=tr,  # a message with its Chinese until the catalogue has it: the token page and its menu link
     )

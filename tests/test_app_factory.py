@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,6 +28,7 @@ BLUEPRINTS = {
     "notifications",
     "admin",
     "api",
+    "api-docs",  # flask-smorest's own: it serves /api/v1/openapi.json
     "api_tokens",
     "transfer",
     "account",
@@ -99,13 +101,15 @@ from sqlalchemy.orm import Session
 from matchmaker import database
 from matchmaker.extensions import login_manager
 from matchmaker.services import mailer, match_index
-print(event.contains(Session, "after_commit", mailer._send_after_commit),
+from matchmaker.models.curation import AuditLog, append_only
+print(event.contains(AuditLog, "before_delete", append_only),
+      event.contains(Session, "after_commit", mailer._send_after_commit),
       event.contains(Session, "after_commit", match_index._count_commit),
       event.contains(Engine, "connect", database._sqlite_pragmas),
       login_manager._user_callback is not None, login_manager.login_view is not None)
 """
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["False"] * 5
+    assert out.split() == ["False"] * 6
 
 
 def test_page_numbers_as_flask_sqlalchemy():
@@ -115,3 +119,22 @@ def test_page_numbers_as_flask_sqlalchemy():
     last = Page(page=3, per_page=10, total=25)
     assert (last.has_next, last.next_num, list(last.iter_pages(left_edge=1, right_edge=1))) == (False, None, [1, 2, 3])
     assert list(Page(page=1, per_page=10, total=0).iter_pages()) == [] and Page(1, 10, 0).pages == 0
+
+
+def test_audit_rows_cannot_be_changed_through_the_orm(app, world):
+    from matchmaker.models import AuditLog, User
+    from matchmaker.services import audit
+
+    with app.app_context():
+        admin = db.session.get(User, world["admin"])
+        row = audit.record(admin, "verify", admin.organization, reason="核验")
+        db.session.commit()
+        row.reason = "改写"
+        with pytest.raises(RuntimeError, match="append-only"):
+            db.session.commit()
+        db.session.rollback()
+        db.session.delete(db.session.get(AuditLog, row.id))
+        with pytest.raises(RuntimeError, match="append-only"):
+            db.session.commit()
+        db.session.rollback()
+        assert db.session.get(AuditLog, row.id).reason == "核验"

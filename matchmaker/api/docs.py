@@ -1,13 +1,11 @@
-"""The OpenAPI document as JSON, and a reference page for people, rendered from the same document."""
+"""A reference page for people, rendered from the OpenAPI document flask-smorest generates (no script, no CDN)."""
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, render_template
+from flask_babel import gettext
 
-from matchmaker.api import bp
-from matchmaker.api.errors import json_response
-from matchmaker.api.openapi import document
-from matchmaker.i18n import current_lang
+from matchmaker.api import openapi
 
 METHOD_ORDER = {"get": 0, "post": 1, "patch": 2, "delete": 3}
 
@@ -58,22 +56,28 @@ def _fields(schema: dict, components: dict) -> list[dict]:
     ]
 
 
+def _translated(summary: str) -> str:
+    """An operation's summary in the reader's language (``babel_extract`` puts the summaries in the catalogue)."""
+    return gettext(summary) if summary else ""
+
+
 def reference(doc: dict) -> dict:
     """The document reshaped for the page: operations by tag, schemas with their fields."""
     components = doc["components"]["schemas"]
-    zh = current_lang() == "zh"
-    groups: dict[str, list] = {tag["name"]: [] for tag in doc["tags"]}
+    groups: dict[str, list] = {}
     for path, item in doc["paths"].items():
-        for method, op in sorted(item.items(), key=lambda pair: METHOD_ORDER.get(pair[0], 9)):
+        operations = [(method, op) for method, op in item.items() if method in METHOD_ORDER]
+        for method, op in sorted(operations, key=lambda pair: METHOD_ORDER[pair[0]]):
             body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
-            groups[op["tags"][0]].append(
+            security = op.get("security", [])
+            groups.setdefault(op.get("tags", ["api"])[0], []).append(
                 {
-                    "id": op["operationId"],
+                    "id": f"{method}-{path}".replace("/", "-").replace("{", "").replace("}", ""),
                     "method": method.upper(),
-                    "path": "/api/v1" + path,
-                    "summary": op["x-summary-zh"] if zh else op["summary"],
+                    "path": path,
+                    "summary": _translated(op.get("summary", "")),
                     "description": op.get("description", ""),
-                    "auth": "none" if not op["security"] else "optional" if {} in op["security"] else "token",
+                    "auth": "none" if not security else "optional" if {} in security else "token",
                     "parameters": [
                         {
                             "name": p["name"],
@@ -106,12 +110,7 @@ def reference(doc: dict) -> dict:
     return {"groups": groups, "schemas": schemas}
 
 
-@bp.route("/openapi.json")
-def openapi_json():
-    return json_response(document())
-
-
-@bp.route("/docs")
 def reference_page():
-    doc = document()
+    """The reference page (the OpenAPI document itself is at /api/v1/openapi.json, served by flask-smorest)."""
+    doc = openapi.of(current_app).spec.to_dict()
     return render_template("api/docs.html", doc=doc, ref=reference(doc))

@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from matchmaker import logs
 from matchmaker.api.messages import CODE_FOR_STATUS, ERRORS, error_message
+from matchmaker.schemas import InvalidInput
 from matchmaker.services.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,8 @@ def from_api_error(error: ApiError):
 def from_domain_error(error: DomainError):
     """A service's refusal: 403/404/409/429 as they are; any other rule of the pool is a conflict with
     the current state of things (the request itself was well formed: the schema passed it)."""
+    if isinstance(error, InvalidInput):
+        return error_response("validation_failed", fields=error.fields)
     code = {403: "forbidden", 404: "not_found", 409: "conflict", 429: "rate_limited"}.get(error.status, "conflict")
     return error_response(code, str(error))
 

@@ -12,9 +12,10 @@ from decimal import Decimal
 from flask import url_for
 
 from matchmaker import permissions
-from matchmaker.api.fields import RENAMED
 from matchmaker.models import Interest, Organization, Posting, User
 from matchmaker.services import contacts
+
+CONTACT = ("contact_name", "contact_phone", "contact_email")
 
 
 def timestamp(value: datetime | None) -> str | None:
@@ -48,17 +49,14 @@ def posting_url(posting: Posting) -> str:
 
 
 def posting(item: Posting, viewer: User | None, public: bool = False, with_contact: bool = True) -> dict:
-    """A posting for ``viewer``; ``public`` (pool lists) leaves out everything personal, and
-    ``with_contact=False`` (the review queue) the contact, read per posting (and audited for admins)."""
-    renamed = {form: api for api, form in RENAMED[item.kind].items()}
+    """A posting for ``viewer`` under the models' names; ``public`` (pool lists) leaves out everything
+    personal, and ``with_contact=False`` (the review queue) the contact, read per posting (and audited
+    for admins)."""
     out = {
         "id": item.id,
         "kind": item.kind,
         "url": posting_url(item),
         "status": item.status,
-        "title": item.title,
-        "field": item.field,
-        "keywords": list(item.keywords or []),
         "region": item.organization.region,
         "city": item.organization.city,
         "organization": organization(item.organization),
@@ -66,15 +64,10 @@ def posting(item: Posting, viewer: User | None, public: bool = False, with_conta
         "created_at": timestamp(item.created_at),
         "updated_at": timestamp(item.updated_at),
     }
-    if item.kind == "achievement":
-        names = ("summary", "description", "advantages", "applications", "trl", "ip_type", "patent_numbers")
-    else:
-        names = ("problem", "key_points", "goals", "min_trl")
-    out.update({name: getattr(item, name) for name in names})
-    out[renamed["modes"]] = item.modes
-    for form_name in ("price_min", "price_max", "budget_min", "budget_max"):
-        if form_name in renamed:
-            out[renamed[form_name]] = money(getattr(item, form_name))
+    for name in item.DATA_FIELDS:
+        if name not in CONTACT:
+            out[name] = getattr(item, name)
+    out["keywords"] = list(item.keywords or [])
     if item.kind == "need":
         out["deadline"] = day(item.deadline)
     if not public:
@@ -82,7 +75,7 @@ def posting(item: Posting, viewer: User | None, public: bool = False, with_conta
             out["review_note"] = item.review_note or ""
         shown = contacts.of_posting(viewer, item) if with_contact else None
         if shown is not None:
-            out["contact"] = shown
+            out.update({f"contact_{key}": value for key, value in shown.items()})
     return out
 
 

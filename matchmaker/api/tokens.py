@@ -7,18 +7,30 @@ address and per account (``auth.limits``).
 
 from __future__ import annotations
 
-from matchmaker.api import bp, fields, serialize
+from matchmaker.api import bp, serialize
+from matchmaker.api.access import access
 from matchmaker.api.errors import ApiError
-from matchmaker.api.registry import operation
+from matchmaker.api.schemas import MeOut, TokenOut
+from matchmaker.schemas.review import TokenInput
 from matchmaker.services import accounts, tokens
 
+TAGS = ["auth"]
 
-def issue(_user, body):
-    body = body()
-    user = accounts.authenticate(body["email"], body["password"])
+
+@bp.route("/auth/token", methods=["POST"], endpoint="token_create", tags=TAGS)
+@access("none", password=True)
+@bp.arguments(TokenInput)
+@bp.response(201, TokenOut)
+@bp.alt_response(401, description="Wrong e-mail or password.")
+def issue(data):
+    """Get a token with e-mail and password.
+
+    Tokens expire after 30 days; list and revoke them on the site under /me/tokens.
+    """
+    user = accounts.authenticate(data["email"], data["password"])
     if user is None:
         raise ApiError("invalid_credentials")
-    token, raw = tokens.issue(user, body.get("name") or "API")
+    token, raw = tokens.issue(user, data.get("name") or "API")
     return {
         "token": raw,
         "token_type": "Bearer",
@@ -27,34 +39,9 @@ def issue(_user, body):
     }, 201
 
 
+@bp.route("/me", methods=["GET"], endpoint="me", tags=TAGS)
+@access("user")
+@bp.response(200, MeOut)
 def me(user):
-    return serialize.me(user), 200
-
-
-operation(
-    bp,
-    issue,
-    method="POST",
-    rule="/auth/token",
-    endpoint="token_create",
-    auth="none",
-    tag="auth",
-    summary=("Get a token with e-mail and password", "用电子邮箱和密码获取令牌"),
-    body=fields.TOKEN_INPUT,
-    status=201,
-    response=fields.TOKEN,
-    errors=(401, 409),
-    password=True,
-    description="Tokens expire after 30 days; list and revoke them on the site under /me/tokens.",
-)
-operation(
-    bp,
-    me,
-    method="GET",
-    rule="/me",
-    endpoint="me",
-    auth="user",
-    tag="auth",
-    summary=("The account the token belongs to", "令牌所属的账号"),
-    response=fields.ME,
-)
+    """The account the token belongs to."""
+    return serialize.me(user)

@@ -1,4 +1,5 @@
-"""The token page of the site (/me/tokens): list, create (shown once), revoke. Login and CSRF as everywhere.
+"""The API's pages for people: the token page (/me/tokens: list, create (shown once), revoke; login and
+CSRF as everywhere) and the reference page (/api/v1/docs).
 
 A new token is shown in the answer to the form, never in a flash message or a redirect: those
 travel in the session cookie, and the token must not.
@@ -7,12 +8,13 @@ travel in the session cookie, and the token must not.
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from matchmaker.api.messages import tr
+from matchmaker.api import docs
 from matchmaker.forms import BaseForm
 from matchmaker.models.base import utcnow
 from matchmaker.services import tokens
@@ -44,6 +46,10 @@ def _page(form: TokenForm, created=None, status: int = 200):
     return response
 
 
+# The API's reference page for people, rendered from the OpenAPI document (not itself an operation of it).
+ui_bp.add_url_rule("/api/v1/docs", view_func=docs.reference_page)
+
+
 @ui_bp.route("/me/tokens", methods=["GET", "POST"])
 @login_required
 def index():
@@ -66,7 +72,7 @@ def revoke(token_id: int):
     except DomainError as error:
         abort(error.status)
     flash(
-        tr("Token “%(name)s” revoked: it no longer works.", "令牌“%(name)s”已撤销，不能再使用。", name=token.name),
+        _("Token “%(name)s” revoked: it no longer works.", name=token.name),
         "success",
     )
     return redirect(url_for("api_tokens.index"), 303)

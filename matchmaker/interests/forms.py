@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from matchmaker.forms import BaseForm, an_id, money_in_range
+from matchmaker.forms import BaseForm, an_id
+from matchmaker.schemas.interests import DealInput
 from matchmaker.templating import choices
 
 
@@ -25,7 +24,9 @@ class ExpressForm(BaseForm):
 
 
 class DeclineForm(BaseForm):
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=1000)])
+    """Renders ``DeclineInput`` (which judges it)."""
+
+    reason = TextAreaField(_l("Reason"))
 
 
 class StatusForm(BaseForm):
@@ -54,26 +55,30 @@ class MessageForm(BaseForm):
 
 
 class DealForm(BaseForm):
-    contract_type = SelectField(_l("Contract type"), validators=[InputRequired()])
-    amount_wan = DecimalField(_l("Amount (ten-thousand yuan)"), places=2, validators=[InputRequired(), money_in_range])
-    signed_on = DateField(_l("Signing date"), validators=[InputRequired()])
-    registration_no = StringField(
-        _l("Technology contract registration number (optional)"),
-        validators=[
-            Optional(),
-            Length(max=40),
-            Regexp(r"^[0-9A-Za-z\-]+$", message=_l("Letters, digits and hyphens only.")),
-        ],
-    )
-    mark_achievement_transferred = BooleanField(_l("Mark the achievement as transferred"))
-    mark_need_fulfilled = BooleanField(_l("Mark the need as fulfilled"))
+    """Renders ``schemas.interests.DealInput``, which judges it; the form only parses what is typed."""
+
+    contract_type = SelectField(validate_choice=False)
+    amount_wan = DecimalField(places=2, validators=[Optional()])
+    signed_on = DateField(validators=[Optional()])
+    registration_no = StringField()
+    mark_achievement_transferred = BooleanField()
+    mark_need_fulfilled = BooleanField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.contract_type.choices = choices("contract")
+        fields = DealInput().fields
+        for field in self:
+            if field.name in fields:
+                field.label.text = fields[field.name].metadata.get("label", field.label.text)
+                field.flags.required = fields[field.name].required
 
-    def validate_signed_on(self, field):
-        if field.data and field.data > date.today():
-            raise ValidationError(_l("The signing date cannot be in the future."))
-        if field.data and field.data.year < 2000:
-            raise ValidationError(_l("Enter the real signing date."))
+    def to_data(self) -> dict:
+        return {
+            "contract_type": self.contract_type.data or "",
+            "amount_wan": self.amount_wan.data,
+            "signed_on": self.signed_on.data,
+            "registration_no": self.registration_no.data or "",
+            "mark_achievement_transferred": bool(self.mark_achievement_transferred.data),
+            "mark_need_fulfilled": bool(self.mark_need_fulfilled.data),
+        }

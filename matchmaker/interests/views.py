@@ -8,8 +8,9 @@ from flask_login import current_user, login_required
 
 from matchmaker.auth.views import safe_next
 from matchmaker.errors import refusal
-from matchmaker.forms import error_text
+from matchmaker.forms import error_text, show_errors
 from matchmaker.interests.forms import ContactConsentForm, DealForm, DeclineForm, ExpressForm, MessageForm, StatusForm
+from matchmaker.schemas import InvalidInput
 from matchmaker.services import contacts, interests
 from matchmaker.services.errors import DomainError
 
@@ -104,6 +105,9 @@ def _with_form(interest_id: int, form, name: str, action, done: str, recipient_o
         if not form.validate():
             return _page(interest, 400, **{name: form})
         action(interest)
+    except InvalidInput as error:
+        show_errors(form, error.fields)
+        return _page(interests.get_visible(current_user, interest_id), 400, **{name: form})
     except DomainError as error:
         page = refusal(error)
         if page is not None:
@@ -189,17 +193,6 @@ def deal(interest_id: int):
     form = DealForm()
 
     def run(interest):
-        interests.record_deal(
-            current_user,
-            interest,
-            interests.DealData(
-                contract_type=form.contract_type.data,
-                amount_wan=form.amount_wan.data,
-                signed_on=form.signed_on.data,
-                registration_no=form.registration_no.data or "",
-                mark_achievement_transferred=form.mark_achievement_transferred.data,
-                mark_need_fulfilled=form.mark_need_fulfilled.data,
-            ),
-        )
+        interests.record_deal(current_user, interest, interests.DealData(**form.to_data()))
 
     return _with_form(interest_id, form, "deal_form", run, _("Deal recorded. Congratulations!"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from matchmaker.extensions import db
@@ -28,9 +28,8 @@ class AuditLog(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
-@event.listens_for(AuditLog, "before_update")
-@event.listens_for(AuditLog, "before_delete")
-def _append_only(mapper, connection, target) -> None:
+def append_only(mapper, connection, target) -> None:
+    """An ORM update or delete of an audit row fails (``services.audit.listen`` attaches this)."""
     raise RuntimeError("The audit log is append-only.")
 
 

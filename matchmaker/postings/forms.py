@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, DecimalField, EmailField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import Length, Optional
 
 from matchmaker import domain
-from matchmaker.auth.forms import PHONE
-from matchmaker.forms import BaseForm, KeywordsField, MultiCheckboxField, check_range, int_or_none, money_in_range
+from matchmaker.forms import (
+    BaseForm,
+    KeywordsField,
+    MultiCheckboxField,
+    check_range,
+    int_or_none,
+    money_in_range,
+    show_errors,
+)
 from matchmaker.i18n import current_lang
 from matchmaker.models.posting import Achievement, Need, Posting
+from matchmaker.schemas import InvalidInput
+from matchmaker.schemas import postings as inputs
 from matchmaker.services.browse import SORTS, Filters
 from matchmaker.templating import choices
-
-LONG = 5000
 
 
 def _trl_choices():
@@ -28,26 +33,27 @@ def _please_choose():
     return ("", _l("Please choose"))
 
 
-def _money(label):
-    return DecimalField(label, places=2, validators=[Optional(), money_in_range])
+def _money():
+    return DecimalField(places=2, validators=[Optional()])
 
 
 class PostingForm(BaseForm):
-    """Fields both kinds share; subclasses add their own and list them in ``DATA_FIELDS``.
+    """Renders a posting's fields and shows the errors ``schemas.postings`` finds (``show``).
 
-    "Save draft" needs only a title (what is given is still checked: lengths, choices, amounts);
-    "Submit for review" needs every required field (``services.postings`` checks again on submit).
+    Labels, limits, choices and what is required come from ``matchmaker.schemas.postings``; the form
+    parses what a browser sends (numbers, dates, the keywords line) and checks nothing else, so the
+    services judge a page's input exactly as the API's and the importer's. "Save draft" needs only a
+    title; "Submit for review" every required field.
     """
 
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    field = SelectField(_l("Field"), validators=[DataRequired(message=_l("Choose a field."))])
-    keywords = KeywordsField(_l("Keywords (1–5, separated by 、 or commas)"))
-    modes = MultiCheckboxField(_l("Transfer modes"), validators=[DataRequired(message=_l("Choose at least one."))])
-    contact_name = StringField(_l("Contact person"), validators=[DataRequired(), Length(max=50)])
-    contact_phone = StringField(_l("Contact phone"), validators=[DataRequired(), PHONE])
-    contact_email = EmailField(
-        _l("Contact e-mail"), validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)]
-    )
+    KIND = ""
+    title = StringField()
+    field = SelectField(validate_choice=False)
+    keywords = KeywordsField()
+    modes = MultiCheckboxField(validate_choice=False)
+    contact_name = StringField()
+    contact_phone = StringField()
+    contact_email = EmailField()
     save = SubmitField(_l("Save draft"))
     submit_review = SubmitField(_l("Submit for review"))
 
@@ -55,29 +61,24 @@ class PostingForm(BaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        required = set(inputs.required(self.KIND))
+        for name in self.DATA_FIELDS:
+            field = getattr(self, name)
+            field.label.text = inputs.label(self.KIND, name)
+            field.flags.required = name in required
         self.field.choices = [_please_choose()] + choices("field")
         self.modes.choices = choices("mode")
 
-    def validate(self, extra_validators=None) -> bool:
-        if not self.wants_submit:
-            self._only_title_required()
-        return super().validate(extra_validators)
-
-    def _only_title_required(self) -> None:
-        for field in self:
-            if field.name in ("title", "csrf_token") or field.type == "SubmitField":
-                continue
-            kept = [v for v in field.validators if not isinstance(v, (DataRequired, InputRequired))]
-            field.validators = [Optional()] + kept if kept != list(field.validators) else kept
-        self.keywords.optional = True
-
     def to_data(self) -> dict:
-        """The posting's values; a text left empty (a draft) is "", an unchosen maturity None."""
+        """The posting's values as typed; a text left empty is "", an unchosen maturity None."""
         data = {name: getattr(self, name).data for name in self.DATA_FIELDS}
         for name, field in ((name, getattr(self, name)) for name in self.DATA_FIELDS):
             if data[name] is None and isinstance(field, StringField) or (name == "field" and not data[name]):
                 data[name] = ""
         return data
+
+    def show(self, error: InvalidInput) -> None:
+        show_errors(self, error.fields)
 
     @property
     def wants_submit(self) -> bool:
@@ -85,17 +86,16 @@ class PostingForm(BaseForm):
 
 
 class AchievementForm(PostingForm):
-    summary = TextAreaField(_l("Summary (one or two sentences)"), validators=[DataRequired(), Length(max=500)])
-    description = TextAreaField(_l("Description"), validators=[DataRequired(), Length(max=LONG)])
-    advantages = TextAreaField(_l("Technical advantages and innovation"), validators=[DataRequired(), Length(max=LONG)])
-    applications = TextAreaField(_l("Application scenarios"), validators=[Optional(), Length(max=LONG)])
-    trl = SelectField(
-        _l("Maturity (TRL)"), coerce=int_or_none, validators=[InputRequired(message=_l("Choose a maturity level."))]
-    )
-    ip_type = SelectField(_l("Intellectual property"), validators=[InputRequired()])
-    patent_numbers = StringField(_l("Patent or registration numbers"), validators=[Optional(), Length(max=500)])
-    price_min = _money(_l("Price from (ten-thousand yuan)"))
-    price_max = _money(_l("Price up to (ten-thousand yuan)"))
+    KIND = "achievement"
+    summary = TextAreaField()
+    description = TextAreaField()
+    advantages = TextAreaField()
+    applications = TextAreaField()
+    trl = SelectField(coerce=int_or_none, validate_choice=False)
+    ip_type = SelectField(validate_choice=False)
+    patent_numbers = StringField()
+    price_min = _money()
+    price_max = _money()
 
     DATA_FIELDS = Achievement.DATA_FIELDS
 
@@ -104,38 +104,22 @@ class AchievementForm(PostingForm):
         self.trl.choices = [_please_choose()] + _trl_choices()
         self.ip_type.choices = choices("ip")
 
-    def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators)
-        return check_range(self.price_min, self.price_max) and ok
-
 
 class NeedForm(PostingForm):
-    problem = TextAreaField(_l("Main problem"), validators=[DataRequired(), Length(max=LONG)])
-    key_points = TextAreaField(_l("Key technical points"), validators=[DataRequired(), Length(max=LONG)])
-    goals = TextAreaField(_l("Expected goals"), validators=[DataRequired(), Length(max=LONG)])
-    min_trl = SelectField(
-        _l("Lowest acceptable maturity (TRL)"),
-        coerce=int_or_none,
-        validators=[InputRequired(message=_l("Choose a maturity level."))],
-    )
-    budget_min = _money(_l("Budget from (ten-thousand yuan)"))
-    budget_max = _money(_l("Budget up to (ten-thousand yuan)"))
-    deadline = DateField(_l("Deadline"), validators=[Optional()])
+    KIND = "need"
+    problem = TextAreaField()
+    key_points = TextAreaField()
+    goals = TextAreaField()
+    min_trl = SelectField(coerce=int_or_none, validate_choice=False)
+    budget_min = _money()
+    budget_max = _money()
+    deadline = DateField(validators=[Optional()])
 
     DATA_FIELDS = Need.DATA_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.min_trl.choices = [_please_choose()] + _trl_choices()
-        self.modes.label.text = _l("Cooperation modes wanted")
-
-    def validate_deadline(self, field):
-        if field.data is not None and field.data < date.today():
-            raise ValidationError(_l("The deadline must not be in the past."))
-
-    def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators)
-        return check_range(self.budget_min, self.budget_max) and ok
 
 
 # The posting forms by kind (views, the API and the importer read this one map).

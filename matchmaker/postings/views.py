@@ -14,6 +14,7 @@ from matchmaker.extensions import db
 from matchmaker.models import Interest
 from matchmaker.paging import page_number
 from matchmaker.postings.forms import FORMS, FilterForm
+from matchmaker.schemas import InvalidInput
 from matchmaker.services import browse, contacts, curation, deals, lifecycle, postings, suggestions
 from matchmaker.services.errors import DomainError
 
@@ -125,6 +126,8 @@ def create(kind: str):
             return page
         try:
             posting = postings.create(current_user, singular, form.to_data(), submit=form.wants_submit)
+        except InvalidInput as error:
+            form.show(error)
         except DomainError as error:
             if (page := _fail(error)) is not None:
                 return page
@@ -163,6 +166,8 @@ def edit(kind: str, posting_id: int):
         was_public = posting.is_public
         try:
             postings.update(current_user, posting, form.to_data(), submit=form.wants_submit)
+        except InvalidInput as error:
+            form.show(error)
         except DomainError as error:
             if (page := _fail(error)) is not None:
                 return page

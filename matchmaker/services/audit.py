@@ -84,3 +84,17 @@ def contact_reveal(admin: User, target, what: str) -> None:
     """An admin saw personal contact details they are not a party to: keep a trace (PIPL)."""
     record(admin, "contact_reveal", target, {}, {"shown": what})
     db.session.commit()
+
+
+def listen() -> None:
+    """Refuse ORM updates and deletes of audit rows (the database refuses them too: migration 0006).
+
+    Process-wide like every SQLAlchemy listener, attached once however many apps ``create_app`` builds.
+    """
+    from sqlalchemy import event
+
+    from matchmaker.models.curation import append_only
+
+    for name in ("before_update", "before_delete"):
+        if not event.contains(AuditLog, name, append_only):
+            event.listen(AuditLog, name, append_only)

@@ -7,7 +7,7 @@ its actor and time; contacts are shared only from acceptance on (recorded as con
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -18,11 +18,13 @@ from sqlalchemy import func, or_, select
 from sqlalchemy import update as sa_update
 from sqlalchemy.exc import IntegrityError
 
-from matchmaker import domain, permissions
+from matchmaker import permissions
 from matchmaker.extensions import db
 from matchmaker.models import Achievement, Deal, Interest, InterestEvent, Message, Need, User
 from matchmaker.models.base import utcnow
 from matchmaker.models.interest import OPEN_STATUSES
+from matchmaker.schemas import load
+from matchmaker.schemas.interests import DealInput, DeclineInput, InterestInput
 from matchmaker.services import transitions
 from matchmaker.services.errors import Conflict, DomainError, Forbidden, NotFound, TooMany
 from matchmaker.services.links import interest_path
@@ -67,6 +69,8 @@ def get_visible(user: User, interest_id: int) -> Interest:
 
 def express(user: User, need_id: int, achievement_id: int, message: str) -> Interest:
     """Ask to connect on a pair of published postings, one of which is the user's organization's."""
+    checked = load(InterestInput(), {"need_id": need_id, "achievement_id": achievement_id, "message": message})
+    message = checked.get("message", "")
     need, achievement = db.session.get(Need, need_id), db.session.get(Achievement, achievement_id)
     if need is None or achievement is None or not (need.is_public and achievement.is_public):
         raise NotFound(_("Only published postings can receive an expression of interest."))
@@ -80,8 +84,6 @@ def express(user: User, need_id: int, achievement_id: int, message: str) -> Inte
         recipient = need.organization_id
     else:
         raise DomainError(_("Choose one of your organization's published postings to pair with this one."))
-    if len(message) > MESSAGE_LIMIT:
-        raise DomainError(_("The message is too long."))
     _check_budget(user, need.id, achievement.id)
     interest = Interest(
         need_id=need.id,
@@ -187,8 +189,7 @@ def decline(user: User, interest: Interest, reason: str) -> Interest:
     require_party(user, interest, recipient_only=True)
     if interest.status != "proposed":
         raise Conflict(str(WAITING))
-    if not reason.strip():
-        raise DomainError(_("Say briefly why, so the other side can learn from it."))
+    reason = load(DeclineInput(), {"reason": reason})["reason"]
     _change(interest, user, "declined", str(WAITING), reason.strip(), decline_reason=reason.strip())
     notify(
         org_members(interest.initiator_org_id),
@@ -286,6 +287,8 @@ def post_message(user: User, interest: Interest, body: str) -> Message:
 
 @dataclass
 class DealData:
+    """A deal as ``DealInput`` reads it (``record_deal`` checks it with that schema)."""
+
     contract_type: str
     amount_wan: Decimal
     signed_on: date
@@ -299,10 +302,7 @@ def record_deal(user: User, interest: Interest, data: DealData) -> Deal:
     refusal = _("A deal can be recorded while the two sides are negotiating.")
     if interest.status not in ("negotiating", "on_hold"):
         raise Conflict(refusal)
-    if data.contract_type not in domain.CONTRACT_TYPES:
-        raise DomainError(_("Choose a contract type."))
-    if data.signed_on > date.today():
-        raise DomainError(_("The signing date cannot be in the future."))
+    data = DealData(**load(DealInput(), asdict(data)))
     side = interest.side_of(user.organization_id)
     if (data.mark_achievement_transferred and side != "achievement") or (data.mark_need_fulfilled and side != "need"):
         raise DomainError(_("Each side can mark only its own posting as transferred or fulfilled."))
@@ -312,7 +312,7 @@ def record_deal(user: User, interest: Interest, data: DealData) -> Deal:
         contract_type=data.contract_type,
         amount_wan=data.amount_wan,
         signed_on=data.signed_on,
-        registration_no=data.registration_no.strip(),
+        registration_no=data.registration_no,
         recorded_by_id=user.id,
     )
     db.session.add(deal)

@@ -20,6 +20,9 @@ from matchmaker.extensions import db
 from matchmaker.models import Interest, Posting, User
 from matchmaker.models.base import utcnow
 from matchmaker.models.posting import POSTING_MODELS
+from matchmaker.schemas import load
+from matchmaker.schemas import postings as inputs
+from matchmaker.schemas.review import RejectInput
 from matchmaker.services import audit, transitions
 from matchmaker.services.errors import Conflict, DomainError, Forbidden, NotFound
 from matchmaker.services.links import posting_path
@@ -28,35 +31,6 @@ from matchmaker.services.notify import notify, org_members
 MODELS = POSTING_MODELS
 FIELDS = {kind: model.DATA_FIELDS for kind, model in MODELS.items()}  # what a poster writes, per kind
 
-# What a posting needs before it goes to review (a draft needs only its title).
-REQUIRED = {
-    "achievement": (
-        ("title", _l("Title")),
-        ("summary", _l("Summary (one or two sentences)")),
-        ("description", _l("Description")),
-        ("advantages", _l("Technical advantages and innovation")),
-        ("field", _l("Field")),
-        ("keywords", _l("Keywords (1–5, separated by 、 or commas)")),
-        ("trl", _l("Maturity (TRL)")),
-        ("modes", _l("Transfer modes")),
-        ("contact_name", _l("Contact person")),
-        ("contact_phone", _l("Contact phone")),
-        ("contact_email", _l("Contact e-mail")),
-    ),
-    "need": (
-        ("title", _l("Title")),
-        ("problem", _l("Main problem")),
-        ("key_points", _l("Key technical points")),
-        ("goals", _l("Expected goals")),
-        ("field", _l("Field")),
-        ("keywords", _l("Keywords (1–5, separated by 、 or commas)")),
-        ("min_trl", _l("Lowest acceptable maturity (TRL)")),
-        ("modes", _l("Cooperation modes wanted")),
-        ("contact_name", _l("Contact person")),
-        ("contact_phone", _l("Contact phone")),
-        ("contact_email", _l("Contact e-mail")),
-    ),
-}
 SUBMITTABLE = frozenset({"draft", "needs_revision", "rejected"})
 WITHDRAWABLE = frozenset({"pending", "needs_revision", "published"})
 
@@ -82,6 +56,11 @@ def _apply(posting: Posting, kind: str, data: dict[str, Any]) -> None:
             setattr(posting, name, data[name])
 
 
+def _writable(kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Only what a poster writes: ``status``, ``organization_id`` or ``id`` in the input are ignored."""
+    return {name: value for name, value in data.items() if name in FIELDS[kind]}
+
+
 def _changes(posting: Posting, data: dict[str, Any]) -> tuple[Posting, dict[str, Any]]:
     """A detached copy with ``data`` applied, and the columns it sets (for a conditional update)."""
     probe = MODELS[posting.kind]()
@@ -92,7 +71,8 @@ def _changes(posting: Posting, data: dict[str, Any]) -> tuple[Posting, dict[str,
 
 def missing(posting: Posting) -> list[str]:
     """The labels of what ``posting`` still lacks before review (empty when complete)."""
-    return [str(label) for name, label in REQUIRED[posting.kind] if getattr(posting, name) in (None, "", [])]
+    kind = posting.kind
+    return [str(inputs.label(kind, name)) for name in inputs.required(kind) if getattr(posting, name) in inputs.BLANK]
 
 
 def _require_complete(posting: Posting) -> None:
@@ -116,6 +96,7 @@ CHANGED = _l(
 
 def create(user: User, kind: str, data: dict[str, Any], submit: bool) -> Posting:
     ensure_can_post(user, kind)
+    data = inputs.load(kind, {"title": "", **_writable(kind, data)}, complete=submit)
     posting = MODELS[kind](organization_id=user.organization_id, created_by_id=user.id, status="draft")
     _apply(posting, kind, data)
     if submit:
@@ -134,6 +115,8 @@ def update(user: User, posting: Posting, data: dict[str, Any], submit: bool) -> 
     """
     if not permissions.can_edit(user, posting):
         raise Forbidden(_("You cannot edit this posting."))
+    stored = {name: getattr(posting, name) for name in FIELDS[posting.kind]}
+    data = inputs.load(posting.kind, _writable(posting.kind, data), complete=False, current=stored)
     probe, values = _changes(posting, data)
     fields: tuple[str, ...] = ()
     if permissions.is_admin(user) and not permissions.is_owner(user, posting):
@@ -276,6 +259,7 @@ def reject(admin: User, posting: Posting, reason: str, revise: bool = False) -> 
     _review(admin, posting, frozenset({"pending"}))
     if not reason.strip():
         raise DomainError(_("Give a reason the poster can act on."))
+    reason = load(RejectInput(), {"reason": reason, "revise": revise})["reason"]
     status = "needs_revision" if revise else "rejected"
     transitions.advance(
         posting,

@@ -2,7 +2,8 @@
 
 A header cell is "中文名 machine_name" (either half alone is accepted too). Enumerations take the
 code or its Chinese or English label from ``matchmaker.domain``; a row is then fed to
-``AchievementForm`` / ``NeedForm``, so an import can never accept what the web form refuses.
+``AchievementForm`` / ``NeedForm`` to parse, then checked by the schema the pages and the API use
+(``schemas.postings``), so an import can never accept what they refuse.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from werkzeug.datastructures import MultiDict
 from matchmaker import domain
 from matchmaker.forms import CONTROL_CHARS
 from matchmaker.postings.forms import FORMS
+from matchmaker.schemas import InvalidInput
+from matchmaker.schemas import postings as inputs
 from matchmaker.services.postings import FIELDS
 
 MULTI_SPLIT = re.compile(r"[、;；,，|\n]+")
@@ -234,17 +237,22 @@ def check_row(kind: str, values: dict[str, str]) -> tuple[dict, list[tuple[str, 
         else:
             formdata.add(column.name, raw)
     form = FORMS[kind](formdata=formdata, meta={"csrf": False})
-    form.validate()
+    form.validate()  # parses the cells (numbers, dates, the keywords line); the schema judges them
     flagged = {name for name, _msg in errors}
-    for name, messages in form.errors.items():
-        if name in BY_NAME[kind] and name not in flagged:
+    parse_errors = {name: messages for name, messages in form.errors.items() if name in BY_NAME[kind]}
+    for name, messages in parse_errors.items():
+        if name not in flagged:
             errors.extend((name, str(message)) for message in messages)
+    data = form.to_data()
+    try:
+        data = inputs.load(kind, data, complete=True)
+    except InvalidInput as error:
+        for key, message in error.fields.items():
+            name = key.split(".")[0]
+            if name in BY_NAME[kind] and name not in flagged and name not in parse_errors:
+                errors.append((name, message))
     errors.extend(_check_external_id(values.get("external_id", "").strip()))
-    data = {name: getattr(form, name).data for name in FIELDS[kind]}
-    for name in ("applications", "patent_numbers"):
-        if name in data:
-            data[name] = data[name] or ""
-    return data, errors
+    return {name: data.get(name) for name in FIELDS[kind]}, errors
 
 
 def _check_external_id(value: str) -> list[tuple[str, str]]:

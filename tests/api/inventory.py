@@ -20,8 +20,8 @@ PARTY_ACTION = dict(A=LOGIN, I=404, F=404, O=OK, M=403)
 V1 = "/api/v1"
 API = [
     # Reads.
-    ("api.openapi_json", "GET", f"{V1}/openapi.json", "hb", ALL_OK),
-    ("api.reference_page", "GET", f"{V1}/docs", "hb", ALL_OK),
+    ("api-docs.openapi_json", "GET", f"{V1}/openapi.json", "hb", ALL_OK),
+    ("api_tokens.reference_page", "GET", f"{V1}/docs", "hb", ALL_OK),
     ("api.me", "GET", f"{V1}/me", "hb", MEMBERS),
     ("api.achievement_list", "GET", f"{V1}/achievements", "bj", ALL_OK),
     ("api.need_list", "GET", f"{V1}/needs", "hb", ALL_OK),

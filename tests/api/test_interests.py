@@ -35,7 +35,7 @@ def test_firm_expresses_interest_without_seeing_contacts(api, app, pair, world):
         interest = db.session.get(Interest, body["id"])
         assert interest.initiator_user_id == world["hb"] and interest.status == "proposed"
     # The achievement's contact stays hidden from the firm until acceptance.
-    assert "contact" not in api.get(f"/achievements/{pair['achievement']}", as_="hb").get_json()
+    assert "contact_phone" not in api.get(f"/achievements/{pair['achievement']}", as_="hb").get_json()
 
 
 def test_duplicate_interest_is_a_conflict(api, app, pair):
@@ -90,8 +90,8 @@ def test_accept_shares_contacts_with_both_sides_only(api, app, pair, world):
     outsider = api.get(f"/interests/{interest}", as_="tj")
     assert outsider.status_code == 404 and NEED_PHONE not in outsider.get_data(as_text=True)
     # Acceptance also opens the counterpart's posting contact (permissions.can_see_contact).
-    assert api.get(f"/achievements/{pair['achievement']}", as_="hb").get_json()["contact"]["phone"] == ACH_PHONE
-    assert "contact" not in api.get(f"/achievements/{pair['achievement']}", as_="tj").get_json()
+    assert api.get(f"/achievements/{pair['achievement']}", as_="hb").get_json()["contact_phone"] == ACH_PHONE
+    assert "contact_phone" not in api.get(f"/achievements/{pair['achievement']}", as_="tj").get_json()
     again = api.post(f"/interests/{interest}/accept", as_="bj")
     assert again.status_code == 409
     with app.app_context():
@@ -184,7 +184,7 @@ def test_contact_consent_withdrawn_and_given_again_through_the_api(api, app, pai
     seen_by_bj = api.get(f"/interests/{interest}", as_="bj")
     assert "need" not in seen_by_bj.get_json()["contacts"] and NEED_PHONE not in seen_by_bj.get_data(as_text=True)
     assert seen_by_bj.get_json()["contacts"]["achievement"]["phone"] == ACH_PHONE
-    assert "contact" not in api.get(f"/needs/{pair['need']}", as_="bj").get_json()
+    assert "contact_phone" not in api.get(f"/needs/{pair['need']}", as_="bj").get_json()
     bad = api.post(f"/interests/{interest}/contact", as_="hb", json={"consent": "later"})
     assert bad.status_code == 422
     assert api.post(f"/interests/{interest}/contact", as_="hb", json={"consent": "share"}).status_code == 200

@@ -119,7 +119,7 @@ def test_admin_contact_reads_through_the_api_are_audited(app, world, make, accep
     headers = {"Authorization": f"Bearer {raw}"}
     client = app.test_client()
     body = client.get(f"/api/v1/achievements/{accepted['ach']}", headers=headers).get_json()
-    assert body["contact"]["email"] == ACH_CONTACT
+    assert body["contact_email"] == ACH_CONTACT
     assert _reveals(app) == [("achievement", accepted["ach"])]
     body = client.get(f"/api/v1/interests/{accepted['interest']}", headers=headers).get_json()
     assert body["contacts"]["achievement"]["email"] == ACH_CONTACT
