@@ -31,6 +31,7 @@ BLUEPRINTS = {
     "transfer",
     "account",
     "members",
+    "challenges",
 }
 
 

@@ -1,0 +1,9 @@
+"""Service tests of challenges read the refusals in English (the default, Chinese, is tested on its own)."""
+
+import pytest
+
+
+@pytest.fixture
+def ctx(app):
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        yield
