@@ -66,7 +66,7 @@ def bid(challenge_id: int):
         flash(problem, "error")
         return back_to(challenge_id)
     standing = proposals.standing_of(current_user, challenge)
-    if standing is not None:
+    if standing is not None and request.method == "GET":  # a POST goes on: the service answers 409
         return redirect(url_for("challenges.edit_proposal", proposal_id=standing.id), 303)
     form = _form(challenge, current_user.organization_id)
     status = 200

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -177,7 +178,7 @@ class ProposalForm(BaseForm):
         for row, m in zip(self.milestones, proposal.milestones):
             row.form.title.data = m["title"]
             row.form.due.data = date.fromisoformat(m["due"])
-            row.form.payment_wan.data = m["payment_wan"]
+            row.form.payment_wan.data = Decimal(m["payment_wan"])
 
 
 class ScoreForm(BaseForm):

@@ -7,3 +7,6 @@ import pytest
 def ctx(app):
     with app.test_request_context(headers={"Accept-Language": "en"}):
         yield
+
+
+from tests.test_races import live  # noqa: E402,F401  (the live gunicorn of the race tests, for ours)

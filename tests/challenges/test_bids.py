@@ -232,3 +232,17 @@ def test_planned_milestone_past_due_shows_late(ctx, ids):
     milestone = db.session.scalar(select(Milestone).where(Milestone.challenge_id == challenge_id))
     assert milestone.shown_status(today()) == "planned"
     assert milestone.shown_status(milestone.due_on + timedelta(days=1)) == "late"
+
+
+def test_dashboard_figures(ctx, ids):
+    from matchmaker.services import challenge_stats
+
+    awarded(ids)
+    firm_challenge(ids, "draft")
+    figures = challenge_stats.figures()
+    assert figures["by_status"]["awarded"] == 1 and figures["by_status"]["draft"] == 1
+    assert figures["by_field"] == {"building_materials": 1}
+    assert figures["budget_posted_wan"] == 300.0 and figures["budget_awarded_wan"] == 250.0
+    assert figures["proposals"] == 1 and figures["proposals_per_challenge"] == 1.0
+    assert figures["hebei_awards"] == 1 and figures["jingjin_share"] == 1.0
+    assert figures["days_to_award"] is not None and figures["days_to_award"] >= 0

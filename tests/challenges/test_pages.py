@@ -189,3 +189,10 @@ def test_mine_lists_sponsored_and_bids(app, ids):
         awarded(ids)
     assert "转炉钢渣" in _in(app, ids, "hb").get("/me/challenges").get_data(as_text=True)
     assert "中榜" in _in(app, ids, "bj").get("/me/challenges").get_data(as_text=True)
+
+
+def test_dashboard_shows_challenge_figures_and_cluster_button(app, ids):
+    with app.app_context():
+        awarded(ids)
+    page = _in(app, ids, "admin").get("/admin/dashboard").get_data(as_text=True)
+    assert "揭榜挂帅榜单" in page and "已授榜" in page and "100%" in page
