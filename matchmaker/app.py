@@ -84,6 +84,7 @@ def register_blueprints(app: Flask, api: openapi.PoolApi) -> None:
     from matchmaker.api import bp as api_bp
     from matchmaker.api.ui import ui_bp as api_tokens_bp
     from matchmaker.auth.views import bp as auth_bp
+    from matchmaker.challenges import bp as challenges_bp
     from matchmaker.interests.views import bp as interests_bp
     from matchmaker.main.views import bp as main_bp
     from matchmaker.members.views import bp as members_bp
@@ -106,6 +107,7 @@ def register_blueprints(app: Flask, api: openapi.PoolApi) -> None:
         transfer_bp,
         account_bp,
         members_bp,
+        challenges_bp,
     ):
         app.register_blueprint(blueprint)
 

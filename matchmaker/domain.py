@@ -296,6 +296,22 @@ AUDIT_ACTIONS: dict[str, Label] = {
     "join_refuse": ("拒绝加入", "Refused a request to join"),
     "join_cancel": ("撤销加入申请", "Cancelled a request to join"),
     "member_remove": ("移出成员", "Removed a member"),
+    "challenge_create": ("创建榜单", "Created a challenge"),
+    "challenge_edit": ("编辑榜单", "Edited a challenge"),
+    "challenge_confirm": ("确认出资份额", "Confirmed a sponsor's share"),
+    "challenge_submit": ("提交榜单审核", "Submitted a challenge for review"),
+    "challenge_return": ("退回榜单修改", "Sent a challenge back"),
+    "challenge_publish": ("发榜", "Published a challenge"),
+    "challenge_evaluate": ("截止揭榜、开始评审", "Closed bidding, started evaluation"),
+    "challenge_close": ("榜单未授榜关闭", "Closed a challenge without award"),
+    "challenge_award": ("授榜", "Awarded a challenge"),
+    "expert_appoint": ("聘请评审专家", "Appointed an expert"),
+    "proposal_submit": ("提交揭榜方案", "Submitted a proposal"),
+    "proposal_edit": ("修改揭榜方案", "Edited a proposal"),
+    "proposal_withdraw": ("撤回揭榜方案", "Withdrew a proposal"),
+    "proposal_score": ("评分", "Scored a proposal"),
+    "milestone_deliver": ("提交里程碑成果", "Delivered a milestone"),
+    "milestone_accept": ("验收里程碑", "Accepted a milestone"),
 }
 DECISIONS: dict[str, Label] = {
     "recommended": ("推荐给双方", "recommended"),
@@ -312,6 +328,9 @@ AUDIT_TARGETS: dict[str, Label] = {
     "user": ("用户", "User"),
     "interest": ("对接意向", "Interest"),
     "file": ("文件", "File"),
+    "challenge": ("揭榜挂帅榜单", "Challenge"),
+    "proposal": ("揭榜方案", "Proposal"),
+    "milestone": ("里程碑", "Milestone"),
 }
 AUDIT_FIELDS: dict[str, Label] = {
     "status": ("状态", "status"),
@@ -349,4 +368,33 @@ NOTIFICATION_EVENTS: dict[str, Label] = {
     "join_requested": ("加入机构申请", "Request to join your organization"),
     "join_approved": ("加入机构申请已批准", "Request to join approved"),
     "join_refused": ("加入机构申请未获批准", "Request to join refused"),
+    "challenge_share": ("请确认榜单出资份额", "Confirm your share of a challenge"),
+    "challenge_opened": ("新榜单与本单位成果匹配", "A new challenge fits your achievements"),
+    "challenge_changed": ("榜单状态变化", "A challenge changed status"),
+    "proposal_received": ("收到揭榜方案", "Proposal received"),
+    "proposal_decided": ("揭榜结果", "Challenge result"),
+    "milestone_changed": ("里程碑交付或验收", "Milestone delivered or accepted"),
+}
+
+# Open challenges (揭榜挂帅): a sponsor's problem with indicators, budget and deadline; teams bid.
+CHALLENGE_STATUSES: dict[str, Label] = {
+    "draft": ("草稿", "Draft"),
+    "review": ("待审核", "In review"),
+    "open": ("揭榜中", "Open"),
+    "evaluating": ("评审中", "Evaluating"),
+    "awarded": ("已授榜", "Awarded"),
+    "closed_without_award": ("未授榜关闭", "Closed without award"),
+}
+PUBLIC_CHALLENGE_STATUSES = ("open", "evaluating", "awarded", "closed_without_award")
+PROPOSAL_STATUSES: dict[str, Label] = {
+    "submitted": ("已提交", "Submitted"),
+    "withdrawn": ("已撤回", "Withdrawn"),
+    "awarded": ("中榜", "Awarded"),
+    "not_awarded": ("未中榜", "Not awarded"),
+}
+MILESTONE_STATUSES: dict[str, Label] = {
+    "planned": ("计划中", "Planned"),
+    "delivered": ("已交付待验收", "Delivered"),
+    "accepted": ("已验收", "Accepted"),
+    "late": ("已逾期", "Late"),
 }

@@ -28,6 +28,9 @@ TABLES = {
     "feedback_reason": domain.FEEDBACK_REASONS,
     "reason": domain.MATCH_REASONS,
     "event": domain.NOTIFICATION_EVENTS,
+    "challenge_status": domain.CHALLENGE_STATUSES,
+    "proposal_status": domain.PROPOSAL_STATUSES,
+    "milestone_status": domain.MILESTONE_STATUSES,
 }
 
 

@@ -33,6 +33,7 @@ BLUEPRINTS = {
     "transfer",
     "account",
     "members",
+    "challenges",
 }
 
 

@@ -221,7 +221,7 @@ def test_demo_accounts_have_postings():
 
 def test_posting_counts_and_statuses():
     assert len(ACHIEVEMENTS) == 60
-    assert len(NEEDS) == 40
+    assert len(NEEDS) == 41
     assert Counter(a["demo_status"] for a in ACHIEVEMENTS) == {
         "published": 52,
         "pending": 4,
@@ -230,7 +230,7 @@ def test_posting_counts_and_statuses():
         "needs_revision": 1,
     }
     assert Counter(n["demo_status"] for n in NEEDS) == {
-        "published": 34,
+        "published": 35,
         "pending": 4,
         "draft": 1,
         "rejected": 1,
@@ -375,3 +375,25 @@ def _stage(row: dict) -> str:
     if row.get("moves"):
         return row["moves"][-1][0]
     return "declined" if "declined" in row else "negotiating" if "accepted" in row else "proposed"
+
+
+def test_demo_challenges(app):
+    """Two challenges: one open from two Hebei steel makers' common need with Beijing and Tianjin bids,
+    one awarded with its first milestone accepted and the second delivered; dates relative to the load day."""
+    from sqlalchemy import select
+
+    from matchmaker.extensions import db
+    from matchmaker.models import Challenge, Deal
+    from matchmaker.services.seed import load_demo
+
+    today = date(2031, 3, 1)
+    with app.app_context():
+        load_demo(today=today)
+        open_one, won = db.session.scalars(select(Challenge).order_by(Challenge.id)).all()
+        assert open_one.status == "open" and open_one.proposal_deadline > today
+        assert {s.organization.city for s in open_one.sponsors} == {"唐山", "邯郸"} and open_one.centre_share_wan > 0
+        assert {p.lead_org.region for p in open_one.proposals} == {"beijing", "tianjin"}
+        assert won.status == "awarded" and won.awarded_proposal.lead_org.region == "beijing"
+        assert [m.status for m in won.milestones] == ["accepted", "delivered", "planned"]
+        assert all(m.due_on.year in (2031, 2030) for m in won.milestones) and won.milestones[0].accepted_on <= today
+        assert db.session.scalar(select(Deal.signed_on).where(Deal.challenge_id == won.id)) < today

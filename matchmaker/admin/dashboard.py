@@ -19,7 +19,7 @@ from matchmaker.admin import figure_words as words
 from matchmaker.i18n import current_lang
 from matchmaker.models.base import utcnow
 from matchmaker.paging import Page, page_number
-from matchmaker.services import figures
+from matchmaker.services import challenge_stats, figures
 
 
 @bp.route("/")
@@ -51,6 +51,7 @@ def dashboard():
         pages=pages,
         updated=datetime.fromisoformat(stamp) if stamp else None,
         define={k: domain.label(words.DEFINITIONS, k, lang) for k in words.DEFINITIONS},
+        challenges=challenge_stats.figures(),
     )
 
 

@@ -1,5 +1,13 @@
 """The pool's entities, one module per area; importing this package registers them all."""
 
+from matchmaker.models.challenge import (
+    Challenge,
+    ChallengeExpert,
+    ChallengeSponsor,
+    Milestone,
+    Proposal,
+    ProposalScore,
+)
 from matchmaker.models.curation import AuditLog, CuratedPair, DuplicateVerdict
 from matchmaker.models.figures import FigureCounter, FigureState, NeedCoverage
 from matchmaker.models.interest import Deal, Interest, InterestEvent, Message
@@ -33,4 +41,10 @@ __all__ = [
     "NeedCoverage",
     "FigureCounter",
     "FigureState",
+    "Challenge",
+    "ChallengeSponsor",
+    "ChallengeExpert",
+    "Proposal",
+    "ProposalScore",
+    "Milestone",
 ]

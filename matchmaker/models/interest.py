@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matchmaker.extensions import db
@@ -17,6 +18,9 @@ from matchmaker.models.base import utcnow
 from matchmaker.models.organization import Organization
 from matchmaker.models.posting import Achievement, Need
 from matchmaker.models.user import User
+
+if TYPE_CHECKING:
+    from matchmaker.models.challenge import Challenge
 
 OPEN_STATUSES = ("proposed", "negotiating", "on_hold")
 _OPEN_SQL = text("status IN ('proposed', 'negotiating', 'on_hold')")
@@ -137,13 +141,19 @@ class Message(db.Model):
 
 
 class Deal(db.Model):
-    """The signed outcome of an interest (成交), as registered in a technology contract."""
+    """The signed outcome of an interest (成交), or of an awarded challenge (揭榜挂帅), as registered in a
+    technology contract: exactly one of ``interest_id`` and ``challenge_id`` is set."""
 
     __tablename__ = "deals"
-    __table_args__ = (UniqueConstraint("interest_id"),)
+    __table_args__ = (
+        UniqueConstraint("interest_id"),
+        UniqueConstraint("challenge_id"),
+        CheckConstraint("(interest_id IS NULL) <> (challenge_id IS NULL)", name="one_origin"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    interest_id: Mapped[int] = mapped_column(ForeignKey("interests.id", ondelete="CASCADE"))
+    interest_id: Mapped[int | None] = mapped_column(ForeignKey("interests.id", ondelete="CASCADE"))
+    challenge_id: Mapped[int | None] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"))
     contract_type: Mapped[str] = mapped_column(String(20))
     amount_wan: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     signed_on: Mapped[date]
@@ -151,4 +161,5 @@ class Deal(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    interest: Mapped[Interest] = relationship(back_populates="deal")
+    interest: Mapped[Interest | None] = relationship(back_populates="deal")
+    challenge: Mapped[Challenge | None] = relationship("Challenge")

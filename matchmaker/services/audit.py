@@ -35,8 +35,24 @@ ACTIONS = (
     "join_refuse",
     "join_cancel",
     "member_remove",
+    "challenge_create",
+    "challenge_edit",
+    "challenge_confirm",
+    "challenge_submit",
+    "challenge_return",
+    "challenge_publish",
+    "challenge_evaluate",
+    "challenge_close",
+    "challenge_award",
+    "expert_appoint",
+    "proposal_submit",
+    "proposal_edit",
+    "proposal_withdraw",
+    "proposal_score",
+    "milestone_deliver",
+    "milestone_accept",
 )
-TARGET_TYPES = ("achievement", "need", "organization", "user", "interest", "file")
+TARGET_TYPES = ("achievement", "need", "organization", "user", "interest", "file", "challenge", "proposal", "milestone")
 
 
 def _plain(value):

@@ -46,6 +46,21 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "join_approved": ("您加入“{org}”的申请已获批准", "Your request to join “{org}” was approved"),
     "join_refused": ("您加入“{org}”的申请未获批准", "Your request to join “{org}” was refused"),
+    "challenge_share": (
+        "请确认贵单位在榜单“{title}”中的出资份额：{share} 万元",
+        "Please confirm your share of the challenge “{title}”: {share} (ten-thousand yuan)",
+    ),
+    "challenge_opened": (
+        "新榜单“{title}”与贵单位成果“{other}”匹配（{reasons_zh}），欢迎揭榜",
+        "The new challenge “{title}” fits your achievement “{other}” ({reasons_en}): you may bid",
+    ),
+    "challenge_changed": ("榜单“{title}”状态更新：{status_zh}", "The challenge “{title}” is now: {status_en}"),
+    "proposal_received": ("榜单“{title}”收到{org}的揭榜方案", "{org} submitted a proposal to the challenge “{title}”"),
+    "proposal_decided": ("榜单“{title}”评审结果：{status_zh}", "Result of the challenge “{title}”: {status_en}"),
+    "milestone_changed": (
+        "榜单“{title}”的里程碑“{milestone}”：{status_zh}",
+        "Milestone “{milestone}” of the challenge “{title}”: {status_en}",
+    ),
 }
 
 

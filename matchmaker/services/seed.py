@@ -89,12 +89,17 @@ def load_demo(today: date | None = None) -> dict[str, int]:
     ]
     _join_request(orgs[JOIN_REQUEST["org"]], JOIN_REQUEST, password_hash, today)
     db.session.commit()
+    from matchmaker.services import seed_challenges  # the challenges go through their services: after the commit
+
+    with _request_context():
+        open_challenges = seed_challenges.load(today)
     return {
         "organizations": len(orgs),
         "users": len(users),
         **counts,
         "interests": len(interests),
         "deals": sum(1 for i in interests if i.deal is not None),
+        **open_challenges,
     }
 
 

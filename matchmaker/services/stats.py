@@ -17,7 +17,7 @@ from sqlalchemy import distinct, func, literal_column, select
 from sqlalchemy.orm import aliased
 
 from matchmaker.extensions import db
-from matchmaker.models import Achievement, Deal, Interest, Need, NeedCoverage, Organization
+from matchmaker.models import Achievement, Challenge, Deal, Interest, Need, NeedCoverage, Organization, Proposal
 from matchmaker.models.posting import POSTING_MODELS
 from matchmaker.services import browse
 from matchmaker.services.coverage import COMMON_NEED_MIN_SIMILARITY
@@ -112,10 +112,25 @@ def deal_flows() -> list[dict]:
         .join(supplier, Achievement.organization_id == supplier.id)
         .join(demander, Need.organization_id == demander.id)
         .group_by(supplier.region, demander.region)
-    )
+    ).all()
+    # An awarded challenge's deal flows from the winning team's lead to the challenge's lead sponsor.
+    challenge_rows = db.session.execute(
+        select(supplier.region, demander.region, func.count(Deal.id), func.coalesce(func.sum(Deal.amount_wan), 0))
+        .select_from(Deal)
+        .join(Challenge, Deal.challenge_id == Challenge.id)
+        .join(Proposal, (Proposal.challenge_id == Challenge.id) & (Proposal.status == "awarded"))
+        .join(supplier, Proposal.lead_org_id == supplier.id)
+        .join(demander, Challenge.lead_org_id == demander.id)
+        .group_by(supplier.region, demander.region)
+    ).all()
+    merged: dict[tuple[str, str], list] = {}
+    for src, dst, count, amount in [*rows, *challenge_rows]:
+        entry = merged.setdefault((src, dst), [0, 0.0])
+        entry[0] += count
+        entry[1] += float(amount)
     return [
-        {"from": src, "to": dst, "deals": count, "amount_wan": float(amount)}
-        for src, dst, count, amount in sorted(rows, key=lambda r: (-r[2], r[0], r[1]))
+        {"from": src, "to": dst, "deals": count, "amount_wan": amount}
+        for (src, dst), (count, amount) in sorted(merged.items(), key=lambda r: (-r[1][0], r[0][0], r[0][1]))
     ]
 
 

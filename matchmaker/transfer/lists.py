@@ -170,8 +170,14 @@ def rows(what: str, base_url: str = "") -> list[list]:
         )
         out = []
         for n, d in enumerate(deals, 1):
-            need, achievement = d.interest.need, d.interest.achievement
-            demand, supply = need.organization, achievement.organization
+            if d.interest is None:  # an awarded challenge (揭榜挂帅): the sponsor's problem, the winning team
+                winner = d.challenge.awarded_proposal
+                demand, supply = d.challenge.lead_org, winner.lead_org
+                need_title, achievement_title = f"揭榜挂帅：{d.challenge.title}", f"揭榜方案（{supply.name}）"
+            else:
+                need, achievement = d.interest.need, d.interest.achievement
+                demand, supply = need.organization, achievement.organization
+                need_title, achievement_title = need.title, achievement.title
             out.append(
                 [
                     n,
@@ -179,8 +185,8 @@ def rows(what: str, base_url: str = "") -> list[list]:
                     d.amount_wan,
                     d.signed_on,
                     d.registration_no,
-                    need.title,
-                    achievement.title,
+                    need_title,
+                    achievement_title,
                     demand.name,
                     _where(demand),
                     supply.name,

@@ -66,6 +66,10 @@ def _query_names() -> set[str]:
     names = set()
     for path in (ROOT / "matchmaker").rglob("*.py"):
         names.update(pattern.findall(path.read_text()))
+    # the GET filter forms read the query as a whole (the challenges' list)
+    from matchmaker.challenges.forms import ChallengeFilters
+
+    names |= {name for name, value in vars(ChallengeFilters).items() if hasattr(value, "field_class")}
     # and url_for's own argument names, which a template passing the query on would collide with
     return names | {"page", "next", "q", "sort", "kind", "endpoint", "_method", "_anchor", "_external", "_scheme"}
 
@@ -86,12 +90,18 @@ def scene(app, make, world):
         db.session.add(search)
         db.session.commit()
         ids["request"], ids["search"] = request.id, search.id
+    from tests.web.test_route_inventory import scene_challenges
+
+    ids.update(scene_challenges(app, ids))
     return ids
 
 
 def _valid(argument: str, ids: dict) -> str:
     """A value for a path part that names something that exists (so the handler itself runs)."""
     for key, value in (
+        ("challenge", "challenge"),
+        ("proposal", "proposal"),
+        ("milestone", "milestone"),
         ("interest", "interest"),
         ("request", "request"),
         ("search", "search"),
@@ -136,6 +146,20 @@ def test_no_request_gives_a_500(app, scene):
     assert {"need_id", "price_min", "reason", "credit_code"} <= set(fields) and {"page", "next"} <= set(queries)
     rules = [r for r in app.url_map.iter_rules() if r.endpoint not in SKIP and not r.endpoint.startswith("api.")]
     assert len(rules) > 60
+    assert _fuzz(app, scene, rules, fields, queries) > 5000
+
+
+def test_no_challenge_request_gives_a_500(app, scene):
+    """The challenge pages alone (a quick run while working on them; the test above covers them too)."""
+    fields, queries = sorted(_form_fields()), sorted(_query_names())
+    assert {"indicators", "milestones", "points", "budget_wan", "deadline_before"} <= set(fields) | set(queries)
+    rules = [r for r in app.url_map.iter_rules() if r.endpoint.startswith("challenges.")]
+    assert _fuzz(app, scene, rules, fields, queries) > 1000
+
+
+def _fuzz(app, scene, rules, fields, queries) -> int:
+    """Every bad value into every path part, query parameter and form field of ``rules``, for every role;
+    fails on any 500; returns how many requests were sent."""
     failures, sent = [], 0
     clients = {}
     for role in ROLES:
@@ -162,4 +186,4 @@ def test_no_request_gives_a_500(app, scene):
                         ):
                             login(client, app, scene[role])  # stay signed in for the next request
     assert not failures, failures[:20]
-    assert sent > 5000
+    return sent

@@ -115,6 +115,33 @@ WEB = [
     ("transfer.upload", "POST", "/admin/transfer/import", "bj", ADMIN),
     ("transfer.template", "GET", "/admin/transfer/template/need.csv", "bj", ADMIN),
     ("transfer.export", "GET", "/admin/transfer/export/achievements.csv", "bj", ADMIN),
+    # Open challenges (揭榜挂帅): the sponsor is hb's firm, the bidder bj's university (scene_challenges).
+    ("challenges.index", "GET", "/challenges/", "hb", ALL_OK),
+    ("challenges.detail", "GET", "/challenges/{challenge}", "hb", ALL_OK),
+    ("challenges.detail", "GET", "/challenges/{ch_draft}", "hb", dict(A=404, I=404, F=404, O=OK, M=OK)),
+    ("challenges.create", "GET", "/challenges/new", "hb", dict(A=LOGIN, I=403, F=OK, O=OK, M=OK, P=403)),
+    ("challenges.create", "POST", "/challenges/new", "hb", dict(A=LOGIN, I=403, F=OK, O=OK, M=OK, P=403)),
+    ("challenges.edit", "GET", "/challenges/{ch_draft}/edit", "hb", PRIVATE_POSTING),
+    ("challenges.edit", "POST", "/challenges/{ch_draft}/edit", "hb", PRIVATE_POSTING),
+    ("challenges.act", "POST", "/challenges/{ch_draft}/submit", "hb", PRIVATE_POSTING),
+    ("challenges.act", "POST", "/challenges/{challenge}/evaluate", "hb", EDIT_PUBLISHED),
+    ("challenges.review", "POST", "/challenges/{ch_review}/review/publish", "hb", dict(ADMIN, O=403)),
+    ("challenges.close", "POST", "/challenges/{challenge}/close", "hb", ADMIN),
+    ("challenges.appoint", "POST", "/challenges/{challenge}/experts", "hb", ADMIN),
+    ("challenges.award", "POST", "/challenges/{challenge}/award", "hb", ADMIN),
+    ("challenges.mine", "GET", "/me/challenges", "hb", MEMBERS),
+    ("challenges.bid", "GET", "/challenges/{challenge}/proposals/new", "bj", dict(MEMBERS, P=OK)),
+    ("challenges.bid", "POST", "/challenges/{challenge}/proposals/new", "bj", dict(MEMBERS, P=OK)),
+    ("challenges.ranking", "GET", "/challenges/{challenge}/proposals", "hb", PARTIES),
+    # A proposal is read by its sponsors (O when hb owns) and its bidder (O when bj owns) and admins: 404 for others.
+    ("challenges.proposal", "GET", "/proposals/{proposal}", "hb", PARTIES),
+    ("challenges.proposal", "GET", "/proposals/{proposal}", "bj", PARTIES),
+    ("challenges.edit_proposal", "GET", "/proposals/{proposal}/edit", "bj", dict(PARTIES, M=404)),
+    ("challenges.edit_proposal", "POST", "/proposals/{proposal}/edit", "bj", dict(PARTIES, M=404)),
+    ("challenges.withdraw", "POST", "/proposals/{proposal}/withdraw", "bj", dict(PARTIES, M=403)),
+    ("challenges.score", "POST", "/proposals/{proposal}/scores", "hb", PARTIES),
+    ("challenges.deliver", "POST", "/milestones/{milestone}/deliver", "bj", PARTIES),
+    ("challenges.accept_milestone", "POST", "/milestones/{milestone}/accept", "hb", PARTIES),
 ]
 CONTACT_MARK = "555 1234"  # the achievement's contact phone (tests.conftest factory)
 
@@ -145,6 +172,7 @@ def scene(app, make, world):
         ids["token"] = tokens.issue(hb, "inventory")[0].id
         ids["reset"] = password_reset.make_token(hb)
     ids["org"], ids["user"] = ids["hb2_org"], ids["hb2"]
+    ids.update(scene_challenges(app, ids))
     ids["colleague"] = make.user(world["hb_org"], email="colleague@example.com")
     for side in ("hb", "bj"):
         ids[f"{side}_pending"] = make.user(None, email=f"pending-{side}@example.com")
@@ -158,6 +186,24 @@ def scene(app, make, world):
             if side == "hb":
                 ids["joinreq"] = request.id
     return ids
+
+
+def scene_challenges(app, ids: dict) -> dict:
+    """hb's firm sponsors an open challenge with bj's proposal, a draft, one in review, and an awarded
+    one with a milestone (bj won)."""
+    from matchmaker.models import Milestone
+    from matchmaker.services import proposals
+    from tests.challenges.support import awarded, firm_challenge, proposal_data, user
+
+    out = {}
+    with app.app_context():
+        out["challenge"] = firm_challenge(ids)
+        out["proposal"] = proposals.submit(user(ids["bj"]), out["challenge"], proposal_data()).id
+        out["ch_draft"] = firm_challenge(ids, "draft")
+        out["ch_review"] = firm_challenge(ids, "review")
+        won, _ = awarded(ids)
+        out["milestone"] = db.session.query(Milestone.id).filter_by(challenge_id=won, seq=1).scalar()
+    return out
 
 
 OUTSIDER = {"bj": "I", "hb": "F"}  # the role outside the owner's organization, on the owner's side
