@@ -21,7 +21,7 @@ from matchmaker.app import create_app
 from matchmaker.domain import make_credit_code
 from matchmaker.extensions import db
 from matchmaker.models import Achievement, Need, Organization, User
-from matchmaker.services import passwords
+from matchmaker.services import match_index, passwords
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery"
@@ -97,6 +97,7 @@ def app(database_url, tmp_path):
         _empty_tables()
     yield app
     with app.app_context():
+        match_index.release()  # its index's memory-mapped files (a long run would run out of descriptors)
         db.session.remove()
         db.engine.dispose()
 
@@ -117,6 +118,7 @@ def make_app(database_url, tmp_path):
     yield build
     for extra in built:
         with extra.app_context():
+            match_index.release()
             db.session.remove()
             db.engine.dispose()
 

@@ -120,6 +120,18 @@ def _state(index_dir: Path) -> IndexState:
         return _STATES.setdefault(str(index_dir), IndexState())
 
 
+def release() -> None:
+    """Forget this app's loaded index (its memory-mapped files close once nothing uses them).
+
+    For an app that is done (a test's): a process serves one app, whose index stays loaded for its life.
+    """
+    with _STATES_LOCK:
+        state = _STATES.pop(str(_index_dir()), None)
+    if state is not None:
+        with state.lock:
+            state.matcher = None
+
+
 def _pointer(index_dir: Path) -> str:
     try:
         return (index_dir / "CURRENT").read_text().strip()
