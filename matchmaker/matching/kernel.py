@@ -34,7 +34,6 @@ import numpy as np
 
 from .config import REASONS
 from .rerank import _EPOCH, HEBEI, NO_DATE, SUPPLY
-from .text import _BIGRAM_CHAR
 
 # Layout of the small parameter arrays (ints, float64 weights, float32 price bounds).
 (
@@ -296,40 +295,6 @@ def top_base(
     return rows, text, tot
 
 
-@_jit
-def bigram_set(cp, char_ok, bits):
-    """Distinct hashed buckets of the character bigrams of code points ``cp``, in order of first sight.
-
-    The same buckets as ``text.bigram_buckets`` (same mask table, same hash) for a query's text,
-    deduplicated with a small open-addressing set.
-    """
-    n = cp.shape[0]
-    out = np.empty(max(n - 1, 0), np.int64)
-    size = 16
-    while size < 2 * n:
-        size *= 2
-    seen = np.full(size, -1, np.int64)
-    m = 0
-    shift = np.uint64(64 - bits)
-    golden = np.uint64(0x9E3779B97F4A7C15)
-    last = char_ok.shape[0] - 1
-    prev_ok = False
-    for i in range(n):
-        c = np.uint64(cp[i])
-        ok = char_ok[min(c, np.uint64(last))]
-        if ok and prev_ok:
-            b = np.int64(((np.uint64(cp[i - 1]) << np.uint64(21)) | c) * golden >> shift)
-            h = b & (size - 1)
-            while seen[h] != -1 and seen[h] != b:
-                h = (h + 1) & (size - 1)
-            if seen[h] == -1:
-                seen[h] = b
-                out[m] = b
-                m += 1
-        prev_ok = ok
-    return out[:m]
-
-
 _local = threading.local()
 
 
@@ -419,7 +384,6 @@ def warm() -> None:
         qf,
         np.zeros(2, np.float32),
     )
-    bigram_set(np.frombuffer("电池".encode("utf-32-le"), np.uint32), _BIGRAM_CHAR, 16)
     df_in_rows(indptr, indices, np.array([0, 5], np.int64), 0, 2, np.zeros(2, np.int64))
     field_idf(indptr, indices, np.array([0, 5], np.int64), np.ones(2), 0, 2, 100.0, np.zeros(2))
     warm.done = True

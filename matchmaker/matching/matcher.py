@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .build import Vocab, bucket_bits, doc_texts, finish, fit_kind, sorted_vocabulary
+from .build import Vocab, bucket_bits, count_chunk, doc_texts, finish, fit_kind, saturate, sorted_vocabulary
 from .config import MatchConfig
 from .corpus import Corpus
 from .generic import curated as curated_generic
@@ -16,7 +16,7 @@ from .postings import Postings
 from .query import has_token
 from .rerank import Table, boost, decode, encode, reasons_at, signals
 from .substring import Grams, clean_term, doc_text
-from .text import _BIGRAM_CHAR, bigram_buckets, explainable, is_content_word, raw_words
+from .text import analyse, bigrams, bucket, explainable, is_content_word
 
 KINDS = ("achievement", "need")
 
@@ -53,6 +53,7 @@ class Matcher:
         self._words = np.empty(0, "<U1")  # sorted vocabulary of the base; word column = nb + position
         self._extra: dict[str, int] = {}  # words first seen by add(): column beyond the base ones
         self._word_cols: tuple = (None, {})  # (the _words it is for, word -> base column or -1)
+        self._bucket_cache: tuple = (None, {})  # (the bits it is for, bigram -> hashed column)
         self._generic: tuple = (None, frozenset())  # (the _words it is for, generic words: see generic.py)
         self._fields: list[str] = []
         self._field_ids: dict[str, int] = {}
@@ -157,37 +158,25 @@ class Matcher:
         return None
 
     def _vector(self, doc: dict, corpus: Corpus, create: bool = True) -> tuple[np.ndarray, np.ndarray]:
-        """The saturated term frequencies of one doc, as the fit would have computed them.
+        """The saturated term frequencies of one doc, as the fit would have computed them (the same
+        ``count_chunk``, the same saturation with the corpus' mean lengths), by ascending column.
 
         ``create=False`` (a query's own vector) leaves words the index has never seen out of the
         columns, but still counts them in the document length.
         """
-        cols, vals, dl = [], [], [0.0, 0.0]
-        for text, w in doc_texts(doc, self.config):
-            kept = []
-            for word in raw_words(text):
-                if is_content_word(word):
-                    col = self._col(word, create=create)
-                    if col is not None:
-                        cols.append(col)
-                        vals.append(w)
-                    dl[0] += w
-                    kept.append(word)
-                else:
-                    kept.append("\n")
-            b = bigram_buckets("".join(kept), self._bits)
-            cols.extend(b.tolist())
-            vals.extend([w] * len(b))
-            dl[1] += w * len(b)
-        if not cols:
+        m, dlw, dlb, words = count_chunk([doc], self.config, self._bits)
+        if not m.nnz:
             return np.empty(0, np.int64), np.empty(0, np.float32)
-        uniq, inv = np.unique(np.array(cols, np.int64), return_inverse=True)
-        tf = np.bincount(inv, np.array(vals, np.float64))
-        is_b = uniq < self._nb
-        avg = np.where(is_b, corpus.avgdl[1] or dl[1], corpus.avgdl[0] or dl[0])
-        own = np.where(is_b, dl[1], dl[0])
-        k = self.config.k1 * (1 - self.config.b + self.config.b * own / np.maximum(avg, 1e-9))
-        return uniq, (tf / (tf + k)).astype(np.float32)
+        nb = self._nb
+        avg = (corpus.avgdl[0] or float(dlw[0]), corpus.avgdl[1] or float(dlb[0]))
+        saturate(m, dlw, dlb, avg, self.config, self._bits)
+        col = np.array([-1 if c is None else c for c in (self._col(w, create=create) for w in words)], np.int64)
+        idx = m.indices.astype(np.int64)
+        is_word = idx >= nb
+        idx[is_word] = col[idx[is_word] - nb]
+        keep = idx >= 0
+        order = np.argsort(idx[keep], kind="stable")
+        return idx[keep][order], m.data[keep][order]
 
     def _code(self, word: str) -> int:
         """-2: not a content word; -1: a content word outside the base vocabulary; else its column.
@@ -224,26 +213,33 @@ class Matcher:
     # -- querying ----------------------------------------------------------------------------
     def _terms(self, doc: dict) -> tuple[np.ndarray, list[str]]:
         """Query columns (distinct, in order of first sight; word columns first) and the words behind the word columns."""
-        ws, kept = {}, []
+        ws, bs = {}, {}
         code, extra = self._code, self._extra
         for text, _ in doc_texts(doc, self.config):
-            for word in raw_words(text):
-                c = code(word)
-                if c == -2:
-                    kept.append("\n")
-                    continue
-                kept.append(word)
+            found, blanked = analyse(text)
+            for word in found:
                 if word not in ws:
+                    c = code(word)
                     ws[word] = c if c >= 0 else extra.get(word)
-            kept.append("\n")  # texts are bigrammed apart: "\n" is no bigram character
+            bs.update(dict.fromkeys(bigrams(blanked)))
         names = [w for w, c in ws.items() if c is not None]
-        kern = self._kernel()
-        if kern is not None:
-            cp = np.frombuffer("".join(kept).encode("utf-32-le"), np.uint32)
-            bs = kern.bigram_set(cp, _BIGRAM_CHAR, self._bits).tolist()
-        else:
-            bs = list(dict.fromkeys(bigram_buckets("".join(kept), self._bits).tolist()))
-        return np.array([ws[w] for w in names] + bs, np.int64), names
+        return np.array([ws[w] for w in names] + self._buckets(bs), np.int64), names
+
+    def _buckets(self, grams) -> list[int]:
+        """The hashed column of each bigram, as ``HashingVectorizer`` gives it (remembered per bigram)."""
+        cache = self._bucket_cache
+        if cache[0] != self._bits:
+            cache = self._bucket_cache = (self._bits, {})
+        known = cache[1]
+        out = [known.get(g) for g in grams]
+        if None in out:
+            if len(known) >= WORD_CACHE:
+                known.clear()
+            n = self._nb
+            for i, g in enumerate(grams):
+                if out[i] is None:
+                    out[i] = known[g] = bucket(g, n)
+        return out
 
     def _weights(self, cols: np.ndarray, n_words: int, corpus: Corpus, field: int = -1) -> np.ndarray:
         """idf per query term (within ``field`` when given), each channel scaled to sum to its share:

@@ -163,20 +163,6 @@ def test_price_bounds_compare_in_float32_like_the_stored_prices():
         assert len(set(s for _, s in fast)) > 1  # the overlaps differ, so do the scores
 
 
-def test_query_bigrams_are_the_fit_bigrams():
-    from matchmaker.matching.text import _BIGRAM_CHAR, bigram_buckets
-
-    kern = _load_kernel()
-    rng = random.Random(3)
-    alphabet = "锂离子电池的了和abc019 ，。\n𠀀𠀁ＡＢ丽"
-    for bits in (16, 22):
-        for _ in range(200):
-            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
-            cp = np.frombuffer(text.encode("utf-32-le"), np.uint32)
-            expect = list(dict.fromkeys(bigram_buckets(text, bits).tolist()))
-            assert kern.bigram_set(cp, _BIGRAM_CHAR, bits).tolist() == expect
-
-
 def test_without_numba_the_numpy_path_answers():
     import subprocess
     import sys
