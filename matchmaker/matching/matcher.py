@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from dataclasses import dataclass, field
 
@@ -14,7 +13,7 @@ from .corpus import Corpus
 from .generic import curated as curated_generic
 from .postings import Postings
 from .query import has_token
-from .rerank import Table, boost, decode, encode, reasons_at, signals
+from .rerank import Table, decode, encode
 from .substring import Grams, clean_term, doc_text
 from .text import analyse, bigrams, bucket, explainable, is_content_word
 
@@ -47,9 +46,8 @@ class Suggestion:
 
 
 class Matcher:
-    def __init__(self, config: MatchConfig | None = None, fast: bool = True):
+    def __init__(self, config: MatchConfig | None = None):
         self.config = config or MatchConfig()
-        self.fast = fast  # the numba kernel when it imports; False: the numpy path (same results)
         self._words = np.empty(0, "<U1")  # sorted vocabulary of the base; word column = nb + position
         self._extra: dict[str, int] = {}  # words first seen by add(): column beyond the base ones
         self._word_cols: tuple = (None, {})  # (the _words it is for, word -> base column or -1)
@@ -245,7 +243,7 @@ class Matcher:
         """idf per query term (within ``field`` when given), each channel scaled to sum to its share:
         the text score is in [0, 1]."""
         if field >= 0 and self.config.field_idf_prior > 0:
-            w = corpus.field_idf_of(cols, field, self.config.field_idf_prior, self._kernel()).tolist()
+            w = corpus.field_idf_of(cols, field, self.config.field_idf_prior).tolist()
         else:
             w = corpus.idf_of(cols).tolist()
         sw, sb = sum(w[:n_words]), sum(w[n_words:])
@@ -279,23 +277,21 @@ class Matcher:
         q_kind = _kind(doc, "need")
         q = encode(doc, self._field_id, q_kind) if structured else None
         n = offset + k
-        kern = self._kernel() if corpus.postings.n_base else None
-        top = None
-        if kern is not None:  # the best n base rows, best first; the delta's rows are merged below
-            rows, text, total = self._top_base(kern, corpus, cols, weights, drop, q, q_kind, n, self_score)
-            d_rows, d_text = (
-                corpus.postings.score_delta(cols, weights) if corpus.postings.rows else (rows[:0], text[:0])
-            )
-            if len(d_rows):
-                d_rows, d_text, d_total = self._totals(corpus, d_rows, d_text, self_score, drop, q, q_kind)
-                rows, text = np.concatenate([rows, d_rows]), np.concatenate([text, d_text])
-                total = np.concatenate([total, d_total])
-            else:
-                top = range(offset, len(rows))
-        else:  # numpy: every row sharing a term, then the same selection
-            rows, text = corpus.postings.score(cols, weights)
-            rows, text, total = self._totals(corpus, rows, text, self_score, drop, q, q_kind)
-        if top is None:
+        kern = self._kernel()
+        qi, qf, qp = kern.params(self.config, q, q_kind, n, self_score, corpus.table.field_sorted)
+        # The best n base rows, best first; the rows added since the base are merged below.
+        rows, text, total = self._top_base(kern, corpus, cols, weights, drop, qi, qf, qp)
+        top = range(offset, len(rows))
+        d_rows, d_text = corpus.postings.score_delta(cols, weights) if corpus.postings.rows else (rows[:0], text[:0])
+        if self_score > 0:
+            d_text = np.minimum(d_text / self_score, 1.0)
+        if drop and len(d_rows):
+            keep = ~np.isin(d_rows, drop)
+            d_rows, d_text = d_rows[keep], d_text[keep]
+        if len(d_rows):
+            d_total, _bits = self._rerank(kern, corpus, d_rows, d_text, qi, qf, qp)
+            rows, text = np.concatenate([rows, d_rows]), np.concatenate([text, d_text])
+            total = np.concatenate([total, d_total])
             if 0 < n < len(rows):  # the n best and every row tied with the n-th (ties go to the lower row)
                 cut = total[np.argpartition(-total, n - 1)[:n]].min()
                 top = np.flatnonzero(total >= cut)
@@ -310,9 +306,11 @@ class Matcher:
                 return [(key, score, text_l[i]) for (key, score), i in zip(ranked, top)]
             return ranked
         top = list(top)
-        sigs = signals(self.config, q, q_kind, corpus.table, rows[top]) if structured else []
-        shown = [c for c in range(len(names)) if explainable(names[c])]
         top_rows = rows[top].tolist()
+        # The reasons shown are the bits the boost summed (the same compiled rules, the same rows).
+        _total, bits = self._rerank(kern, corpus, rows[top], text[top], qi, qf, qp)
+        bits = bits.tolist() if structured else [0] * len(top)
+        shown = [c for c in range(len(names)) if explainable(names[c])]
         vals = corpus.postings.values(top_rows, cols[shown].tolist()).tolist()
         out, generic = [], self.generic_words()
         for j, i in enumerate(top):
@@ -321,27 +319,22 @@ class Matcher:
             shared = [w for w in words if w not in generic][:EXPLAIN]
             if not shared:
                 continue  # shares only generic words (or only character pairs, no word): nothing to show for it
-            out.append(
-                Suggestion(corpus.id_at(top_rows[j]), float(total[i]), float(text[i]), reasons_at(sigs, j), shared)
-            )
+            reasons = kern.reasons(bits[j])
+            out.append(Suggestion(corpus.id_at(top_rows[j]), float(total[i]), float(text[i]), reasons, shared))
         return out
 
-    def _totals(self, corpus, rows, text, self_score, drop, q, q_kind):
-        """(rows, text, total) for candidate rows in numpy: relative text, excluded rows, boosts."""
-        if self_score > 0:
-            text = np.minimum(text / self_score, 1.0)
-        if drop:
-            keep = ~np.isin(rows, drop)
-            rows, text = rows[keep], text[keep]
-        if q is None:
-            return rows, text, text
-        sigs = signals(self.config, q, q_kind, corpus.table, rows)
-        return rows, text, text * (1.0 + boost(self.config, sigs, len(rows)))
+    def _rerank(self, kern, corpus, rows, text, qi, qf, qp) -> tuple[np.ndarray, np.ndarray]:
+        """(total, reason bits) of candidate ``rows`` whose text scores are ``text``, by the compiled rules."""
+        total, bits = np.empty(len(rows)), np.zeros(len(rows), np.int64)
+        if qi[kern.I_STRUCT]:
+            kern.rerank(np.ascontiguousarray(text, np.float64), *corpus.table.columns(rows), qi, qf, qp, total, bits)
+        else:
+            total[:] = text
+        return total, bits
 
-    def _top_base(self, kern, corpus, cols, weights, drop, q, q_kind, n, self_score):
+    def _top_base(self, kern, corpus, cols, weights, drop, qi, qf, qp):
         """The best n live base rows (rows, text, total), best first, from the compiled kernel."""
         p = corpus.postings
-        qi, qf, qp = kern.params(self.config, q, q_kind, n, self_score, corpus.table.field_sorted)
         acc, touched = kern.scratch(p.n_base)
         try:
             return kern.top_base(
@@ -362,8 +355,8 @@ class Matcher:
             raise
 
     def _kernel(self):
-        """The compiled query kernel module, or None (numba missing, or ``fast=False``)."""
-        return _load_kernel() if self.fast else None
+        """The compiled query kernel module (``kernel.py``): the matcher's only query path."""
+        return _load_kernel()
 
     def query(self, doc: dict, k: int = 10) -> list[tuple[str, float]]:
         """The best postings of the opposite kind: (id, score), best first (same scores as suggest)."""
@@ -543,17 +536,11 @@ _KERNEL: list = []
 
 
 def _load_kernel():
-    """matchmaker.matching.kernel, compiled (or loaded from numba's cache) once; None without numba."""
+    """matchmaker.matching.kernel, compiled (or loaded from numba's cache) once per process."""
     if not _KERNEL:
-        try:
-            from . import kernel
+        from . import kernel
 
-            kernel.warm()
-        except ImportError:  # numba absent: the numpy path
-            kernel = None
-        except Exception:  # numba present but unusable here (compiler, cache): the numpy path too
-            logging.getLogger(__name__).exception("matcher: the numba kernel failed to load; using numpy")
-            kernel = None
+        kernel.warm()
         _KERNEL.append(kernel)
     return _KERNEL[0]
 
