@@ -1,10 +1,10 @@
 """Docs to weighted term counts in bulk: scikit-learn vectorizes, this module weighs and saturates.
 
-Each field's text is analysed once (``text.analyse``: rjieba words, stop words out); per chunk of
+Each field's text is analysed once (``text.analyse_many``: rjieba words, stop words out); per chunk of
 postings ``CountVectorizer`` counts the content words (on the chunk's own vocabulary, mapped onto
 the index's in chunk order) and ``HashingVectorizer`` hashes the character bigrams (``text.bigrams``)
 into 2**bits buckets; a posting's row is the sum of its fields' rows times the field weights (one
-sparse product). What scikit-learn lacks stays here: BM25 saturation with the corpus' mean lengths,
+sum). What scikit-learn lacks stays here: BM25 saturation with the corpus' mean lengths,
 the idf, and max_df on hashed buckets. ``Matcher.add`` vectorizes one posting with the same
 ``count_chunk``, so a posting added later holds the terms the fit would have given it.
 """
@@ -16,10 +16,11 @@ from operator import itemgetter
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn import config_context
 from sklearn.feature_extraction.text import CountVectorizer, HashingVectorizer
 
 from .config import MatchConfig
-from .text import analyse, bigrams, normalise
+from .text import analyse_many, bigrams, normalise
 
 CHUNK = 16384
 _BODY = ("description", "advantages", "applications", "key_points", "goals")
@@ -61,32 +62,49 @@ def _bigrams_of(analysed: tuple[list[str], str]) -> list[str]:
     return bigrams(analysed[1])
 
 
+def _weighted(m: sp.csr_matrix, seg_w: np.ndarray, seg_row: np.ndarray):
+    """(posting row, column, weight * count) of every entry of a matrix over field texts."""
+    per = np.diff(m.indptr)
+    return np.repeat(seg_row, per), m.indices.astype(np.int64), m.data * np.repeat(seg_w, per)
+
+
 def count_chunk(docs: list[dict], cfg: MatchConfig, bits: int):
     """Weighted counts of a chunk: (csr over [bigram buckets | nb + chunk word ids], dl_words, dl_bigrams,
-    the chunk's words in the order of their ids)."""
+    the chunk's words in the order of their ids).
+
+    The vectorizers see one field text per row; a posting's row is the sum of its texts' rows times
+    their weights (O(entries): a sparse product would touch every one of the 2**bits buckets). The
+    parameters are fixed here, so scikit-learn's per-call validation is skipped (a posting added
+    alone would spend most of its time in it).
+    """
     nb, n = 1 << bits, len(docs)
-    analysed, seg_w, seg_row = [], [], []
+    texts, seg_w, seg_row = [], [], []
     for r, doc in enumerate(docs):
         for text, w in doc_texts(doc, cfg):
-            analysed.append(analyse(text))
+            texts.append(text)
             seg_w.append(w)
             seg_row.append(r)
+    analysed = analyse_many(texts)
     if not analysed:  # the vectorizers refuse an empty list
         return sp.csr_matrix((n, nb), dtype=np.float32), np.zeros(n), np.zeros(n), []
-    weigh = sp.csr_matrix((seg_w, (seg_row, np.arange(len(seg_row)))), shape=(n, len(seg_row)))
-    hashed = HashingVectorizer(
-        analyzer=_bigrams_of, n_features=nb, alternate_sign=False, norm=None, dtype=np.float64
-    ).transform(analysed)
-    if any(a[0] for a in analysed):
-        counter = CountVectorizer(analyzer=itemgetter(0), dtype=np.float64)
-        counted = counter.fit_transform(analysed)
-        words = counter.get_feature_names_out().tolist()
-    else:  # CountVectorizer refuses an empty vocabulary
-        counted, words = sp.csr_matrix((len(analysed), 0)), []
-    b, w = weigh @ hashed, weigh @ counted
-    dlw = np.asarray(w.sum(axis=1)).ravel()
-    dlb = np.asarray(b.sum(axis=1)).ravel()
-    m = sp.hstack([b, w], format="csr", dtype=np.float32)  # weighted counts are exact in float32
+    seg_w, seg_row = np.array(seg_w), np.array(seg_row, np.int64)
+    with config_context(skip_parameter_validation=True, assume_finite=True):
+        hashed = HashingVectorizer(
+            analyzer=_bigrams_of, n_features=nb, alternate_sign=False, norm=None, dtype=np.float64
+        ).transform(analysed)
+        words = []
+        if any(a[0] for a in analysed):  # CountVectorizer refuses an empty vocabulary
+            counter = CountVectorizer(analyzer=itemgetter(0), dtype=np.float64)
+            counted = counter.fit_transform(analysed)
+            words = counter.get_feature_names_out().tolist()
+    rb, cb, vb = _weighted(hashed, seg_w, seg_row)
+    dlb = np.bincount(rb, vb, minlength=n)
+    if words:
+        rw, cw, vw = _weighted(counted, seg_w, seg_row)
+        rb, cb, vb = np.concatenate([rb, rw]), np.concatenate([cb, cw + nb]), np.concatenate([vb, vw])
+    dlw = np.bincount(rw, vw, minlength=n) if words else np.zeros(n)
+    # Weighted counts are exact in float32; the conversion sums a posting's fields.
+    m = sp.csr_matrix((vb.astype(np.float32), (rb, cb)), shape=(n, nb + len(words)))
     m.sort_indices()
     return m, dlw, dlb, words
 

@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from . import kernel
 from .build import bm25_idf
 from .postings import Postings
 from .rerank import Table
@@ -90,24 +91,21 @@ class Corpus:
         (df_field + prior * q) / (n_field + prior): a field with few postings keeps about the global idf.
         Compiled (``kernel.field_idf``), memoised per (field, prior, column) on the immutable base.
         """
-        idf = self.idf_of(cols).astype(np.float64)
         p = self.postings
         if field < 0 or prior <= 0 or not p.n_base:
-            return idf
-        from .matcher import _load_kernel
-
-        kernel = _load_kernel()
+            return self.idf_of(cols).astype(np.float64)
+        memo = self._field_idf_memo.setdefault((field, prior), {})
+        keys = cols.tolist()
+        known = list(map(memo.get, keys))
+        if None not in known:
+            return np.array(known)
+        idf = self.idf_of(cols).astype(np.float64)
         out = np.empty(len(cols))
         if not self.table.field_sorted:  # a base whose rows are not grouped by field (not saved since format 3)
             in_field = self.table.base["field"][: p.n_base] == field
             kernel.smoothed_idf(p.df_in_mask(cols, in_field), int(in_field.sum()), idf, float(prior), out)
             return out
         lo, hi = self._field_rows(field)
-        memo = self._field_idf_memo.setdefault((field, prior), {})
-        keys = cols.tolist()
-        known = [memo.get(c) for c in keys]
-        if None not in known:
-            return np.array(known)
         indptr, indices, _data = p.kernel_arrays()
         kernel.field_idf(indptr, indices, cols, idf, lo, hi, float(prior), out)
         if len(memo) > MEMO_MAX:

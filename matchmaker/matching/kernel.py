@@ -454,13 +454,7 @@ def params(cfg, q: dict | None, q_kind: str, n: int, self_score: float = 0.0, fi
     possible = const | (B_FIELD if qi[I_FIELD] >= 0 else 0) | (B_TRL if qi[I_TRL] > 0 else 0)
     possible |= (B_MODE if qi[I_MODES] else 0) | (B_OVERLAP | B_NEG if has_price else 0)
     possible |= (B_HEBEI if hebei else 0) | (B_DEADLINE if not need else 0)
-    b_all = b_other = 0.0
-    for j, weight in enumerate(w):
-        if possible >> j & 1:
-            b_all += max(weight, 0.0)
-            if j != REASON_FIELD:
-                b_other += max(weight, 0.0)
-    qf = [*w, b_all, b_other, self_w]
+    qf = [*w, *_bounds(cfg, possible), self_w]
     return np.array(qi, np.int64), np.array(qf, np.float64), np.array(qp, np.float32)
 
 
@@ -470,6 +464,24 @@ def reasons(bits: int) -> list[str]:
 
 
 _WEIGHTS: dict = {}
+_BOUNDS: dict = {}
+
+
+def _bounds(cfg, possible: int) -> tuple[float, float]:
+    """The largest boost with and without same_field when the reasons in ``possible`` can hold."""
+    key = (id(cfg), possible)
+    hit = _BOUNDS.get(key)
+    if hit is None or hit[0] is not cfg:
+        b_all = b_other = 0.0
+        for j, weight in enumerate(_weights(cfg)):
+            if possible >> j & 1:
+                b_all += max(weight, 0.0)
+                if j != REASON_FIELD:
+                    b_other += max(weight, 0.0)
+        if len(_BOUNDS) > 1024:
+            _BOUNDS.clear()
+        hit = _BOUNDS[key] = (cfg, b_all, b_other)
+    return hit[1], hit[2]
 
 
 def _weights(cfg) -> list[float]:

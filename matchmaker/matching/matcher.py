@@ -211,7 +211,7 @@ class Matcher:
     # -- querying ----------------------------------------------------------------------------
     def _terms(self, doc: dict) -> tuple[np.ndarray, list[str]]:
         """Query columns (distinct, in order of first sight; word columns first) and the words behind the word columns."""
-        ws, bs = {}, {}
+        ws, grams = {}, []
         code, extra = self._code, self._extra
         for text, _ in doc_texts(doc, self.config):
             found, blanked = analyse(text)
@@ -219,9 +219,9 @@ class Matcher:
                 if word not in ws:
                     c = code(word)
                     ws[word] = c if c >= 0 else extra.get(word)
-            bs.update(dict.fromkeys(bigrams(blanked)))
+            grams += bigrams(blanked)
         names = [w for w, c in ws.items() if c is not None]
-        return np.array([ws[w] for w in names] + self._buckets(bs), np.int64), names
+        return np.array([ws[w] for w in names] + self._buckets(dict.fromkeys(grams)), np.int64), names
 
     def _buckets(self, grams) -> list[int]:
         """The hashed column of each bigram, as ``HashingVectorizer`` gives it (remembered per bigram)."""
@@ -229,7 +229,7 @@ class Matcher:
         if cache[0] != self._bits:
             cache = self._bucket_cache = (self._bits, {})
         known = cache[1]
-        out = [known.get(g) for g in grams]
+        out = list(map(known.get, grams))
         if None in out:
             if len(known) >= WORD_CACHE:
                 known.clear()

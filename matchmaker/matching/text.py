@@ -97,15 +97,24 @@ def analyse(text: str) -> tuple[list[str], str]:
     The words are what ``CountVectorizer`` counts; the blanked text is what ``bigrams`` cuts, so
     character pairs are taken only inside runs of content words (a stop word breaks a run).
     """
-    toks = raw_words(text)
-    kept = list(map(_JUDGED.get, toks))
-    if None in kept:  # words not judged yet
-        if len(_JUDGED) >= JUDGED_MAX:
-            _JUDGED.clear()
-        for w in set(toks).difference(_JUDGED):
-            _JUDGED[w] = w if is_content_word(w) else "\n"
-        kept = list(map(_JUDGED.__getitem__, toks))
-    return list(filter("\n".__ne__, kept)), "".join(kept)
+    return analyse_many([text])[0]
+
+
+def analyse_many(texts: list[str]) -> list[tuple[list[str], str]]:
+    """``analyse`` of each text, judging each distinct word of them once (a fit's chunk at a time)."""
+    toks = [raw_words(t) for t in texts]
+    judged = _JUDGED
+    new = set().union(*toks).difference(judged)
+    if new:
+        if len(judged) + len(new) > JUDGED_MAX:
+            judged.clear()
+            new = set().union(*toks)
+        judged.update((w, w if is_content_word(w) else "\n") for w in new)
+    out = []
+    for t in toks:
+        kept = list(map(judged.get, t))
+        out.append(([w for w in kept if w != "\n"], "".join(kept)))
+    return out
 
 
 def _ranges(points: list[int]) -> str:
