@@ -119,7 +119,7 @@ class Matcher:
             del csc
             table = Table(Table.build([encode(d, lambda f: self._field_id(f, True)) for d in ds]))
             titles = [str(d.get("title") or "") for d in ds]
-            grams = Grams.build([doc_text(d) for d in ds])
+            grams = Grams.build([doc_text(d) for d in ds], workers)
             self._kinds[kind] = Corpus.create(kind, postings, table, list(by_kind[kind]), titles, avg, idf, grams)
         self._kernel()  # compile or load the query kernel now rather than in the first query
         return self
