@@ -114,7 +114,6 @@ def main(argv=None) -> int:
     ap.add_argument("--slow-queries", type=int, default=30, help="queries for the brute-force sklearn baseline")
     ap.add_argument("--pairs", type=int, default=10_000, help="needs in the all-pairs run")
     ap.add_argument("--no-baselines", action="store_true")
-    ap.add_argument("--numpy", action="store_true", help="the numpy query path instead of the numba kernel")
     args = ap.parse_args(argv)
     if not (DATA / "achievements.jsonl").exists():
         print(f"SKIP: benchmark data not found at {DATA}")
@@ -128,16 +127,13 @@ def main(argv=None) -> int:
 
     # The compiled kernel loads from numba's cache (or compiles, once per install) before the fit: a
     # one-time cost of the process, printed apart rather than counted in the fit.
-    if not args.numpy:
-        from matchmaker.matching.matcher import _load_kernel
+    from matchmaker.matching.matcher import _load_kernel
 
-        t = time.perf_counter()
-        ready = _load_kernel() is not None
-        print(
-            f"query kernel: {'numba' if ready else 'numpy (numba unavailable)'}, ready in {time.perf_counter() - t:.2f}s"
-        )
+    t = time.perf_counter()
+    _load_kernel()
+    print(f"query kernel: numba, ready in {time.perf_counter() - t:.2f}s")
     t, c = time.perf_counter(), time.process_time()
-    m = Matcher(fast=not args.numpy).fit(docs, workers=None)
+    m = Matcher().fit(docs, workers=None)
     fit_s, fit_cpu = time.perf_counter() - t, time.process_time() - c
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(
@@ -173,7 +169,6 @@ def main(argv=None) -> int:
         t = time.perf_counter()
         m2 = Matcher.load(Path(tmp) / "idx", mmap=True)
         load_s = time.perf_counter() - t
-        m2.fast = m.fast
         loaded = timed(lambda q: m2.query(q, k=10), qs[:500])
         m2 = None  # the mapped index goes before the all-pairs run
 
@@ -188,9 +183,8 @@ def main(argv=None) -> int:
     assert batch[:5] == [m.query(q, k=10) for q in pairs[:5]]
 
     print(f"\n## size {len(docs):,}  (ms per query, one need -> top 10, text processing included)\n")
-    path = "numba kernel" if m._kernel() is not None else "numpy (numba not loaded)" if m.fast else "numpy (--numpy)"
     print(
-        f"(query path: {path}; load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
+        f"(query path: numba kernel; load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
         "'cpu p50' = process CPU ms)\n"
     )
     print(

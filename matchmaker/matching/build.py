@@ -1,19 +1,26 @@
-"""Docs to weighted term counts in bulk: the fit path, kept vectorised so a million postings fit in minutes.
+"""Docs to weighted term counts in bulk: scikit-learn vectorizes, this module weighs and saturates.
 
-Text is segmented once per field; each distinct word is judged (stop word? punctuation?) once when
-first seen; counts are summed into sparse rows chunk by chunk, and only at the end are word ids
-sorted into the vocabulary and term frequencies saturated (BM25) with the corpus' mean lengths.
+Each field's text is analysed once (``text.analyse_many``: rjieba words, stop words out); per chunk of
+postings ``CountVectorizer`` counts the content words (on the chunk's own vocabulary, mapped onto
+the index's in chunk order) and ``HashingVectorizer`` hashes the character bigrams (``text.bigrams``)
+into 2**bits buckets; a posting's row is the sum of its fields' rows times the field weights (one
+sum). What scikit-learn lacks stays here: BM25 saturation with the corpus' mean lengths,
+the idf, and max_df on hashed buckets. ``Matcher.add`` vectorizes one posting with the same
+``count_chunk``, so a posting added later holds the terms the fit would have given it.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
+from operator import itemgetter
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn import config_context
+from sklearn.feature_extraction.text import CountVectorizer, HashingVectorizer
 
 from .config import MatchConfig
-from .text import bigram_buckets_many, is_content_word, normalise, raw_words
+from .text import analyse_many, bigrams, normalise
 
 CHUNK = 16384
 _BODY = ("description", "advantages", "applications", "key_points", "goals")
@@ -44,54 +51,62 @@ def doc_texts(doc: dict, cfg: MatchConfig) -> list[tuple[str, float]]:
 
 
 class Vocab(dict):
-    """word -> provisional id in order of first sight, plus whether the word is a content word."""
-
-    def __init__(self):
-        super().__init__()
-        self.content = bytearray()
+    """word -> provisional id in order of first sight (the chunks' words, mapped in chunk order)."""
 
     def __missing__(self, w):
         i = self[w] = len(self)
-        self.content.append(is_content_word(w))
         return i
 
 
-def count_chunk(docs: list[dict], cfg: MatchConfig, vocab: Vocab, bits: int):
-    """Weighted counts of a chunk: (csr over [bigram buckets | nb + provisional word ids], dl_words, dl_bigrams)."""
-    nb = 1 << bits
-    ids, lens, seg_len, seg_w, seg_row, texts = [], [], [], [], [], []
-    getitem = vocab.__getitem__
+def _bigrams_of(analysed: tuple[list[str], str]) -> list[str]:
+    return bigrams(analysed[1])
+
+
+def _weighted(m: sp.csr_matrix, seg_w: np.ndarray, seg_row: np.ndarray):
+    """(posting row, column, weight * count) of every entry of a matrix over field texts."""
+    per = np.diff(m.indptr)
+    return np.repeat(seg_row, per), m.indices.astype(np.int64), m.data * np.repeat(seg_w, per)
+
+
+def count_chunk(docs: list[dict], cfg: MatchConfig, bits: int):
+    """Weighted counts of a chunk: (csr over [bigram buckets | nb + chunk word ids], dl_words, dl_bigrams,
+    the chunk's words in the order of their ids).
+
+    The vectorizers see one field text per row; a posting's row is the sum of its texts' rows times
+    their weights (O(entries): a sparse product would touch every one of the 2**bits buckets). The
+    parameters are fixed here, so scikit-learn's per-call validation is skipped (a posting added
+    alone would spend most of its time in it).
+    """
+    nb, n = 1 << bits, len(docs)
+    texts, seg_w, seg_row = [], [], []
     for r, doc in enumerate(docs):
         for text, w in doc_texts(doc, cfg):
-            toks = raw_words(text)
-            ids.extend(map(getitem, toks))
-            ids.append(-1)  # the "\n" that separates this text from the next one
-            lens.extend(map(len, toks))
-            lens.append(1)
-            seg_len.append(len(toks) + 1)
+            texts.append(text)
             seg_w.append(w)
             seg_row.append(r)
-            texts.append(text)
-    seg_w, seg_row = np.array(seg_w, np.float32), np.array(seg_row, np.int64)
-    wid = np.array(ids, np.int64)
-    wrow = np.repeat(seg_row, seg_len)
-    wval = np.repeat(seg_w, seg_len)
-    content = np.append(np.frombuffer(bytes(vocab.content), np.bool_), False)  # id -1: separator
-    keep = content[wid]
-    # Bigrams only inside runs of content words: stop words break a run like punctuation does.
-    chars = np.repeat(keep, np.array(lens, np.int64))[:-1]
-    wid, wrow, wval = wid[keep] + nb, wrow[keep], wval[keep]
-    which, buckets = bigram_buckets_many(texts, bits, chars)
-    brow, bval = seg_row[which], seg_w[which]
-    n = len(docs)
-    dlw = np.bincount(wrow, wval, minlength=n)
-    dlb = np.bincount(brow, bval, minlength=n)
-    m = sp.csr_matrix(
-        (np.concatenate([bval, wval]), (np.concatenate([brow, wrow]), np.concatenate([buckets, wid]))),
-        shape=(n, nb + len(vocab)),
-    )
-    m.sum_duplicates()
-    return m, dlw, dlb
+    analysed = analyse_many(texts)
+    if not analysed:  # the vectorizers refuse an empty list
+        return sp.csr_matrix((n, nb), dtype=np.float32), np.zeros(n), np.zeros(n), []
+    seg_w, seg_row = np.array(seg_w), np.array(seg_row, np.int64)
+    with config_context(skip_parameter_validation=True, assume_finite=True):
+        hashed = HashingVectorizer(
+            analyzer=_bigrams_of, n_features=nb, alternate_sign=False, norm=None, dtype=np.float64
+        ).transform(analysed)
+        words = []
+        if any(a[0] for a in analysed):  # CountVectorizer refuses an empty vocabulary
+            counter = CountVectorizer(analyzer=itemgetter(0), dtype=np.float64)
+            counted = counter.fit_transform(analysed)
+            words = counter.get_feature_names_out().tolist()
+    rb, cb, vb = _weighted(hashed, seg_w, seg_row)
+    dlb = np.bincount(rb, vb, minlength=n)
+    if words:
+        rw, cw, vw = _weighted(counted, seg_w, seg_row)
+        rb, cb, vb = np.concatenate([rb, rw]), np.concatenate([cb, cw + nb]), np.concatenate([vb, vw])
+    dlw = np.bincount(rw, vw, minlength=n) if words else np.zeros(n)
+    # Weighted counts are exact in float32; the conversion sums a posting's fields.
+    m = sp.csr_matrix((vb.astype(np.float32), (rb, cb)), shape=(n, nb + len(words)))
+    m.sort_indices()
+    return m, dlw, dlb, words
 
 
 def saturate(m: sp.csr_matrix, dlw, dlb, avg: tuple[float, float], cfg: MatchConfig, bits: int) -> None:
@@ -110,37 +125,39 @@ _JOB: dict = {}
 
 
 def _count_range(bounds: tuple[int, int]):
-    """In a forked worker: one chunk counted with its own vocabulary, returned with that vocabulary."""
+    """In a forked worker: one chunk counted with its own vocabulary."""
     docs, cfg, bits = _JOB["job"]
-    local = Vocab()
-    m, w, b = count_chunk(docs[bounds[0] : bounds[1]], cfg, local, bits)
-    return m, w, b, list(local)
+    return count_chunk(docs[bounds[0] : bounds[1]], cfg, bits)
 
 
 def _counted_chunks(docs: list[dict], cfg: MatchConfig, vocab: Vocab, bits: int, workers: int):
     """(csr, dl_words, dl_bigrams) per chunk, in order, on ``vocab``'s provisional word ids.
 
-    With ``workers`` > 1 the chunks are segmented and counted by forked processes (segmentation is
-    most of a fit and holds the GIL), each on a vocabulary of its own that is mapped onto ``vocab``
-    here, in chunk order, so the result is the serial one. Fork from a process whose other threads
-    may hold locks (a web worker) only with ``workers=1``.
+    Each chunk is counted on a vocabulary of its own, mapped onto ``vocab`` here in chunk order, so
+    the result is the same whether the chunks were counted here or, with ``workers`` > 1, by forked
+    processes (segmentation is most of a fit and holds the GIL). Fork from a process whose other
+    threads may hold locks (a web worker) only with ``workers=1``.
     """
     ranges = [(s, min(s + CHUNK, len(docs))) for s in range(0, len(docs), CHUNK)]
+    nb = 1 << bits
+
+    def mapped(m, w, b, words):
+        gid = np.fromiter(map(vocab.__getitem__, words), np.int64, len(words))
+        idx = m.indices.astype(np.int64)
+        is_word = idx >= nb
+        idx[is_word] = nb + gid[idx[is_word] - nb]
+        m.indices = idx
+        return m, w, b
+
     if workers <= 1 or len(ranges) < 2 or "fork" not in mp.get_all_start_methods():
         for lo, hi in ranges:
-            yield count_chunk(docs[lo:hi], cfg, vocab, bits)
+            yield mapped(*count_chunk(docs[lo:hi], cfg, bits))
         return
-    nb = 1 << bits
     _JOB["job"] = (docs, cfg, bits)
     try:
         with mp.get_context("fork").Pool(min(workers, len(ranges))) as pool:
-            for m, w, b, words in pool.imap(_count_range, ranges):
-                gid = np.fromiter(map(vocab.__getitem__, words), np.int64, len(words))
-                idx = m.indices.astype(np.int64)
-                is_word = idx >= nb
-                idx[is_word] = nb + gid[idx[is_word] - nb]
-                m.indices = idx
-                yield m, w, b
+            for counted in pool.imap(_count_range, ranges):
+                yield mapped(*counted)
     finally:
         _JOB.pop("job", None)
 
@@ -220,12 +237,9 @@ def finish(parts: list, avg, words_rank: np.ndarray, n_cols: int, cfg: MatchConf
 
 
 def sorted_vocabulary(vocab: Vocab) -> tuple[np.ndarray, np.ndarray]:
-    """(sorted content words as a numpy unicode array, provisional id -> sorted id, -1 if dropped)."""
-    terms = list(vocab)
-    content = np.frombuffer(bytes(vocab.content), np.bool_)
-    keep = np.flatnonzero(content)
-    arr = np.array([terms[i] for i in keep], dtype=str) if len(keep) else np.empty(0, "<U1")
+    """(sorted words as a numpy unicode array, provisional id -> sorted id)."""
+    arr = np.array(list(vocab), dtype=str) if vocab else np.empty(0, "<U1")
     order = np.argsort(arr, kind="stable")
-    rank = np.full(len(terms), -1, np.int64)
-    rank[keep[order]] = np.arange(len(keep))
+    rank = np.empty(len(arr), np.int64)
+    rank[order] = np.arange(len(arr))
     return arr[order], rank

@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from . import kernel
 from .build import bm25_idf
 from .postings import Postings
 from .rerank import Table
@@ -83,37 +84,34 @@ class Corpus:
             out[cols >= len(self.idf)] = self.unseen_idf()
         return out
 
-    def field_idf_of(self, cols: np.ndarray, field: int, prior: float, kernel=None) -> np.ndarray:
+    def field_idf_of(self, cols: np.ndarray, field: int, prior: float) -> np.ndarray:
         """idf per column among the base postings of one field, smoothed toward the global idf.
 
         The global BM25 idf is log(1/q) with q = (df + 0.5) / (n + 1); within the field, q becomes
         (df_field + prior * q) / (n_field + prior): a field with few postings keeps about the global idf.
+        Compiled (``kernel.field_idf``), memoised per (field, prior, column) on the immutable base.
         """
-        idf = self.idf_of(cols).astype(np.float64)
         p = self.postings
         if field < 0 or prior <= 0 or not p.n_base:
-            return idf
-        if self.table.field_sorted:  # fit and compaction group the base rows by field
-            lo, hi = self._field_rows(field)
-            if kernel is not None:  # the same formula, compiled, memoised per (field, prior, column)
-                memo = self._field_idf_memo.setdefault((field, prior), {})
-                keys = cols.tolist()
-                known = [memo.get(c) for c in keys]
-                if None not in known:
-                    return np.array(known)
-                out = np.empty(len(cols))
-                indptr, indices, _data = p.kernel_arrays()
-                kernel.field_idf(indptr, indices, cols, idf, lo, hi, float(prior), out)
-                if len(memo) > MEMO_MAX:
-                    memo.clear()
-                memo.update(zip(keys, out.tolist()))
-                return out
-            df, n = p.df_in_rows(cols, lo, hi), hi - lo
-        else:  # a base saved before the grouping
+            return self.idf_of(cols).astype(np.float64)
+        memo = self._field_idf_memo.setdefault((field, prior), {})
+        keys = cols.tolist()
+        known = list(map(memo.get, keys))
+        if None not in known:
+            return np.array(known)
+        idf = self.idf_of(cols).astype(np.float64)
+        out = np.empty(len(cols))
+        if not self.table.field_sorted:  # a base whose rows are not grouped by field (not saved since format 3)
             in_field = self.table.base["field"][: p.n_base] == field
-            df, n = p.df_in_mask(cols, in_field), int(in_field.sum())
-        q = (df + prior * np.exp(-idf)) / (n + prior)
-        return np.where(idf > 0, -np.log(q), 0.0)
+            kernel.smoothed_idf(p.df_in_mask(cols, in_field), int(in_field.sum()), idf, float(prior), out)
+            return out
+        lo, hi = self._field_rows(field)
+        indptr, indices, _data = p.kernel_arrays()
+        kernel.field_idf(indptr, indices, cols, idf, lo, hi, float(prior), out)
+        if len(memo) > MEMO_MAX:
+            memo.clear()
+        memo.update(zip(keys, out.tolist()))
+        return out
 
     def _field_rows(self, field: int) -> tuple[int, int]:
         rows = self._field_ranges.get(field)

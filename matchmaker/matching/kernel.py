@@ -1,27 +1,29 @@
-"""The query hot path compiled with numba: score the base postings, re-rank and keep the top n in one pass.
+"""The query path, compiled with numba: score the base postings, re-rank and keep the top n in one pass.
 
-``Matcher`` uses it when numba imports (``matcher._load_kernel``); otherwise, or with
-``Matcher(fast=False)``, it runs the numpy path of ``Postings.score`` + ``rerank.signals``/``boost``,
-which gives the same rows and scores (tests/matching/test_kernel.py compares the two). The kernel,
-for the base (CSC) postings of one kind:
+It is the matcher's only query path, and the only home of the structured re-ranking rules:
+``reason_bits`` decides which reasons hold between a query and a row (one bit per code of
+``config.REASONS``); the boost is the sum of their weights (``boost_of``), and the reasons a
+suggestion shows are the same bits (``rerank`` for the rows shown and the rows added since the base).
+For the base (CSC) postings of one kind, ``top_base``:
 
 1. adds ``float32(weight) * value`` of the query's postings into a per-thread float64 scratch
-   array the size of the base (the numpy path's ``bincount``: same products, same order, so the
-   same sums), noting each row the first time it is touched. Base rows are grouped by field (fit
-   and compaction number them so), so when the query has a field it first takes only the postings
-   of that field's rows (a binary search per posting list), and the others only if one of them
-   could still enter the top n (their text is at most 1 and they lack the same_field boost);
+   array the size of the base, noting each row the first time it is touched. Base rows are
+   grouped by field (fit and compaction number them so), so when the query has a field it first
+   takes only the postings of that field's rows (a binary search per posting list), and the others
+   only if one of them could still enter the top n (their text is at most 1 and they lack the
+   same_field boost);
 2. walks the touched rows once (resetting the scratch as it goes), skipping dead and excluded rows,
-   and pushes ``total = text * (1 + boost)`` into a heap of the best n. ``boost`` is computed exactly
-   like ``rerank.signals`` + ``rerank.boost`` (same comparisons in the same dtypes, summed in the
-   same order), but only for a row whose ``text * (1 + largest possible boost)`` can still enter
-   the heap: most touched rows share one bigram with the query and are dropped after one multiply;
-3. returns the heap best first (higher total, then lower row: the numpy path's ``lexsort``).
+   and pushes ``total = text * (1 + boost)`` into a heap of the best n; the boost is computed only
+   for a row whose ``text * (1 + largest possible boost)`` can still enter the heap: most touched
+   rows share one bigram with the query and are dropped after one multiply;
+3. returns the heap best first (higher total, then lower row).
 
-Rows added since the base was built (the delta) stay in numpy: they are few until ``compact()``.
-The compiled code is cached next to this file (``__pycache__``) or in ``NUMBA_CACHE_DIR``: the
-first process after a change of this file compiles for a few seconds (in ``fit``/``load``), later
-ones load it in a fraction of a second; where no cache location is writable every process compiles.
+Rows added since the base was built (the delta) are scored in numpy (they are few until
+``compact()``) and re-ranked by ``rerank``. The compiled code is cached next to this file
+(``__pycache__``) or in ``NUMBA_CACHE_DIR``; ``warm()`` (run by ``make kernel`` before the tests,
+and by ``fit``/``load``) compiles or loads every signature queries use, so no query and no test
+pays the JIT (tests/matching/test_kernel.py checks it); where no cache location is writable every
+process compiles once.
 """
 
 from __future__ import annotations
@@ -34,7 +36,6 @@ import numpy as np
 
 from .config import REASONS
 from .rerank import _EPOCH, HEBEI, NO_DATE, SUPPLY
-from .text import _BIGRAM_CHAR
 
 # Layout of the small parameter arrays (ints, float64 weights, float32 price bounds).
 (
@@ -50,12 +51,15 @@ from .text import _BIGRAM_CHAR
     I_STRUCT,
     I_RELATIVE,
     I_FIELD_SORTED,
-) = range(12)
-F_FIELD, F_TRL, F_MODE, F_OVERLAP, F_NEG, F_HEBEI, F_DEADLINE, F_CONST, F_SELF = range(
-    9
-)  # F_* up to F_DEADLINE: REASONS' order
+    I_CONST,
+) = range(13)
+N_INT = 13
+F_B_ALL, F_B_OTHER, F_SELF = len(REASONS), len(REASONS) + 1, len(REASONS) + 2  # after one weight per reason
+N_FLOAT = len(REASONS) + 3
+# One bit per reason, in REASONS' order (bit i = REASONS[i]).
+B_FIELD, B_TRL, B_MODE, B_OVERLAP, B_NEG, B_HEBEI, B_DEADLINE = (1 << REASONS.index(r) for r in REASONS)
 _SUPPLY_A, _SUPPLY_B = SUPPLY  # compile-time constants of the kernel
-N_INT, N_FLOAT = 12, 9
+REASON_FIELD = REASONS.index("same_field")
 
 
 def _jit(fn):
@@ -116,6 +120,69 @@ def _lower_bound(a, lo, hi, x):
 
 
 @_jit
+def reason_bits(i, t_field, t_trl, t_modes, t_pmin, t_pmax, t_region, t_deadline, qi, qp):
+    """The reasons that hold between the query and row ``i`` of the structured columns, one bit each.
+
+    Every structured rule of the matcher is here and only here: the kernel's boost sums the weights
+    of these bits, and the reasons a suggestion shows are these bits (``reasons``). Bits that are the
+    same for every row (a negotiable query; a need's own deadline) come in ``qi[I_CONST]``.
+    """
+    bits = qi[I_CONST]
+    q_field = qi[I_FIELD]
+    if q_field >= 0 and t_field[i] == q_field:
+        bits |= B_FIELD
+    q_trl = qi[I_TRL]
+    if q_trl > 0:
+        ct = np.int64(t_trl[i])
+        if ct > 0 and (ct >= q_trl if qi[I_TRL_NEED] != 0 else ct <= q_trl):
+            bits |= B_TRL
+    if (np.int64(t_modes[i]) & qi[I_MODES]) != 0:
+        bits |= B_MODE
+    if qi[I_PRICE] != 0:  # the query has a price or a budget: overlap, or the row is negotiable
+        cmin, cmax = t_pmin[i], t_pmax[i]
+        if np.isnan(cmin) and np.isnan(cmax):
+            bits |= B_NEG
+        else:
+            c_lo = np.float32(-np.inf) if np.isnan(cmin) else cmin
+            c_hi = np.float32(np.inf) if np.isnan(cmax) else cmax
+            if c_lo <= qp[1] and qp[0] <= c_hi:
+                bits |= B_OVERLAP
+    hebei = qi[I_HEBEI]
+    if hebei == 1:  # a need in Hebei: results from Beijing or Tianjin
+        g = t_region[i]
+        if g == _SUPPLY_A or g == _SUPPLY_B:
+            bits |= B_HEBEI
+    elif hebei == 2:  # an achievement from Beijing or Tianjin: needs in Hebei
+        if t_region[i] == HEBEI:
+            bits |= B_HEBEI
+    if qi[I_DEADLINE] != 0:  # an achievement's query: the need's deadline has not passed
+        d = t_deadline[i]
+        if d != NO_DATE and d >= qi[I_TODAY]:
+            bits |= B_DEADLINE
+    return bits
+
+
+@_jit
+def boost_of(bits, qf):
+    """The summed weight of the reasons in ``bits`` (in REASONS' order, always the same sum)."""
+    b = 0.0
+    for j in range(F_B_ALL):
+        if bits >> j & 1:
+            b += qf[j]
+    return b
+
+
+@_jit
+def rerank(text, t_field, t_trl, t_modes, t_pmin, t_pmax, t_region, t_deadline, qi, qf, qp, total, bits):
+    """For candidates given by their own columns (rows added since the base, or the shown ones):
+    ``bits[i]`` = their reasons and ``total[i]`` = text * (1 + boost), as ``top_base`` computes them."""
+    for i in range(text.shape[0]):
+        b = reason_bits(i, t_field, t_trl, t_modes, t_pmin, t_pmax, t_region, t_deadline, qi, qp)
+        bits[i] = b
+        total[i] = text[i] * (1.0 + boost_of(b, qf))
+
+
+@_jit
 def _accumulate(indptr, indices, data, cols, weights, acc, touched, nt, starts, ends):
     """acc[row] += float32(weight) * value over postings starts[j]:ends[j] of each query column j.
 
@@ -161,37 +228,10 @@ def top_base(
     n = qi[I_N]
     structured = qi[I_STRUCT] != 0
     relative = qi[I_RELATIVE] != 0
-    q_field, q_trl, trl_need, q_modes = qi[I_FIELD], qi[I_TRL], qi[I_TRL_NEED] != 0, qi[I_MODES]
-    has_price, hebei, row_deadline, today = qi[I_PRICE] != 0, qi[I_HEBEI], qi[I_DEADLINE] != 0, qi[I_TODAY]
+    q_field = qi[I_FIELD]
     self_score = qf[F_SELF]
-    q_lo, q_hi = qp[0], qp[1]
-    ninf, pinf = np.float32(-np.inf), np.float32(np.inf)
-    # The largest boost a row can earn, with and without same_field (summed in the order of the
-    # real one: an upper bound that holds in floating point too, since rounding is monotone).
-    b_all = 0.0
-    b_other = 0.0
-    if structured:
-        if q_field >= 0:
-            b_all += max(qf[F_FIELD], 0.0)
-        if q_trl > 0:
-            b_all += max(qf[F_TRL], 0.0)
-            b_other += max(qf[F_TRL], 0.0)
-        if q_modes != 0:
-            b_all += max(qf[F_MODE], 0.0)
-            b_other += max(qf[F_MODE], 0.0)
-        if has_price:
-            b_all += max(qf[F_OVERLAP], 0.0)
-            b_other += max(qf[F_OVERLAP], 0.0)
-            b_all += max(qf[F_NEG], 0.0)
-            b_other += max(qf[F_NEG], 0.0)
-        if hebei != 0:
-            b_all += max(qf[F_HEBEI], 0.0)
-            b_other += max(qf[F_HEBEI], 0.0)
-        if row_deadline:
-            b_all += max(qf[F_DEADLINE], 0.0)
-            b_other += max(qf[F_DEADLINE], 0.0)
-        b_all = b_all + qf[F_CONST]
-        b_other = b_other + qf[F_CONST]
+    # The largest boost a row can earn, with and without same_field (``params``).
+    b_all, b_other = qf[F_B_ALL], qf[F_B_OTHER]
 
     # Posting ranges per query column; the text score of any row is at most the sum of the weights.
     m = cols.shape[0]
@@ -206,7 +246,7 @@ def top_base(
     # Base rows are grouped by field (fit and compaction order them so): first score the rows of
     # the query's field; the others only if one of them could still enter the top n, which
     # with a large same_field boost is rare.
-    split = structured and q_field >= 0 and qf[F_FIELD] > 0 and qi[I_FIELD_SORTED] != 0
+    split = structured and q_field >= 0 and qf[REASON_FIELD] > 0 and qi[I_FIELD_SORTED] != 0
     f_lo, f_hi = 0, n_base
     if split:
         f_lo = _lower_bound(t_field, 0, n_base, q_field)
@@ -252,32 +292,8 @@ def top_base(
                 continue
             total = t
             if structured:
-                b = 0.0
-                if q_field >= 0:
-                    b += qf[F_FIELD] * (t_field[r] == q_field)
-                if q_trl > 0:
-                    ct = np.int64(t_trl[r])
-                    ok = (ct >= q_trl) if trl_need else (ct > 0 and ct <= q_trl)
-                    b += qf[F_TRL] * (ok and ct > 0)
-                if q_modes != 0:
-                    b += qf[F_MODE] * ((np.int64(t_modes[r]) & q_modes) > 0)
-                if has_price:
-                    cmin, cmax = t_pmin[r], t_pmax[r]
-                    cneg = np.isnan(cmin) and np.isnan(cmax)
-                    c_lo = ninf if np.isnan(cmin) else cmin
-                    c_hi = pinf if np.isnan(cmax) else cmax
-                    b += qf[F_OVERLAP] * ((c_lo <= q_hi) and (q_lo <= c_hi) and not cneg)
-                    b += qf[F_NEG] * cneg
-                if hebei == 1:
-                    g = t_region[r]
-                    b += qf[F_HEBEI] * (g == _SUPPLY_A or g == _SUPPLY_B)
-                elif hebei == 2:
-                    b += qf[F_HEBEI] * (t_region[r] == HEBEI)
-                if row_deadline:
-                    d = t_deadline[r]
-                    b += qf[F_DEADLINE] * (d != NO_DATE and d >= today)
-                b = b + qf[F_CONST]
-                total = t * (1.0 + b)
+                bits = reason_bits(r, t_field, t_trl, t_modes, t_pmin, t_pmax, t_region, t_deadline, qi, qp)
+                total = t * (1.0 + boost_of(bits, qf))
             if size < n:
                 h_tot[size], h_row[size], h_txt[size] = total, r, t
                 _sift_up(h_tot, h_row, h_txt, size)
@@ -294,40 +310,6 @@ def top_base(
         h_tot[0], h_row[0], h_txt[0] = h_tot[i], h_row[i], h_txt[i]
         _sift_down(h_tot, h_row, h_txt, i, 0)
     return rows, text, tot
-
-
-@_jit
-def bigram_set(cp, char_ok, bits):
-    """Distinct hashed buckets of the character bigrams of code points ``cp``, in order of first sight.
-
-    The same buckets as ``text.bigram_buckets`` (same mask table, same hash) for a query's text,
-    deduplicated with a small open-addressing set.
-    """
-    n = cp.shape[0]
-    out = np.empty(max(n - 1, 0), np.int64)
-    size = 16
-    while size < 2 * n:
-        size *= 2
-    seen = np.full(size, -1, np.int64)
-    m = 0
-    shift = np.uint64(64 - bits)
-    golden = np.uint64(0x9E3779B97F4A7C15)
-    last = char_ok.shape[0] - 1
-    prev_ok = False
-    for i in range(n):
-        c = np.uint64(cp[i])
-        ok = char_ok[min(c, np.uint64(last))]
-        if ok and prev_ok:
-            b = np.int64(((np.uint64(cp[i - 1]) << np.uint64(21)) | c) * golden >> shift)
-            h = b & (size - 1)
-            while seen[h] != -1 and seen[h] != b:
-                h = (h + 1) & (size - 1)
-            if seen[h] == -1:
-                seen[h] = b
-                out[m] = b
-                m += 1
-        prev_ok = ok
-    return out[:m]
 
 
 _local = threading.local()
@@ -365,21 +347,32 @@ def df_in_rows(indptr, indices, cols, lo, hi, out):
 
 
 @_jit
+def _smoothed(df, n, idf, prior):
+    """-log((df_field + prior e^-idf) / (n_field + prior)); 0 where the global idf is (a dropped bigram)."""
+    if idf <= 0:
+        return 0.0
+    return -np.log((df + prior * np.exp(-idf)) / (n + prior))
+
+
+@_jit
 def field_idf(indptr, indices, cols, idf, lo, hi, prior, out):
     """``Corpus.field_idf_of`` in one call: the idf of each column among base rows [lo, hi), smoothed
-    toward the global ``idf`` by ``prior`` postings: -log((df_field + prior e^-idf) / (n_field + prior))."""
+    toward the global ``idf`` by ``prior`` postings (``_smoothed``)."""
     n_cols = indptr.shape[0] - 1
-    n = hi - lo
     for j in range(cols.shape[0]):
-        if idf[j] <= 0:
-            out[j] = 0.0
-            continue
         c = cols[j]
         df = 0
-        if c < n_cols:
+        if c < n_cols and idf[j] > 0:
             seg = indices[indptr[c] : indptr[c + 1]]
             df = np.searchsorted(seg, hi) - np.searchsorted(seg, lo)
-        out[j] = -np.log((df + prior * np.exp(-idf[j])) / (n + prior))
+        out[j] = _smoothed(df, hi - lo, idf[j], prior)
+
+
+@_jit
+def smoothed_idf(df, n, idf, prior, out):
+    """``_smoothed`` over arrays, for a base whose rows are not grouped by field (counts from a mask)."""
+    for j in range(df.shape[0]):
+        out[j] = _smoothed(df[j], n, idf[j], prior)
 
 
 def readonly(a: np.ndarray) -> np.ndarray:
@@ -419,9 +412,11 @@ def warm() -> None:
         qf,
         np.zeros(2, np.float32),
     )
-    bigram_set(np.frombuffer("电池".encode("utf-32-le"), np.uint32), _BIGRAM_CHAR, 16)
     df_in_rows(indptr, indices, np.array([0, 5], np.int64), 0, 2, np.zeros(2, np.int64))
     field_idf(indptr, indices, np.array([0, 5], np.int64), np.ones(2), 0, 2, 100.0, np.zeros(2))
+    smoothed_idf(np.zeros(2, np.int64), 2, np.ones(2), 100.0, np.zeros(2))
+    taken = [np.zeros(2, t) for t, _ in COLUMNS.values()]  # Table.take: plain writable arrays
+    rerank(np.ones(2), *taken, qi, qf, np.zeros(2, np.float32), np.zeros(2), np.zeros(2, np.int64))
     warm.done = True
 
 
@@ -429,57 +424,72 @@ def params(cfg, q: dict | None, q_kind: str, n: int, self_score: float = 0.0, fi
     """The query's part of the kernel's arguments: (ints, float64 weights, float32 price bounds).
 
     ``q`` is the encoded query row (``rerank.encode``), or None for text-only ranking; a positive
-    ``self_score`` divides the text score and caps it at 1 (``Matcher.similar``). The boosts are
-    those of ``rerank.signals``/``boost``; the ones that are the same for every candidate (a query
-    without a price: price_negotiable; a need's own deadline) are summed into one constant, in
-    the order ``boost`` adds them.
+    ``self_score`` divides the text score and caps it at 1 (``Matcher.similar``). What the query
+    says to ``reason_bits``, the weights of the reasons in REASONS' order, and the largest boost a
+    row can earn with and without same_field (summed in ``boost_of``'s order: an upper bound that
+    holds in floating point too, since rounding is monotone).
     """
     relative = self_score > 0
+    self_w = self_score if relative else 1.0
     if q is None:
-        qi = [0, 0, 0, 0, 0, 0, 0, 0, n, 0, int(relative), int(field_sorted)]
-        qf = [0.0] * (N_FLOAT - 1) + [self_score if relative else 1.0]
+        qi = [-1, 0, 0, 0, 0, 0, 0, 0, n, 0, int(relative), int(field_sorted), 0]
+        qf = [0.0] * (N_FLOAT - 1) + [self_w]
         return np.array(qi, np.int64), np.array(qf, np.float64), np.array((-np.inf, np.inf), np.float32)
     w = _weights(cfg)
     need = q_kind == "need"
     today = (cfg.today or date.today()).toordinal() - _EPOCH
     qmin, qmax = float(q["pmin"]), float(q["pmax"])
-    const, has_price, qp = 0.0, 1, (-np.inf, np.inf)
+    const, has_price, qp = 0, 1, (-np.inf, np.inf)
     if qmin != qmin and qmax != qmax:  # both NaN: the query is negotiable, so is every candidate
-        const += w[F_NEG] * True
+        const |= B_NEG
         has_price = 0
     else:
         qp = (-np.inf if qmin != qmin else qmin, np.inf if qmax != qmax else qmax)
     region, deadline = q["region"], q["deadline"]
     hebei = 1 if need and region == HEBEI else 2 if not need and region in SUPPLY else 0
-    if need and deadline != NO_DATE:
-        const += w[F_DEADLINE] * bool(deadline >= today)
-    qi = [
-        int(q["field"]),
-        int(q["trl"]),
-        int(need),
-        int(q["modes"]),
-        has_price,
-        hebei,
-        int(not need),
-        today,
-        n,
-        1,
-        int(relative),
-        int(field_sorted),
-    ]
-    qf = [*w, const, self_score if relative else 1.0]
+    if need and deadline != NO_DATE and deadline >= today:
+        const |= B_DEADLINE
+    qi = [int(q["field"]), int(q["trl"]), int(need), int(q["modes"]), has_price, hebei, int(not need), today]
+    qi += [n, 1, int(relative), int(field_sorted), const]
+    possible = const | (B_FIELD if qi[I_FIELD] >= 0 else 0) | (B_TRL if qi[I_TRL] > 0 else 0)
+    possible |= (B_MODE if qi[I_MODES] else 0) | (B_OVERLAP | B_NEG if has_price else 0)
+    possible |= (B_HEBEI if hebei else 0) | (B_DEADLINE if not need else 0)
+    qf = [*w, *_bounds(cfg, possible), self_w]
     return np.array(qi, np.int64), np.array(qf, np.float64), np.array(qp, np.float32)
 
 
+def reasons(bits: int) -> list[str]:
+    """The reason codes of ``bits`` (``reason_bits``), in REASONS' order."""
+    return [r for j, r in enumerate(REASONS) if bits >> j & 1]
+
+
 _WEIGHTS: dict = {}
+_BOUNDS: dict = {}
+
+
+def _bounds(cfg, possible: int) -> tuple[float, float]:
+    """The largest boost with and without same_field when the reasons in ``possible`` can hold."""
+    key = (id(cfg), possible)
+    hit = _BOUNDS.get(key)
+    if hit is None or hit[0] is not cfg:
+        b_all = b_other = 0.0
+        for j, weight in enumerate(_weights(cfg)):
+            if possible >> j & 1:
+                b_all += max(weight, 0.0)
+                if j != REASON_FIELD:
+                    b_other += max(weight, 0.0)
+        if len(_BOUNDS) > 1024:
+            _BOUNDS.clear()
+        hit = _BOUNDS[key] = (cfg, b_all, b_other)
+    return hit[1], hit[2]
 
 
 def _weights(cfg) -> list[float]:
-    """The boost weights of ``cfg`` in F_* order (the config is frozen: computed once per config)."""
+    """The boost weights of ``cfg`` in REASONS' order (the config is frozen: computed once per config)."""
     key = id(cfg)
     hit = _WEIGHTS.get(key)
     if hit is None or hit[0] is not cfg:
-        hit = _WEIGHTS[key] = (cfg, [cfg.boost(r) for r in REASONS])  # F_* follow REASONS' order
+        hit = _WEIGHTS[key] = (cfg, [cfg.boost(r) for r in REASONS])
         if len(_WEIGHTS) > 64:
             _WEIGHTS.clear()
             _WEIGHTS[key] = hit

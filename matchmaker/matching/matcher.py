@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .build import Vocab, bucket_bits, doc_texts, finish, fit_kind, sorted_vocabulary
+from .build import Vocab, bucket_bits, count_chunk, doc_texts, finish, fit_kind, saturate, sorted_vocabulary
 from .config import MatchConfig
 from .corpus import Corpus
 from .generic import curated as curated_generic
 from .postings import Postings
 from .query import has_token
-from .rerank import Table, boost, decode, encode, reasons_at, signals
+from .rerank import Table, decode, encode
 from .substring import Grams, clean_term, doc_text
-from .text import _BIGRAM_CHAR, bigram_buckets, explainable, is_content_word, raw_words
+from .text import analyse, bigrams, bucket, explainable, is_content_word
 
 KINDS = ("achievement", "need")
 
@@ -47,12 +46,12 @@ class Suggestion:
 
 
 class Matcher:
-    def __init__(self, config: MatchConfig | None = None, fast: bool = True):
+    def __init__(self, config: MatchConfig | None = None):
         self.config = config or MatchConfig()
-        self.fast = fast  # the numba kernel when it imports; False: the numpy path (same results)
         self._words = np.empty(0, "<U1")  # sorted vocabulary of the base; word column = nb + position
         self._extra: dict[str, int] = {}  # words first seen by add(): column beyond the base ones
         self._word_cols: tuple = (None, {})  # (the _words it is for, word -> base column or -1)
+        self._bucket_cache: tuple = (None, {})  # (the bits it is for, bigram -> hashed column)
         self._generic: tuple = (None, frozenset())  # (the _words it is for, generic words: see generic.py)
         self._fields: list[str] = []
         self._field_ids: dict[str, int] = {}
@@ -120,7 +119,7 @@ class Matcher:
             del csc
             table = Table(Table.build([encode(d, lambda f: self._field_id(f, True)) for d in ds]))
             titles = [str(d.get("title") or "") for d in ds]
-            grams = Grams.build([doc_text(d) for d in ds])
+            grams = Grams.build([doc_text(d) for d in ds], workers)
             self._kinds[kind] = Corpus.create(kind, postings, table, list(by_kind[kind]), titles, avg, idf, grams)
         self._kernel()  # compile or load the query kernel now rather than in the first query
         return self
@@ -157,37 +156,25 @@ class Matcher:
         return None
 
     def _vector(self, doc: dict, corpus: Corpus, create: bool = True) -> tuple[np.ndarray, np.ndarray]:
-        """The saturated term frequencies of one doc, as the fit would have computed them.
+        """The saturated term frequencies of one doc, as the fit would have computed them (the same
+        ``count_chunk``, the same saturation with the corpus' mean lengths), by ascending column.
 
         ``create=False`` (a query's own vector) leaves words the index has never seen out of the
         columns, but still counts them in the document length.
         """
-        cols, vals, dl = [], [], [0.0, 0.0]
-        for text, w in doc_texts(doc, self.config):
-            kept = []
-            for word in raw_words(text):
-                if is_content_word(word):
-                    col = self._col(word, create=create)
-                    if col is not None:
-                        cols.append(col)
-                        vals.append(w)
-                    dl[0] += w
-                    kept.append(word)
-                else:
-                    kept.append("\n")
-            b = bigram_buckets("".join(kept), self._bits)
-            cols.extend(b.tolist())
-            vals.extend([w] * len(b))
-            dl[1] += w * len(b)
-        if not cols:
+        m, dlw, dlb, words = count_chunk([doc], self.config, self._bits)
+        if not m.nnz:
             return np.empty(0, np.int64), np.empty(0, np.float32)
-        uniq, inv = np.unique(np.array(cols, np.int64), return_inverse=True)
-        tf = np.bincount(inv, np.array(vals, np.float64))
-        is_b = uniq < self._nb
-        avg = np.where(is_b, corpus.avgdl[1] or dl[1], corpus.avgdl[0] or dl[0])
-        own = np.where(is_b, dl[1], dl[0])
-        k = self.config.k1 * (1 - self.config.b + self.config.b * own / np.maximum(avg, 1e-9))
-        return uniq, (tf / (tf + k)).astype(np.float32)
+        nb = self._nb
+        avg = (corpus.avgdl[0] or float(dlw[0]), corpus.avgdl[1] or float(dlb[0]))
+        saturate(m, dlw, dlb, avg, self.config, self._bits)
+        col = np.array([-1 if c is None else c for c in (self._col(w, create=create) for w in words)], np.int64)
+        idx = m.indices.astype(np.int64)
+        is_word = idx >= nb
+        idx[is_word] = col[idx[is_word] - nb]
+        keep = idx >= 0
+        order = np.argsort(idx[keep], kind="stable")
+        return idx[keep][order], m.data[keep][order]
 
     def _code(self, word: str) -> int:
         """-2: not a content word; -1: a content word outside the base vocabulary; else its column.
@@ -224,32 +211,39 @@ class Matcher:
     # -- querying ----------------------------------------------------------------------------
     def _terms(self, doc: dict) -> tuple[np.ndarray, list[str]]:
         """Query columns (distinct, in order of first sight; word columns first) and the words behind the word columns."""
-        ws, kept = {}, []
+        ws, grams = {}, []
         code, extra = self._code, self._extra
         for text, _ in doc_texts(doc, self.config):
-            for word in raw_words(text):
-                c = code(word)
-                if c == -2:
-                    kept.append("\n")
-                    continue
-                kept.append(word)
+            found, blanked = analyse(text)
+            for word in found:
                 if word not in ws:
+                    c = code(word)
                     ws[word] = c if c >= 0 else extra.get(word)
-            kept.append("\n")  # texts are bigrammed apart: "\n" is no bigram character
+            grams += bigrams(blanked)
         names = [w for w, c in ws.items() if c is not None]
-        kern = self._kernel()
-        if kern is not None:
-            cp = np.frombuffer("".join(kept).encode("utf-32-le"), np.uint32)
-            bs = kern.bigram_set(cp, _BIGRAM_CHAR, self._bits).tolist()
-        else:
-            bs = list(dict.fromkeys(bigram_buckets("".join(kept), self._bits).tolist()))
-        return np.array([ws[w] for w in names] + bs, np.int64), names
+        return np.array([ws[w] for w in names] + self._buckets(dict.fromkeys(grams)), np.int64), names
+
+    def _buckets(self, grams) -> list[int]:
+        """The hashed column of each bigram, as ``HashingVectorizer`` gives it (remembered per bigram)."""
+        cache = self._bucket_cache
+        if cache[0] != self._bits:
+            cache = self._bucket_cache = (self._bits, {})
+        known = cache[1]
+        out = list(map(known.get, grams))
+        if None in out:
+            if len(known) >= WORD_CACHE:
+                known.clear()
+            n = self._nb
+            for i, g in enumerate(grams):
+                if out[i] is None:
+                    out[i] = known[g] = bucket(g, n)
+        return out
 
     def _weights(self, cols: np.ndarray, n_words: int, corpus: Corpus, field: int = -1) -> np.ndarray:
         """idf per query term (within ``field`` when given), each channel scaled to sum to its share:
         the text score is in [0, 1]."""
         if field >= 0 and self.config.field_idf_prior > 0:
-            w = corpus.field_idf_of(cols, field, self.config.field_idf_prior, self._kernel()).tolist()
+            w = corpus.field_idf_of(cols, field, self.config.field_idf_prior).tolist()
         else:
             w = corpus.idf_of(cols).tolist()
         sw, sb = sum(w[:n_words]), sum(w[n_words:])
@@ -283,23 +277,21 @@ class Matcher:
         q_kind = _kind(doc, "need")
         q = encode(doc, self._field_id, q_kind) if structured else None
         n = offset + k
-        kern = self._kernel() if corpus.postings.n_base else None
-        top = None
-        if kern is not None:  # the best n base rows, best first; the delta's rows are merged below
-            rows, text, total = self._top_base(kern, corpus, cols, weights, drop, q, q_kind, n, self_score)
-            d_rows, d_text = (
-                corpus.postings.score_delta(cols, weights) if corpus.postings.rows else (rows[:0], text[:0])
-            )
-            if len(d_rows):
-                d_rows, d_text, d_total = self._totals(corpus, d_rows, d_text, self_score, drop, q, q_kind)
-                rows, text = np.concatenate([rows, d_rows]), np.concatenate([text, d_text])
-                total = np.concatenate([total, d_total])
-            else:
-                top = range(offset, len(rows))
-        else:  # numpy: every row sharing a term, then the same selection
-            rows, text = corpus.postings.score(cols, weights)
-            rows, text, total = self._totals(corpus, rows, text, self_score, drop, q, q_kind)
-        if top is None:
+        kern = self._kernel()
+        qi, qf, qp = kern.params(self.config, q, q_kind, n, self_score, corpus.table.field_sorted)
+        # The best n base rows, best first; the rows added since the base are merged below.
+        rows, text, total = self._top_base(kern, corpus, cols, weights, drop, qi, qf, qp)
+        top = range(offset, len(rows))
+        d_rows, d_text = corpus.postings.score_delta(cols, weights) if corpus.postings.rows else (rows[:0], text[:0])
+        if self_score > 0:
+            d_text = np.minimum(d_text / self_score, 1.0)
+        if drop and len(d_rows):
+            keep = ~np.isin(d_rows, drop)
+            d_rows, d_text = d_rows[keep], d_text[keep]
+        if len(d_rows):
+            d_total, _bits = self._rerank(kern, corpus, d_rows, d_text, qi, qf, qp)
+            rows, text = np.concatenate([rows, d_rows]), np.concatenate([text, d_text])
+            total = np.concatenate([total, d_total])
             if 0 < n < len(rows):  # the n best and every row tied with the n-th (ties go to the lower row)
                 cut = total[np.argpartition(-total, n - 1)[:n]].min()
                 top = np.flatnonzero(total >= cut)
@@ -314,9 +306,11 @@ class Matcher:
                 return [(key, score, text_l[i]) for (key, score), i in zip(ranked, top)]
             return ranked
         top = list(top)
-        sigs = signals(self.config, q, q_kind, corpus.table, rows[top]) if structured else []
-        shown = [c for c in range(len(names)) if explainable(names[c])]
         top_rows = rows[top].tolist()
+        # The reasons shown are the bits the boost summed (the same compiled rules, the same rows).
+        _total, bits = self._rerank(kern, corpus, rows[top], text[top], qi, qf, qp)
+        bits = bits.tolist() if structured else [0] * len(top)
+        shown = [c for c in range(len(names)) if explainable(names[c])]
         vals = corpus.postings.values(top_rows, cols[shown].tolist()).tolist()
         out, generic = [], self.generic_words()
         for j, i in enumerate(top):
@@ -325,27 +319,22 @@ class Matcher:
             shared = [w for w in words if w not in generic][:EXPLAIN]
             if not shared:
                 continue  # shares only generic words (or only character pairs, no word): nothing to show for it
-            out.append(
-                Suggestion(corpus.id_at(top_rows[j]), float(total[i]), float(text[i]), reasons_at(sigs, j), shared)
-            )
+            reasons = kern.reasons(bits[j])
+            out.append(Suggestion(corpus.id_at(top_rows[j]), float(total[i]), float(text[i]), reasons, shared))
         return out
 
-    def _totals(self, corpus, rows, text, self_score, drop, q, q_kind):
-        """(rows, text, total) for candidate rows in numpy: relative text, excluded rows, boosts."""
-        if self_score > 0:
-            text = np.minimum(text / self_score, 1.0)
-        if drop:
-            keep = ~np.isin(rows, drop)
-            rows, text = rows[keep], text[keep]
-        if q is None:
-            return rows, text, text
-        sigs = signals(self.config, q, q_kind, corpus.table, rows)
-        return rows, text, text * (1.0 + boost(self.config, sigs, len(rows)))
+    def _rerank(self, kern, corpus, rows, text, qi, qf, qp) -> tuple[np.ndarray, np.ndarray]:
+        """(total, reason bits) of candidate ``rows`` whose text scores are ``text``, by the compiled rules."""
+        total, bits = np.empty(len(rows)), np.zeros(len(rows), np.int64)
+        if qi[kern.I_STRUCT]:
+            kern.rerank(np.ascontiguousarray(text, np.float64), *corpus.table.columns(rows), qi, qf, qp, total, bits)
+        else:
+            total[:] = text
+        return total, bits
 
-    def _top_base(self, kern, corpus, cols, weights, drop, q, q_kind, n, self_score):
+    def _top_base(self, kern, corpus, cols, weights, drop, qi, qf, qp):
         """The best n live base rows (rows, text, total), best first, from the compiled kernel."""
         p = corpus.postings
-        qi, qf, qp = kern.params(self.config, q, q_kind, n, self_score, corpus.table.field_sorted)
         acc, touched = kern.scratch(p.n_base)
         try:
             return kern.top_base(
@@ -366,8 +355,8 @@ class Matcher:
             raise
 
     def _kernel(self):
-        """The compiled query kernel module, or None (numba missing, or ``fast=False``)."""
-        return _load_kernel() if self.fast else None
+        """The compiled query kernel module (``kernel.py``): the matcher's only query path."""
+        return _load_kernel()
 
     def query(self, doc: dict, k: int = 10) -> list[tuple[str, float]]:
         """The best postings of the opposite kind: (id, score), best first (same scores as suggest)."""
@@ -547,17 +536,11 @@ _KERNEL: list = []
 
 
 def _load_kernel():
-    """matchmaker.matching.kernel, compiled (or loaded from numba's cache) once; None without numba."""
+    """matchmaker.matching.kernel, compiled (or loaded from numba's cache) once per process."""
     if not _KERNEL:
-        try:
-            from . import kernel
+        from . import kernel
 
-            kernel.warm()
-        except ImportError:  # numba absent: the numpy path
-            kernel = None
-        except Exception:  # numba present but unusable here (compiler, cache): the numpy path too
-            logging.getLogger(__name__).exception("matcher: the numba kernel failed to load; using numpy")
-            kernel = None
+        kernel.warm()
         _KERNEL.append(kernel)
     return _KERNEL[0]
 

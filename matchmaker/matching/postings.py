@@ -90,22 +90,6 @@ class Postings:
             self._kernel_arrays = tuple(readonly(a) for a in (self.indptr, self.indices, self.data))
         return self._kernel_arrays
 
-    def df_in_rows(self, cols: np.ndarray, lo: int, hi: int, kernel=None) -> np.ndarray:
-        """Per column, how many base postings fall in rows [lo, hi): a document frequency within a
-        field when the base rows are grouped by field (two binary searches per posting list)."""
-        out = np.zeros(len(cols), np.int64)
-        if not self.n_base or not len(cols):
-            return out
-        if kernel is not None:
-            indptr, indices, _data = self.kernel_arrays()
-            kernel.df_in_rows(indptr, indices, cols, lo, hi, out)
-            return out
-        for j, c in enumerate(cols.tolist()):
-            if c < self.n_cols_base:
-                seg = self.indices[int(self.indptr[c]) : int(self.indptr[c + 1])]
-                out[j] = int(np.searchsorted(seg, hi)) - int(np.searchsorted(seg, lo))
-        return out
-
     def df_in_mask(self, cols: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """Per column, how many base postings fall in rows where ``rows`` (a bool mask) is set."""
         out = np.zeros(len(cols), np.int64)
@@ -118,36 +102,9 @@ class Postings:
             out[inb] = np.bincount(np.repeat(np.arange(len(inb)), hi - lo), rows[idx], minlength=len(inb))
         return out
 
-    def score(self, cols: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(rows, scores) of every live row sharing a term with the query: sum of weight * value."""
-        out_rows, out_vals = [], []
-        if self.n_base:
-            inb = cols < self.n_cols_base
-            c, w = cols[inb], weights[inb]
-            lo, hi = self.indptr[c], self.indptr[c + 1]
-            keep = hi > lo
-            lo, hi, w = lo[keep], hi[keep], w[keep]
-            if len(lo):
-                idx = np.concatenate([self.indices[a:b] for a, b in zip(lo.tolist(), hi.tolist())])
-                val = np.concatenate([self.data[a:b] for a, b in zip(lo.tolist(), hi.tolist())])
-                val = val * np.repeat(w.astype(np.float32), (hi - lo))
-                acc = np.bincount(idx, val, minlength=self.n_base)
-                if len(self._dead_arr):
-                    acc[self._dead_arr] = 0.0
-                r = np.flatnonzero(acc > 0)  # a boolean scan is ~2x faster than nonzero() on floats
-                out_rows.append(r)
-                out_vals.append(acc[r])
-        if self.rows:
-            r, v = self.score_delta(cols, weights)
-            if len(r):
-                out_rows.append(r)
-                out_vals.append(v)
-        if not out_rows:
-            return np.empty(0, np.int64), np.empty(0)
-        return np.concatenate(out_rows), np.concatenate(out_vals)
-
     def score_delta(self, cols: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``score`` restricted to the live rows added since the base was built."""
+        """(rows, text scores) of the live rows added since the base was built that share a term with the
+        query: sum of weight * value (the base's rows are scored by ``kernel.top_base``)."""
         if self.rows:
             colmap, m = self._delta()
             if m is not None:

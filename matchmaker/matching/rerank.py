@@ -1,7 +1,8 @@
-"""Structured signals of a posting as compact arrays, and the boosts (with their reason codes) they earn.
+"""Structured signals of a posting as compact arrays: what the re-ranking rules read.
 
-One row of small integers/floats per posting keeps the re-ranking vectorised over thousands of
-candidates and lets the arrays live in .npy files that several processes map read-only.
+One row of small integers/floats per posting lets the compiled rules (``kernel.reason_bits``, the
+one place each reason is decided) run over thousands of candidates, and lets the arrays live in .npy
+files that several processes map read-only.
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ from datetime import date
 import numpy as np
 
 from matchmaker import domain
-
-from .config import REASONS, MatchConfig
 
 # The pool's own vocabulary (domain.py, pure Python), in its order: a mode is a bit of a uint8 and a
 # region is stored as 1, 2, 3 (0 = unknown) in saved indexes, so codes are only ever appended.
@@ -137,70 +136,10 @@ class Table:
         out[~inb] = self._delta_arr[name][rows[~inb] - self.n_base]
         return out
 
+    def columns(self, rows: np.ndarray) -> tuple:
+        """The structured columns of ``rows`` (base or added), in COLUMNS order: ``kernel.rerank``'s input."""
+        return tuple(self.take(k, rows) for k in COLUMNS)
+
     def reorder(self, old_rows: np.ndarray) -> Table:
         """A new table whose row i is the old row ``old_rows[i]`` (after compaction)."""
         return Table({k: self.take(k, old_rows) for k in COLUMNS})
-
-
-def signals(cfg: MatchConfig, q: dict, q_kind: str, table: Table, rows: np.ndarray) -> list[tuple[str, np.ndarray]]:
-    """(reason, mask over ``rows``) for each reason that can hold, query ``q`` against candidates."""
-    out = []
-    if q["field"] >= 0:
-        out.append(("same_field", table.take("field", rows) == q["field"]))
-    cand_trl = None
-    if q["trl"] > 0:
-        cand_trl = table.take("trl", rows)
-        ok = cand_trl >= q["trl"] if q_kind == "need" else (cand_trl > 0) & (cand_trl <= q["trl"])
-        out.append(("trl_ok", ok & (cand_trl > 0)))
-    if q["modes"]:
-        out.append(("mode_match", (table.take("modes", rows) & q["modes"]) > 0))
-    qmin, qmax = q["pmin"], q["pmax"]
-    if np.isnan(qmin) and np.isnan(qmax):
-        out.append(("price_negotiable", _full(len(rows), True)))
-    else:
-        cmin, cmax = table.take("pmin", rows), table.take("pmax", rows)
-        cneg = np.isnan(cmin) & np.isnan(cmax)
-        lo = -np.inf if np.isnan(qmin) else qmin
-        hi = np.inf if np.isnan(qmax) else qmax
-        overlap = (np.where(np.isnan(cmin), -np.inf, cmin) <= hi) & (lo <= np.where(np.isnan(cmax), np.inf, cmax))
-        out.append(("price_overlap", overlap & ~cneg))
-        out.append(("price_negotiable", cneg))
-    if q_kind == "need" and q["region"] == HEBEI:
-        out.append(("to_hebei", np.isin(table.take("region", rows), SUPPLY)))
-    elif q_kind == "achievement" and q["region"] in SUPPLY:
-        out.append(("to_hebei", table.take("region", rows) == HEBEI))
-    today = (cfg.today or date.today()).toordinal() - _EPOCH
-    if q_kind == "need":
-        if q["deadline"] != NO_DATE:
-            out.append(("deadline_ok", _full(len(rows), q["deadline"] >= today)))
-    else:
-        dl = table.take("deadline", rows)
-        out.append(("deadline_ok", (dl != NO_DATE) & (dl >= today)))
-    return [(r, m) for r, m in out if m.any()]
-
-
-def _full(n: int, value: bool) -> np.ndarray:
-    """A constant mask without allocating n booleans (a zero-stride view)."""
-    return np.broadcast_to(np.bool_(value), (n,))
-
-
-def boost(cfg: MatchConfig, sigs: list[tuple[str, np.ndarray]], n: int) -> np.ndarray | float:
-    """The summed boost per candidate (a scalar when every signal is the same for all of them)."""
-    total, const = None, 0.0
-    for reason, mask in sigs:
-        w = cfg.boost(reason)
-        if not w:
-            continue
-        if mask.strides == (0,):
-            const += w * bool(mask[0]) if n else 0.0
-        elif total is None:
-            total = w * mask
-        else:
-            total += w * mask
-    return const if total is None else total + const
-
-
-def reasons_at(sigs: list[tuple[str, np.ndarray]], i: int) -> list[str]:
-    """The reason codes that hold for candidate ``i``, in the fixed order of REASONS."""
-    held = {r for r, m in sigs if m[i]}
-    return [r for r in REASONS if r in held]

@@ -21,7 +21,7 @@ from .postings import Postings
 from .rerank import COLUMNS, Table
 from .substring import Grams
 
-FORMAT = 2  # 2: substring recall (gram lists) beside the postings
+FORMAT = 3  # 2: substring recall (gram lists) beside the postings; 3: bigrams hashed by HashingVectorizer
 _ARRAYS = ("indptr", "indices", "data", "idf", "sorted_ids", "order", "pos", "title_blob", "title_off")
 
 

@@ -18,6 +18,8 @@ organization names) as more keys of the same arrays.
 
 from __future__ import annotations
 
+import multiprocessing as mp
+
 import numpy as np
 
 from .text import normalise
@@ -112,6 +114,28 @@ def _chunk_entries(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return packed >> 14, packed & (CHUNK - 1)
 
 
+_JOB: dict = {}
+
+
+def _keys_of(bounds: tuple[int, int]) -> np.ndarray:
+    """First pass, one chunk: its distinct gram keys."""
+    return _chunk_keys(_JOB["texts"][bounds[0] : bounds[1]])
+
+
+def _rows_of(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Second pass, one chunk: (position of each key among all keys, row within the chunk) of its entries."""
+    k, r = _chunk_entries(_JOB["texts"][bounds[0] : bounds[1]])
+    return np.searchsorted(_JOB["keys"], k).astype(np.int32), r.astype(np.int16)
+
+
+def _map(fn, ranges: list, workers: int) -> list:
+    """``[fn(r) for r in ranges]``, by up to ``workers`` forked processes when there are several chunks."""
+    if workers <= 1 or len(ranges) < 2 or "fork" not in mp.get_all_start_methods():
+        return [fn(r) for r in ranges]
+    with mp.get_context("fork").Pool(min(workers, len(ranges))) as pool:
+        return pool.map(fn, ranges)
+
+
 def blob(items: list) -> tuple[np.ndarray, np.ndarray]:
     """Strings (or their UTF-8 bytes) as one byte array and offsets: what a memory map holds well."""
     enc = [t if isinstance(t, bytes) else t.encode("utf-8") for t in items]
@@ -136,29 +160,33 @@ class Grams:
         return cls.build([])
 
     @classmethod
-    def build(cls, texts: list[str]) -> Grams:
-        """The lists of ``texts`` (row i = texts[i]), built chunk by chunk in two passes, so the peak
-        is the result plus one chunk rather than every (gram, row) pair at once."""
-        chunks = [texts[s : s + CHUNK] for s in range(0, len(texts), CHUNK)]
-        uniques = [_chunk_keys(c) for c in chunks]
-        keys = _distinct(np.concatenate(uniques)) if uniques else np.empty(0, np.int64)
-        del uniques
+    def build(cls, texts: list[str], workers: int = 1) -> Grams:
+        """The lists of ``texts`` (row i = texts[i]), built chunk by chunk in two passes (the distinct
+        keys, then each chunk's rows scattered into place), so the peak is the result plus the chunks'
+        (key, row) pairs at 6 bytes each. With ``workers`` > 1 the chunks are cut by forked processes
+        (the pieces are the same, assembled here in chunk order: the same lists); keep 1 where other
+        threads of the process may hold locks (a web worker's background refit)."""
+        ranges = [(s, min(s + CHUNK, len(texts))) for s in range(0, len(texts), CHUNK)]
+        _JOB["texts"] = texts
+        try:
+            keys = _distinct(np.concatenate(_map(_keys_of, ranges, workers))) if ranges else np.empty(0, np.int64)
+            _JOB["keys"] = keys  # the second pass's workers are forked after this: they inherit it
+            parts = _map(_rows_of, ranges, workers)
+        finally:
+            _JOB.clear()
         counts = np.zeros(len(keys), np.int64)
-        rows = []
-        for n, chunk in enumerate(chunks):  # second pass: scatter each chunk's rows into place
-            k, r = _chunk_entries(chunk)
-            g = np.searchsorted(keys, k)
-            rows.append((g, r + n * CHUNK))
+        for g, _r in parts:
             counts += np.bincount(g, minlength=len(keys))
         offsets = np.zeros(len(keys) + 1, np.int64)
         np.cumsum(counts, out=offsets[1:])
         out = np.empty(int(offsets[-1]), np.int32)
         cursor = offsets[:-1].copy()
-        for g, r in rows:
+        for n, (g, r) in enumerate(parts):  # scatter each chunk's rows into place, in chunk order
             run = np.r_[0, np.flatnonzero(np.diff(g)) + 1]
             within = np.arange(len(g)) - np.repeat(run, np.diff(np.r_[run, len(g)]))
-            out[cursor[g] + within] = r
+            out[cursor[g] + within] = r.astype(np.int32) + n * CHUNK
             cursor += np.bincount(g, minlength=len(keys))
+            parts[n] = None
         return cls(keys, offsets, out, *blob(texts))
 
     def add(self, row: int, text: str) -> None:

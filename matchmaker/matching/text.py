@@ -1,9 +1,9 @@
 """Chinese text to index terms: rjieba words for meaning and explanations, hashed character bigrams for recall.
 
 Whole words match exactly and are what explanations show; character bigrams let a firm's wording
-("北京密云水库", "模糊控制") meet an institution's ("密云水库", "模糊控制器"). Bigrams are computed on
-code points with numpy and hashed into a fixed number of buckets (the HashingVectorizer idea), so
-they need no vocabulary and no Python object per bigram.
+("北京密云水库", "模糊控制") meet an institution's ("密云水库", "模糊控制器"). These are the analyzers
+scikit-learn's vectorizers call (``build.py``): ``CountVectorizer`` counts the words,
+``HashingVectorizer`` hashes the bigrams into a fixed number of buckets (no vocabulary).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import numpy as np
+from sklearn.utils import murmurhash3_32
 
 try:  # ~20x faster than jieba, same dictionary and output.
     from rjieba import cut as _cut
@@ -86,50 +86,66 @@ def words(text: str | None) -> list[str]:
     return [w for w in raw_words(normalise(text)) if is_content_word(w)]
 
 
-# Code points that may appear in a bigram: CJK ideographs, ascii letters and digits, as a lookup
-# table over the Basic Multilingual Plane (every such code point is in it; the last entry stands
-# for everything above).
-_BIGRAM_CHAR = np.zeros(0x10001, np.bool_)
-_BIGRAM_CHAR[0x3400:0xA000] = _BIGRAM_CHAR[0xF900:0xFB00] = True
-_BIGRAM_CHAR[0x30:0x3A] = _BIGRAM_CHAR[0x61:0x7B] = True
-_BIGRAM_CHAR[[ord(ch) for ch in _STOP_CHARS]] = False
+_JUDGED: dict[str, str] = {}  # word -> itself if a content word, else "\n" (each distinct word judged once)
+JUDGED_MAX = 1 << 20
 
 
-def _bigram_mask(cp: np.ndarray) -> np.ndarray:
-    return _BIGRAM_CHAR[np.minimum(cp, 0x10000)]
+def analyse(text: str) -> tuple[list[str], str]:
+    """The project's analyzer of one normalised text, segmented once for both channels:
+    (its content words in order, the text with every other word blanked to "\n").
 
-
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-
-
-def bigram_buckets(text: str, bits: int) -> np.ndarray:
-    """Hashed bucket (0 .. 2**bits-1) of every character bigram of normalised ``text``, in order."""
-    if len(text) < 2:
-        return np.empty(0, np.int64)
-    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    ok = _bigram_mask(cp)
-    pair = ok[:-1] & ok[1:]
-    code = (cp[:-1] << np.uint64(21)) | cp[1:]
-    return ((code[pair] * _GOLDEN) >> np.uint64(64 - bits)).astype(np.int64)
-
-
-def bigram_buckets_many(texts: list[str], bits: int, keep: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(text index, bucket) for all bigrams of many normalised texts at once (one numpy pass).
-
-    ``keep``: optional per-character mask of ``"\n".join(texts)`` (False inside stop words).
+    The words are what ``CountVectorizer`` counts; the blanked text is what ``bigrams`` cuts, so
+    character pairs are taken only inside runs of content words (a stop word breaks a run).
     """
-    if not texts:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    joined = "\n".join(texts)  # "\n" is not a bigram character: no bigram spans two texts
-    cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    if cp.size < 2:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    ok = _bigram_mask(cp)
-    if keep is not None:
-        ok &= keep
-    pair = np.flatnonzero(ok[:-1] & ok[1:])
-    code = (cp[pair] << np.uint64(21)) | cp[pair + 1]
-    buckets = ((code * _GOLDEN) >> np.uint64(64 - bits)).astype(np.int64)
-    starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
-    which = np.searchsorted(starts, pair, side="right") - 1
-    return which, buckets
+    return analyse_many([text])[0]
+
+
+def analyse_many(texts: list[str]) -> list[tuple[list[str], str]]:
+    """``analyse`` of each text, judging each distinct word of them once (a fit's chunk at a time)."""
+    toks = [raw_words(t) for t in texts]
+    judged = _JUDGED
+    new = set().union(*toks).difference(judged)
+    if new:
+        if len(judged) + len(new) > JUDGED_MAX:
+            judged.clear()
+            new = set().union(*toks)
+        judged.update((w, w if is_content_word(w) else "\n") for w in new)
+    out = []
+    for t in toks:
+        kept = list(map(judged.get, t))
+        out.append(([w for w in kept if w != "\n"], "".join(kept)))
+    return out
+
+
+def _ranges(points: list[int]) -> str:
+    """A regex character class body for sorted code points, as ranges."""
+    out, start = [], points[0]
+    for prev, cur in zip(points, points[1:] + [None]):
+        if cur != prev + 1:
+            out.append(f"\\u{start:04x}" if start == prev else f"\\u{start:04x}-\\u{prev:04x}")
+            start = cur
+    return "".join(out)
+
+
+# Characters that may appear in a bigram: CJK ideographs (basic and compatibility), ascii letters and
+# digits of normalised text, except the stop characters (one breaks the run as punctuation does).
+_BIGRAM_CHARS = sorted(
+    {*range(0x3400, 0xA000), *range(0xF900, 0xFB00), *range(0x30, 0x3A), *range(0x61, 0x7B)}
+    - {ord(ch) for ch in _STOP_CHARS}
+)
+_BIGRAM = re.compile(f"(?=([{_ranges(_BIGRAM_CHARS)}]{{2}}))")
+
+
+def bigrams(text: str) -> list[str]:
+    """Every character bigram of normalised ``text``, in order: the analyzer of the hashed channel."""
+    return _BIGRAM.findall(text)
+
+
+def bucket(bigram: str, n_features: int) -> int:
+    """The column ``HashingVectorizer(alternate_sign=False)`` gives a feature: |murmurhash3_32| mod n.
+
+    For a query's bigrams, one at a time (a vectorizer call costs more than a whole query); a test
+    checks it against the vectorizer.
+    """
+    h = murmurhash3_32(bigram, 0)
+    return (2147483647 - (n_features - 1)) % n_features if h == -2147483648 else abs(h) % n_features

@@ -121,10 +121,9 @@ def test_shared_terms_never_show_stop_words_units_or_numbers(word):
 
 
 @pytest.mark.parametrize("mode", list(domain.TRANSFER_MODES))
-@pytest.mark.parametrize("fast", [True, False], ids=["kernel", "numpy"])
-def test_every_transfer_mode_of_the_domain_earns_its_reason_on_both_paths(mode, fast):
+def test_every_transfer_mode_of_the_domain_earns_its_reason(mode):
     """The matcher reads the modes and regions from domain.py: a mode added there earns mode_match."""
-    m = Matcher(MatchConfig(today=TODAY), fast=fast).fit([dict(BATTERY, transfer_modes=[mode])])
+    m = Matcher(MatchConfig(today=TODAY)).fit([dict(BATTERY, transfer_modes=[mode])])
     (s,) = m.suggest(dict(NEED, transfer_modes=[mode]), k=1)
     assert "mode_match" in s.reasons and "to_hebei" in s.reasons
     other = next(o for o in domain.TRANSFER_MODES if o != mode)

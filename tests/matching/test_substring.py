@@ -2,6 +2,7 @@
 
 import random
 
+import numpy as np
 import pytest
 from conftest import BATTERY, NEED, PACKAGING, STEEL
 
@@ -88,3 +89,6 @@ def test_build_in_chunks_matches_one_text_at_a_time(monkeypatch):
         expected = [i for i, t in enumerate(texts) if key in set(substring.text_keys(t).tolist())]
         assert chunked.rows_of(key).tolist() == expected
     assert len(term_keys("电池")) == 1 and len(term_keys("锂电池")) == 2 and len(term_keys("电")) == 1
+    forked = Grams.build(texts, workers=2)  # the chunks cut by forked processes: the same arrays
+    for name in Grams.ARRAYS:
+        assert np.array_equal(getattr(forked, name), getattr(chunked, name))
