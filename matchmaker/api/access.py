@@ -21,6 +21,7 @@ from matchmaker.api.parser import strict_json
 from matchmaker.auth.limits import login_limits
 from matchmaker.config import Config
 from matchmaker.extensions import limiter
+from matchmaker.schemas.base import UNKNOWN
 from matchmaker.services import interests, postings
 
 READ_METHODS = ("GET", "HEAD")
@@ -45,13 +46,24 @@ def _scope(_endpoint: str) -> str:
 _per_token = limiter.shared_limit(_budget, scope=_scope, key_func=auth.rate_key)
 
 
+def _takes_query(view: Callable) -> bool:
+    """Whether flask-smorest reads query parameters for ``view`` (an ``arguments(..., location="query")``
+    below this decorator; flask-smorest keeps what it documents in ``_apidoc``)."""
+    parameters = getattr(view, "_apidoc", {}).get("arguments", {}).get("parameters", [])
+    return any(parameter.get("in") == "query" for parameter in parameters)
+
+
 def access(mode: str, password: bool = False) -> Callable:
     """``mode``: "none" | "optional" | "user" | "admin" (see ``auth.authenticate``)."""
 
     def decorate(view: Callable) -> Callable:
+        takes_query = _takes_query(view)
+
         @functools.wraps(view)
         def endpoint(*args, **kwargs):
             user = auth.authenticate(mode)
+            if request.args and not takes_query:  # an operation without parameters refuses any
+                raise ApiError("invalid_query", fields={key: str(UNKNOWN) for key in request.args})
             return view(user, *args, **kwargs) if mode != "none" else view(*args, **kwargs)
 
         security = [] if mode == "none" else BEARER + ([{}] if mode == "optional" else [])

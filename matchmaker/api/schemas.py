@@ -15,6 +15,7 @@ from marshmallow import fields, validate
 
 from matchmaker import domain
 from matchmaker.schemas import fields as f
+from matchmaker.schemas.base import Input
 from matchmaker.schemas.postings import INPUTS
 from matchmaker.services import browse
 
@@ -56,7 +57,7 @@ def query_integer(minimum: int, maximum: int, **kwargs) -> QueryInteger:
 def _browse_query(kind: str) -> type[ma.Schema]:
     sorts = browse.SORTS[kind]
     sort_text = "deadline (soonest first), budget (highest first)" if kind == "need" else "price (highest first)"
-    return ma.Schema.from_dict(
+    return Input.from_dict(
         {
             "q": f.Text(100, pattern=f.ANY_TEXT, description="Keywords, separated by spaces; ranked by relevance."),
             "field": f.Choice(domain.FIELDS),
@@ -81,8 +82,8 @@ def _browse_query(kind: str) -> type[ma.Schema]:
 
 
 BROWSE_QUERY = {kind: _browse_query(kind) for kind in ("achievement", "need")}
-SuggestionsQuery = ma.Schema.from_dict({"k": query_integer(1, 50, load_default=10)}, name="SuggestionsQuery")
-PublishQuery = ma.Schema.from_dict(
+SuggestionsQuery = Input.from_dict({"k": query_integer(1, 50, load_default=10)}, name="SuggestionsQuery")
+PublishQuery = Input.from_dict(
     {
         "version": fields.String(
             validate=validate.Regexp(

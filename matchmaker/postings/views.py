@@ -15,6 +15,7 @@ from matchmaker.models import Interest
 from matchmaker.paging import page_number
 from matchmaker.postings.forms import FORMS, FilterForm
 from matchmaker.schemas import InvalidInput
+from matchmaker.schemas import postings as inputs
 from matchmaker.services import browse, contacts, curation, deals, lifecycle, postings, suggestions
 from matchmaker.services.errors import DomainError
 
@@ -143,6 +144,10 @@ def _ask_if_duplicate(form, singular: str, kind: str, posting):
     asking whether it is the same one (submitting again, with the box ticked, goes ahead)."""
     if not form.wants_submit or request.form.get("not_duplicate"):
         return None
+    try:
+        inputs.load(singular, form.to_data(), complete=True)
+    except InvalidInput:
+        return None  # what is wrong with the input is said first (the service refuses it)
     similar = curation.duplicates_before_submit(current_user, singular, form.to_data(), posting)
     if not similar:
         return None

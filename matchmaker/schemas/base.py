@@ -9,6 +9,8 @@ from flask_babel import lazy_gettext as _l
 
 from matchmaker.services.errors import DomainError
 
+UNKNOWN = _l("Unknown field.")
+
 
 class InvalidInput(DomainError):
     """Some fields are not valid: ``fields`` maps each one to its message (422 in the API)."""
@@ -52,7 +54,7 @@ class Input(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    error_messages = {"unknown": _l("Unknown field."), "type": _l("Send an object with the fields of the form.")}
+    error_messages = {"unknown": UNKNOWN, "type": _l("Send an object with the fields of the form.")}
 
     @classmethod
     def required_names(cls) -> tuple[str, ...]:
@@ -61,6 +63,12 @@ class Input(ma.Schema):
 
 def load(schema: ma.Schema, data: Any, partial: bool = False) -> dict:
     """``data`` checked and converted by ``schema``; InvalidInput with every field's message if not."""
+    if isinstance(data, dict):  # a required field left blank (a form's empty select) is missing, not "null"
+        data = {
+            name: value
+            for name, value in data.items()
+            if not (value in ("", None, []) and name in schema.fields and schema.fields[name].required)
+        }
     try:
         return schema.load(data, partial=partial)
     except ma.ValidationError as error:

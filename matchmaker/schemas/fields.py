@@ -8,6 +8,7 @@ exactly what is accepted.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -30,6 +31,7 @@ EMAIL = rf"^[A-Za-z0-9_+-]{{1,32}}(\.[A-Za-z0-9_+-]{{1,30}})?@({_LABEL}\.){{1,4}
 REGISTRATION_NO = r"^[0-9A-Za-z-]*$"
 MONEY_MAX = Decimal(1_000_000)  # 万元: 100 亿元, beyond any single technology contract
 CENT = Decimal("0.01")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
 REQUIRED = _l("Required.")
 MESSAGES = {
@@ -245,15 +247,15 @@ class _Day(ma.fields.Date):
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, date):
             return value
-        if not isinstance(value, str) or len(value) != 10:
+        if not isinstance(value, str) or not DATE.match(value):  # not 2026-W40-1, which Python also reads
             raise self.make_error("invalid")
         return super()._deserialize(value, attr, data, **kwargs)
 
 
-def Day(required: bool = False, pattern: str | None = None, **metadata) -> ma.fields.Date:
+def Day(required: bool = False, pattern: str | None = None, message=None, **metadata) -> ma.fields.Date:
     checks = []
     if pattern:
-        checks.append(_DatePattern(pattern))
+        checks.append(_DatePattern(pattern, message or _l("Must be a date written YYYY-MM-DD.")))
         metadata["pattern"] = pattern
     return _Day(
         required=required,
@@ -265,14 +267,12 @@ def Day(required: bool = False, pattern: str | None = None, **metadata) -> ma.fi
 
 
 class _DatePattern(validate.Validator):
-    def __init__(self, pattern: str):
-        import re
-
-        self.regex = re.compile(pattern)
+    def __init__(self, pattern: str, message):
+        self.regex, self.message = re.compile(pattern), message
 
     def __call__(self, value):
         if not self.regex.search(value.isoformat()):
-            raise ma.ValidationError(str(_l("Must be a date written YYYY-MM-DD.")))
+            raise ma.ValidationError(str(self.message))
         return value
 
 

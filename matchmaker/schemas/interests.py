@@ -39,6 +39,7 @@ class DealInput(Input):
     signed_on = f.Day(
         required=True,
         pattern=r"^2[0-9]{3}-",
+        message=_l("Enter the real signing date."),
         label=_l("Signing date"),
         description="YYYY-MM-DD, from 2000 on and not in the future.",
     )

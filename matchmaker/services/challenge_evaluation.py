@@ -191,6 +191,9 @@ def award(
         raise Conflict(refusal)
     winner = next((p for p in challenge.proposals if p.id == proposal_id and p.status == "submitted"), None)
     if winner is None:
+        db.session.refresh(challenge)  # a concurrent award or close may have decided the proposals
+        if challenge.status != "evaluating":
+            raise Conflict(refusal)
         raise NotFound(_("Choose one of the challenge's standing proposals."))
     if not isinstance(signed_on, date) or signed_on > today() or signed_on.year < 2000:
         raise DomainError(_("The signing date cannot be in the future."))

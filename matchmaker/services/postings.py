@@ -20,8 +20,9 @@ from matchmaker.extensions import db
 from matchmaker.models import Interest, Posting, User
 from matchmaker.models.base import utcnow
 from matchmaker.models.posting import POSTING_MODELS
-from matchmaker.schemas import load
+from matchmaker.schemas import InvalidInput, load
 from matchmaker.schemas import postings as inputs
+from matchmaker.schemas.fields import REQUIRED
 from matchmaker.schemas.review import RejectInput
 from matchmaker.services import audit, transitions
 from matchmaker.services.errors import Conflict, DomainError, Forbidden, NotFound
@@ -76,9 +77,14 @@ def missing(posting: Posting) -> list[str]:
 
 
 def _require_complete(posting: Posting) -> None:
+    """InvalidInput naming each missing field (its form shows the message at the field), if any."""
     gaps = missing(posting)
     if gaps:
-        raise DomainError(_("Complete these before submitting for review: %(fields)s.", fields="、".join(gaps)))
+        kind = posting.kind
+        fields = {name: str(REQUIRED) for name in inputs.required(kind) if getattr(posting, name) in inputs.BLANK}
+        raise InvalidInput(
+            fields, _("Complete these before submitting for review: %(fields)s.", fields="、".join(gaps))
+        )
 
 
 def _columns(posting: Posting) -> list[str]:
@@ -117,12 +123,15 @@ def update(user: User, posting: Posting, data: dict[str, Any], submit: bool) -> 
         raise Forbidden(_("You cannot edit this posting."))
     stored = {name: getattr(posting, name) for name in FIELDS[posting.kind]}
     data = inputs.load(posting.kind, _writable(posting.kind, data), complete=False, current=stored)
+    data = {name: value for name, value in data.items() if getattr(posting, name) != value}
     probe, values = _changes(posting, data)
     fields: tuple[str, ...] = ()
     if permissions.is_admin(user) and not permissions.is_owner(user, posting):
         fields = tuple(n for n in FIELDS[posting.kind] if n in data and data[n] != getattr(posting, n))
         before, after = audit.snapshot(posting, fields), audit.snapshot(probe, fields)
-    if posting.status == "published" or (submit and posting.status in SUBMITTABLE):
+    if not values and not (submit and posting.status in SUBMITTABLE):
+        return posting  # nothing changes: a published posting stays public
+    if posting.status in ("published", "pending") or (submit and posting.status in SUBMITTABLE):
         merged = MODELS[posting.kind](**{**{c: getattr(posting, c) for c in _columns(posting)}, **values})
         _require_complete(merged)
         values.update(_pending_values())
@@ -224,6 +233,7 @@ def publish(admin: User, posting: Posting, note: str = "", version: datetime | N
     from matchmaker.services import searches, suggestions
 
     _review(admin, posting, frozenset({"pending"}))
+    _require_complete(posting)  # what goes public is complete (an older draft may not be)
     if not posting.organization.verified:
         raise DomainError(
             _(
