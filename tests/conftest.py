@@ -21,7 +21,7 @@ from matchmaker.app import create_app
 from matchmaker.domain import make_credit_code
 from matchmaker.extensions import db
 from matchmaker.models import Achievement, Need, Organization, User
-from matchmaker.services import passwords
+from matchmaker.services import match_index, passwords
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery"
@@ -99,6 +99,9 @@ def app(database_url, tmp_path):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+    # The process keeps each index directory's loaded matcher (its memory-mapped files stay open): forget
+    # this test's, or a long run exhausts the open-file limit.
+    match_index._STATES.pop(str(tmp_path / "index"), None)
 
 
 @pytest.fixture

@@ -29,8 +29,8 @@ BIDDER_KINDS = tuple(k for k in domain.ORG_KINDS if k in domain.SUPPLY_KINDS)
 
 
 def _positive(field: ma.fields.Field) -> ma.fields.Field:
-    """An amount above 0 (a budget, a price)."""
-    field.validators.append(validate.Range(min=0, min_inclusive=False, error=_l("Must be more than 0.")))
+    """An amount above 0 (a budget, a price): at least a cent, as amounts are kept to the cent."""
+    field.validators.append(validate.Range(min=f.CENT, error=_l("Must be more than 0.")))
     return field
 
 

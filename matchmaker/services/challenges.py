@@ -78,10 +78,15 @@ def _apply(challenge: Challenge, data: dict) -> None:
     challenge.eligible_kinds = [k for k in domain.ORG_KINDS if k in data["eligible_kinds"]]
 
 
-def create(user: User, data: dict) -> Challenge:
-    """A firm's own challenge: the firm is its only sponsor, its share the budget less the centre's."""
+def ensure_can_create(user: User) -> None:
+    """Only a firm's members post challenges of their own (the centre builds them from common needs)."""
     if not permissions.can_post(user, "need") or user.organization is None or not user.organization.is_demand:
         raise Forbidden(_("Only member firms post challenges; the centre turns common needs into challenges."))
+
+
+def create(user: User, data: dict) -> Challenge:
+    """A firm's own challenge: the firm is its only sponsor, its share the budget less the centre's."""
+    ensure_can_create(user)
     data = check(data)
     challenge = Challenge(created_by_id=user.id, lead_org_id=user.organization_id, status="draft")
     _apply(challenge, data)
