@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from matchmaker.challenges import bp
-from matchmaker.challenges.forms import AcceptForm, AwardForm, DeliverForm
+from matchmaker.challenges.forms import AcceptForm, AwardForm, DeliverForm, parse_errors
 from matchmaker.challenges.views import back_to, refuse
 from matchmaker.extensions import db
 from matchmaker.models import Milestone
@@ -22,7 +22,7 @@ def award(challenge_id: int):
     try:
         challenge_rules.require_admin(current_user)
         if not form.validate():  # a date or number the browser sent does not parse
-            raise DomainError(_("Please correct the fields marked below."))
+            raise DomainError(parse_errors(form))
         challenge_evaluation.award(
             current_user, challenge_id, form.proposal_id.data, form.signed_on.data, form.registration_no.data or ""
         )
@@ -57,7 +57,7 @@ def accept_milestone(milestone_id: int):
     try:
         challenge_delivery.can_see_or_404(current_user, milestone_id)
         if not form.validate():  # the date does not parse
-            raise DomainError(" ".join(str(e) for e in form.accepted_on.errors))
+            raise DomainError(parse_errors(form))
         milestone = challenge_delivery.accept(current_user, milestone_id, form.accepted_on.data, form.note.data or "")
     except DomainError as error:
         return refuse(error) or back_to(_challenge_of(milestone_id))

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from matchmaker.challenges import bp
-from matchmaker.challenges.forms import AwardForm, ProposalForm, ScoreForm
+from matchmaker.challenges.forms import AwardForm, ProposalForm, ScoreForm, parse_errors
 from matchmaker.challenges.views import back_to, refuse
 from matchmaker.errors import refusal
 from matchmaker.extensions import db
@@ -171,7 +171,7 @@ def score(proposal_id: int):
         proposal = proposals.get_visible(current_user, proposal_id)
         form = ScoreForm(criteria=proposal.challenge.criteria)
         if not form.validate():  # what the browser sent is not a number
-            raise DomainError(" ".join(str(e) for e in form.points.errors if isinstance(e, str)) or str(form.errors))
+            raise DomainError(parse_errors(form))
         points = [e.data for e in form.points]
         challenge_evaluation.score(current_user, proposal_id, points, form.comment.data or "")
     except DomainError as error:

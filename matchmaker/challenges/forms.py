@@ -54,6 +54,24 @@ def show(form, error: InvalidInput) -> None:
     show_errors(form, {name: message for name, message in error.fields.items() if name not in rows})
 
 
+def parse_errors(form) -> str:
+    """What a browser sent that does not parse (a date, a number), in one line for a message."""
+    out: list[str] = []
+
+    def walk(value):
+        if isinstance(value, dict):
+            for inner in value.values():
+                walk(inner)
+        elif isinstance(value, (list, tuple)):
+            for inner in value:
+                walk(inner)
+        else:
+            out.append(str(value))
+
+    walk(form.errors)
+    return " ".join(dict.fromkeys(out))
+
+
 def _top(form, name: str):
     return getattr(form, name.split(".")[0], None)
 

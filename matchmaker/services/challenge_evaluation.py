@@ -172,9 +172,11 @@ def award(
     refusal = _("Only a challenge in evaluation can be awarded.")
     if challenge.status != "evaluating":
         raise Conflict(refusal)
-    winner = next((p for p in challenge.proposals if p.id == proposal_id and p.status == "submitted"), None)
-    if winner is None:
+    winner = next((p for p in challenge.proposals if p.id == proposal_id), None)
+    if winner is None or winner.status == "withdrawn":
         raise NotFound(_("Choose one of the challenge's standing proposals."))
+    if winner.status != "submitted":  # decided meanwhile: an award or a close won the race
+        raise Conflict(refusal)
     terms = {"proposal_id": proposal_id, "signed_on": signed_on, "registration_no": registration_no or ""}
     terms = load(AwardInput(), {**terms, **({"amount_wan": amount_wan} if amount_wan is not None else {})})
     signed_on, registration_no = terms["signed_on"], terms["registration_no"]
