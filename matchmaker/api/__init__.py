@@ -18,4 +18,4 @@ bp.ARGUMENTS_PARSER = parser
 bp.before_request(wiring.anonymous_login_user)
 bp.after_request(wiring.no_store)
 
-from matchmaker.api import tokens, postings, interests, admin  # noqa: E402,F401,I001  (their routes, in document order)
+from matchmaker.api import tokens, postings, interests, challenges, admin  # noqa: E402,F401,I001  (their routes, in document order)

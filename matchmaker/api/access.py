@@ -3,7 +3,7 @@
 ``access(mode)`` authenticates the bearer token (``api.auth``; 401/403 before anything in the
 request is read) and applies the operation's rate limit: per token, or per address when anonymous;
 an operation that checks a password counts in the login page's budget (``auth.limits``). The view
-receives the caller first. ``posting(kind)`` and ``interest()`` then find the object the path names
+receives the caller first. ``posting(kind)``, ``interest()``, ``challenge()`` and ``proposal`` then find the object the path names
 and check the caller may act on it, so an outsider learns 404 or 403, never what was wrong with the
 body (which ``arguments`` reads after them).
 """
@@ -22,7 +22,7 @@ from matchmaker.auth.limits import login_limits
 from matchmaker.config import Config
 from matchmaker.extensions import limiter
 from matchmaker.schemas.base import UNKNOWN
-from matchmaker.services import interests, postings
+from matchmaker.services import challenge_rules, challenges, interests, postings, proposals
 
 READ_METHODS = ("GET", "HEAD")
 LIMITS = {key: getattr(Config, key) for key in ("API_RATELIMIT_READ", "API_RATELIMIT_WRITE", "API_RATELIMIT_TOKEN")}
@@ -133,3 +133,39 @@ def interest(recipient_only: bool = False, party: bool = True) -> Callable:
         return found
 
     return decorate
+
+
+def sponsor_firm(view: Callable) -> Callable:
+    """403 unless the caller is a member of a firm (who posts challenges; checked before the body is read)."""
+
+    @functools.wraps(view)
+    def allowed(user, *args, **kwargs):
+        challenges.ensure_can_create(user)
+        return view(user, *args, **kwargs)
+
+    return allowed
+
+
+def challenge(manage: bool = False) -> Callable:
+    """Pass the challenge the path names (``challenge_id``); 404 if the caller may not see it, 403 if
+    ``manage`` and they are neither a sponsor's member nor an admin."""
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def found(user, *args, challenge_id: int, **kwargs):
+            get = challenge_rules.get_managed if manage else challenge_rules.get_visible
+            return view(user, get(user, challenge_id), *args, **kwargs)
+
+        return found
+
+    return decorate
+
+
+def proposal(view: Callable) -> Callable:
+    """Pass the proposal the path names; 404 for anyone who may not read it (whether or not it exists)."""
+
+    @functools.wraps(view)
+    def found(user, *args, proposal_id: int, **kwargs):
+        return view(user, proposals.get_visible(user, proposal_id), *args, **kwargs)
+
+    return found

@@ -28,7 +28,10 @@ The JSON API of the Jing-Jin-Ji technology supply and demand pool (京津冀科�
 * Rate limits: {read} reads and {write} writes per token (or per address without one);
   {token} token requests per address. A 429 answer carries `Retry-After`.
 * Rules the schema cannot state are checked too, with 422: a minimum not above its maximum, a
-  deadline not in the past, a signing date not in the future.
+  deadline not in the past, a signing date not in the future; for challenges, criteria weights adding
+  up to 100, milestones in date order whose payments add up to the price, and what the challenge asks
+  (one plan per indicator, a price within its budget, a maturity at least its minimum, points up to
+  each criterion's weight).
 """
 
 

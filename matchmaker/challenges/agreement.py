@@ -7,10 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from matchmaker.challenges import bp
-from matchmaker.challenges.forms import AcceptForm, AwardForm, DeliverForm
+from matchmaker.challenges.forms import AcceptForm, AwardForm, DeliverForm, parse_errors
 from matchmaker.challenges.views import back_to, refuse
 from matchmaker.extensions import db
-from matchmaker.forms import error_text
 from matchmaker.models import Milestone
 from matchmaker.services import challenge_delivery, challenge_evaluation, challenge_rules
 from matchmaker.services.errors import DomainError
@@ -22,8 +21,8 @@ def award(challenge_id: int):
     form = AwardForm()
     try:
         challenge_rules.require_admin(current_user)
-        if not form.validate():
-            raise DomainError(error_text(form))
+        if not form.validate():  # a date or number the browser sent does not parse
+            raise DomainError(parse_errors(form))
         challenge_evaluation.award(
             current_user, challenge_id, form.proposal_id.data, form.signed_on.data, form.registration_no.data or ""
         )
@@ -44,9 +43,7 @@ def deliver(milestone_id: int):
     form = DeliverForm()
     try:
         challenge_delivery.can_see_or_404(current_user, milestone_id)
-        if not form.validate():
-            raise DomainError(error_text(form))
-        milestone = challenge_delivery.deliver(current_user, milestone_id, form.note.data)
+        milestone = challenge_delivery.deliver(current_user, milestone_id, form.note.data or "")
     except DomainError as error:
         return refuse(error) or back_to(_challenge_of(milestone_id))
     flash(_("The delivery is recorded; the sponsors are told."), "success")
@@ -59,9 +56,9 @@ def accept_milestone(milestone_id: int):
     form = AcceptForm()
     try:
         challenge_delivery.can_see_or_404(current_user, milestone_id)
-        if not form.validate():
-            raise DomainError(error_text(form))
-        milestone = challenge_delivery.accept(current_user, milestone_id, form.accepted_on.data, form.note.data)
+        if not form.validate():  # the date does not parse
+            raise DomainError(parse_errors(form))
+        milestone = challenge_delivery.accept(current_user, milestone_id, form.accepted_on.data, form.note.data or "")
     except DomainError as error:
         return refuse(error) or back_to(_challenge_of(milestone_id))
     flash(_("The milestone is accepted."), "success")

@@ -8,12 +8,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from matchmaker.challenges import bp
-from matchmaker.challenges.forms import AwardForm, ProposalForm, ScoreForm
+from matchmaker.challenges.forms import AwardForm, ProposalForm, ScoreForm, parse_errors
 from matchmaker.challenges.views import back_to, refuse
 from matchmaker.errors import refusal
 from matchmaker.extensions import db
-from matchmaker.forms import error_text
 from matchmaker.models import Achievement, Organization
+from matchmaker.schemas import InvalidInput
 from matchmaker.services import challenge_evaluation, challenge_rules, proposals
 from matchmaker.services.challenge_rules import today
 from matchmaker.services.errors import DomainError, NotFound
@@ -74,6 +74,8 @@ def bid(challenge_id: int):
         if form.validate():
             try:
                 proposal = proposals.submit(current_user, challenge_id, form.to_data())
+            except InvalidInput as error:
+                form.show(error)
             except DomainError as error:
                 page = refusal(error)
                 if page is not None:
@@ -107,6 +109,8 @@ def edit_proposal(proposal_id: int):
         if form.validate():
             try:
                 proposals.update(current_user, proposal_id, form.to_data())
+            except InvalidInput as error:
+                form.show(error)
             except DomainError as error:
                 page = refusal(error)
                 if page is not None:
@@ -166,15 +170,12 @@ def score(proposal_id: int):
     try:
         proposal = proposals.get_visible(current_user, proposal_id)
         form = ScoreForm(criteria=proposal.challenge.criteria)
-        if not form.validate():
-            raise DomainError(error_text(form) or _("Score every criterion."))
-        challenge_evaluation.score(current_user, proposal_id, [e.data for e in form.points], form.comment.data or "")
+        if not form.validate():  # what the browser sent is not a number
+            raise DomainError(parse_errors(form))
+        points = [e.data for e in form.points]
+        challenge_evaluation.score(current_user, proposal_id, points, form.comment.data or "")
     except DomainError as error:
-        page = refusal(error)
-        if page is not None:
-            return page
-        flash(str(error), "error")
-        return redirect(url_for("challenges.proposal", proposal_id=proposal_id), 303)
+        return refuse(error) or redirect(url_for("challenges.proposal", proposal_id=proposal_id), 303)
     flash(_("Your scores are recorded."), "success")
     return redirect(url_for("challenges.ranking", challenge_id=proposal.challenge_id), 303)
 

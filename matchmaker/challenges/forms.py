@@ -1,4 +1,9 @@
-"""Forms of challenges and proposals: they parse and bound the input; the services check the rules."""
+"""Forms of challenges and proposals: they render what ``schemas.challenges`` declares and show its errors.
+
+Labels and required marks come from the input schemas; the forms parse what a browser sends
+(numbers, dates, the keywords line, rows of a table, leaving out the empty ones) and judge nothing:
+the services load it through the same schemas the API serves.
+"""
 
 from __future__ import annotations
 
@@ -17,60 +22,118 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import Optional
 
 from matchmaker import domain
-from matchmaker.forms import BaseForm, KeywordsField, MultiCheckboxField, an_id, money_in_range
-from matchmaker.services.challenge_rules import ChallengeData
-from matchmaker.services.proposals import ProposalData
+from matchmaker.forms import BaseForm, KeywordsField, MultiCheckboxField, money_in_range, show_errors
+from matchmaker.schemas import InvalidInput
+from matchmaker.schemas import challenges as inputs
 from matchmaker.templating import choices
 
-TEXT = [DataRequired(), Length(max=5000)]
+
+def from_schema(form, schema: type) -> None:
+    """Labels and required marks of ``form``'s fields from ``schema`` (nested rows too)."""
+    declared = schema().fields
+    for field in form:
+        spec = declared.get(field.short_name)
+        if spec is None:
+            continue
+        if "label" in spec.metadata:
+            field.label.text = spec.metadata["label"]
+        field.flags.required = spec.required
+        inner = getattr(getattr(spec, "inner", None), "nested", None)
+        if isinstance(field, FieldList) and inner is not None:
+            for entry in field:
+                from_schema(entry.form, inner)
+
+
+def show(form, error: InvalidInput) -> None:
+    """The schema's messages at their fields; those of a table (indicators, milestones …) above the form."""
+    rows = {name: message for name, message in error.fields.items() if isinstance(_top(form, name), FieldList)}
+    form.form_errors.extend(dict.fromkeys(rows.values()))
+    show_errors(form, {name: message for name, message in error.fields.items() if name not in rows})
+
+
+def parse_errors(form) -> str:
+    """What a browser sent that does not parse (a date, a number), in one line for a message."""
+    out: list[str] = []
+
+    def walk(value):
+        if isinstance(value, dict):
+            for inner in value.values():
+                walk(inner)
+        elif isinstance(value, (list, tuple)):
+            for inner in value:
+                walk(inner)
+        else:
+            out.append(str(value))
+
+    walk(form.errors)
+    return " ".join(dict.fromkeys(out))
+
+
+def _top(form, name: str):
+    return getattr(form, name.split(".")[0], None)
+
+
+def _filled(rows: list[dict]) -> list[dict]:
+    """The rows of a table someone wrote in (a blank row of the form is no row)."""
+    return [row for row in rows if any(v not in (None, "") for v in row.values())]
+
+
+def _given(data: dict) -> dict:
+    """What was typed: an empty optional value is left out (the schema's default applies)."""
+    return {name: value for name, value in data.items() if value not in (None, [])}
+
+
+def _optional_number(cls, **kwargs):
+    return cls(validators=[Optional()], **kwargs)
 
 
 class IndicatorRow(Form):
-    name = StringField(_l("Indicator"), validators=[Optional(), Length(max=100)])
-    target = StringField(_l("Target value"), validators=[Optional(), Length(max=50)])
-    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=20)])
+    name = StringField()
+    target = StringField()
+    unit = StringField()
 
 
 class CriterionRow(Form):
-    name = StringField(_l("Criterion"), validators=[Optional(), Length(max=50)])
-    weight = IntegerField(_l("Weight"), validators=[Optional(), NumberRange(min=1, max=100)])
+    name = StringField()
+    weight = _optional_number(IntegerField)
 
 
 class ShareRow(Form):
-    organization_id = IntegerField(validators=[InputRequired(), an_id])
-    share_wan = DecimalField(_l("Share (ten-thousand yuan)"), places=2, validators=[InputRequired(), money_in_range])
+    organization_id = _optional_number(IntegerField)
+    share_wan = _optional_number(DecimalField, label=_l("Share (ten-thousand yuan)"), places=2)
 
 
 class ChallengeForm(BaseForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    field = SelectField(_l("Field"), validators=[InputRequired()])
-    keywords = KeywordsField(_l("Keywords"))
-    problem = TextAreaField(_l("Main problem"), validators=TEXT)
-    key_points = TextAreaField(_l("Technical key points"), validators=TEXT)
-    goals = TextAreaField(_l("Expected goals"), validators=TEXT)
+    title = StringField()
+    field = SelectField(validate_choice=False)
+    keywords = KeywordsField()
+    problem = TextAreaField()
+    key_points = TextAreaField()
+    goals = TextAreaField()
     indicators = FieldList(FormField(IndicatorRow), min_entries=4, max_entries=10)
     criteria = FieldList(FormField(CriterionRow), min_entries=4, max_entries=10)
-    budget_wan = DecimalField(_l("Budget (ten-thousand yuan)"), places=2, validators=[InputRequired(), money_in_range])
-    centre_share_wan = DecimalField(
-        _l("The centre's share, public money (ten-thousand yuan)"), places=2, validators=[Optional(), money_in_range]
-    )
+    budget_wan = _optional_number(DecimalField, places=2)
+    centre_share_wan = _optional_number(DecimalField, places=2)
     shares = FieldList(FormField(ShareRow), max_entries=20)
-    proposal_deadline = DateField(_l("Proposal deadline"), validators=[InputRequired()])
-    delivery_months = IntegerField(_l("Delivery period (months)"), validators=[InputRequired(), NumberRange(1, 60)])
-    eligible_regions = MultiCheckboxField(_l("Teams from"), validators=[DataRequired()])
-    eligible_kinds = MultiCheckboxField(_l("Organizations that may bid"), validators=[DataRequired()])
-    min_trl = SelectField(_l("Minimum maturity now (TRL)"), coerce=int, validators=[InputRequired()])
-    ip_terms = TextAreaField(_l("IP terms"), validators=TEXT)
+    proposal_deadline = _optional_number(DateField)
+    delivery_months = _optional_number(IntegerField)
+    eligible_regions = MultiCheckboxField(validate_choice=False)
+    eligible_kinds = MultiCheckboxField(validate_choice=False)
+    min_trl = SelectField(coerce=int, validate_choice=False)
+    ip_terms = TextAreaField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        from_schema(self, inputs.ChallengeInput)
         self.field.choices = choices("field")
         self.eligible_regions.choices = choices("region")
         self.eligible_kinds.choices = [c for c in choices("kind") if c[0] in domain.SUPPLY_KINDS]
         self.min_trl.choices = [(n, domain.trl_label(n)) for n in domain.TRL]
+
+    show = show
 
     def defaults(self) -> None:
         """A new challenge's starting values: two months to bid, Beijing and Tianjin teams, four criteria."""
@@ -90,26 +153,28 @@ class ChallengeForm(BaseForm):
         ):
             row.form.name.data, row.form.weight.data = str(name), weight
 
-    def to_data(self) -> ChallengeData:
-        return ChallengeData(
-            title=self.title.data or "",
-            field=self.field.data,
-            problem=self.problem.data or "",
-            key_points=self.key_points.data or "",
-            goals=self.goals.data or "",
-            keywords=self.keywords.data or [],
-            indicators=[dict(row.data) for row in self.indicators],
-            criteria=[dict(row.data) for row in self.criteria],
-            budget_wan=self.budget_wan.data,
-            centre_share_wan=self.centre_share_wan.data or 0,
-            shares={row.organization_id.data: row.share_wan.data for row in (r.form for r in self.shares)},
-            proposal_deadline=self.proposal_deadline.data,
-            delivery_months=self.delivery_months.data,
-            eligible_regions=self.eligible_regions.data or [],
-            eligible_kinds=self.eligible_kinds.data or [],
-            min_trl=self.min_trl.data,
-            ip_terms=self.ip_terms.data or "",
+    def to_data(self) -> dict:
+        """The challenge as typed, for ``ChallengeInput``."""
+        names = ("title", "field", "problem", "key_points", "goals", "ip_terms", "eligible_regions", "eligible_kinds")
+        data = {name: getattr(self, name).data or ([] if name.startswith("eligible") else "") for name in names}
+        data.update(
+            _given(
+                {
+                    "keywords": self.keywords.data or None,
+                    "budget_wan": self.budget_wan.data,
+                    "centre_share_wan": self.centre_share_wan.data,
+                    "proposal_deadline": self.proposal_deadline.data,
+                    "delivery_months": self.delivery_months.data,
+                    "min_trl": self.min_trl.data,
+                }
+            )
         )
+        data["indicators"] = _filled([{k: v or "" for k, v in row.data.items()} for row in self.indicators])
+        data["criteria"] = [_given(row) for row in _filled([dict(row.data) for row in self.criteria])]
+        shares = [_given(row) for row in _filled([dict(row.data) for row in self.shares])]
+        if shares:
+            data["shares"] = shares
+        return data
 
     def load(self, challenge) -> None:
         """Fill an edit form from a challenge."""
@@ -131,21 +196,21 @@ class ChallengeForm(BaseForm):
 
 
 class MilestoneRow(Form):
-    title = StringField(_l("Milestone"), validators=[Optional(), Length(max=200)])
-    due = DateField(_l("Due date"), validators=[Optional()])
-    payment_wan = DecimalField(_l("Payment (ten-thousand yuan)"), places=2, validators=[Optional(), money_in_range])
+    title = StringField()
+    due = _optional_number(DateField)
+    payment_wan = _optional_number(DecimalField, places=2)
 
 
 class ProposalForm(BaseForm):
-    lead_person = StringField(_l("Lead person"), validators=[DataRequired(), Length(max=50)])
-    team = TextAreaField(_l("Team"), validators=TEXT)
-    partner_org_ids = MultiCheckboxField(_l("Partners in a consortium (optional)"), coerce=int)
-    approach = TextAreaField(_l("Technical approach"), validators=[DataRequired(), Length(max=10000)])
-    indicator_plans = FieldList(TextAreaField(validators=[DataRequired(), Length(max=2000)]), max_entries=10)
+    lead_person = StringField()
+    team = TextAreaField()
+    partner_org_ids = MultiCheckboxField(coerce=int, validate_choice=False)
+    approach = TextAreaField()
+    indicator_plans = FieldList(TextAreaField(), max_entries=10)
     milestones = FieldList(FormField(MilestoneRow), min_entries=4, max_entries=12)
-    price_wan = DecimalField(_l("Price (ten-thousand yuan)"), places=2, validators=[InputRequired(), money_in_range])
-    trl = SelectField(_l("Maturity of the technology now (TRL)"), coerce=int, validators=[InputRequired()])
-    achievement_ids = MultiCheckboxField(_l("Related achievements in the pool"), coerce=int)
+    price_wan = _optional_number(DecimalField, places=2)
+    trl = SelectField(coerce=int, validate_choice=False)
+    achievement_ids = MultiCheckboxField(coerce=int, validate_choice=False)
 
     def __init__(self, *args, indicators=(), partners=(), achievements=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,21 +219,24 @@ class ProposalForm(BaseForm):
         self.achievement_ids.choices = [(a.id, a.title) for a in achievements]
         while len(self.indicator_plans) < len(indicators):
             self.indicator_plans.append_entry()
+        from_schema(self, inputs.ProposalInput)
         for entry, indicator in zip(self.indicator_plans, indicators):
             entry.label.text = f"{indicator['name']}（{indicator['target']}{indicator['unit']}）"
+            entry.flags.required = True
 
-    def to_data(self) -> ProposalData:
-        return ProposalData(
-            lead_person=self.lead_person.data or "",
-            team=self.team.data or "",
-            approach=self.approach.data or "",
+    show = show
+
+    def to_data(self) -> dict:
+        """The proposal as typed, for ``ProposalInput``."""
+        data = {name: getattr(self, name).data or "" for name in ("lead_person", "team", "approach")}
+        data.update(
             indicator_plans=[e.data or "" for e in self.indicator_plans],
-            milestones=[dict(row.data) for row in self.milestones],
-            price_wan=self.price_wan.data,
-            trl=self.trl.data,
+            milestones=[_given(row) for row in _filled([dict(row.data) for row in self.milestones])],
             partner_org_ids=self.partner_org_ids.data or [],
             achievement_ids=self.achievement_ids.data or [],
+            **_given({"price_wan": self.price_wan.data, "trl": self.trl.data}),
         )
+        return data
 
     def load(self, proposal) -> None:
         for name in ("lead_person", "team", "approach", "price_wan", "trl", "partner_org_ids", "achievement_ids"):
@@ -182,8 +250,8 @@ class ProposalForm(BaseForm):
 
 
 class ScoreForm(BaseForm):
-    points = FieldList(DecimalField(places=1, validators=[InputRequired()]), max_entries=10)
-    comment = TextAreaField(_l("Comment"), validators=[Length(max=2000)])
+    points = FieldList(_optional_number(DecimalField, places=1), max_entries=10)
+    comment = TextAreaField(_l("Comment"))
 
     def __init__(self, *args, criteria=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -191,34 +259,38 @@ class ScoreForm(BaseForm):
             self.points.append_entry()
         for entry, c in zip(self.points, criteria):
             entry.label.text = f"{c['name']}（0–{c['weight']}）"
+            entry.flags.required = True
 
 
 class ReasonForm(BaseForm):
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+    reason = TextAreaField(_l("Reason"))
 
 
 class ExpertForm(BaseForm):
-    email = StringField(_l("Expert's e-mail"), validators=[DataRequired(), Email(), Length(max=254)])
-
-
-REGISTRATION = Regexp(r"^[0-9A-Za-z\-]*$", message=_l("Letters, digits and hyphens only."))
+    email = StringField(_l("Expert's e-mail"))
 
 
 class AwardForm(BaseForm):
-    proposal_id = IntegerField(validators=[InputRequired(), an_id])
-    signed_on = DateField(_l("Contract signing date"), validators=[InputRequired()])
-    registration_no = StringField(
-        _l("Technology contract registration number (optional)"), validators=[Optional(), Length(max=40), REGISTRATION]
-    )
+    proposal_id = _optional_number(IntegerField)
+    signed_on = _optional_number(DateField)
+    registration_no = StringField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from_schema(self, inputs.AwardInput)
 
 
 class DeliverForm(BaseForm):
-    note = TextAreaField(_l("What was delivered"), validators=[DataRequired(), Length(max=2000)])
+    note = TextAreaField(_l("What was delivered"))
 
 
 class AcceptForm(BaseForm):
-    accepted_on = DateField(_l("Acceptance date"), validators=[InputRequired()])
-    note = TextAreaField(_l("Acceptance note"), validators=[DataRequired(), Length(max=2000)])
+    accepted_on = _optional_number(DateField)
+    note = TextAreaField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from_schema(self, inputs.MilestoneAcceptInput)
 
 
 class ChallengeFilters(Form):

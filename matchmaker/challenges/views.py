@@ -12,9 +12,9 @@ from matchmaker.challenges import bp
 from matchmaker.challenges.forms import ChallengeFilters, ChallengeForm, ExpertForm, ReasonForm
 from matchmaker.errors import refusal
 from matchmaker.extensions import db
-from matchmaker.forms import error_text
 from matchmaker.models import Need
 from matchmaker.paging import paginate
+from matchmaker.schemas import InvalidInput
 from matchmaker.services import (
     challenge_browse,
     challenge_delivery,
@@ -31,10 +31,11 @@ PER_PAGE = 20
 
 
 def refuse(error: DomainError):
-    """403/404/409 as pages; any other refusal as a message (then None)."""
+    """403/404/409 as pages; any other refusal as a message (then None): an input's, each field's message."""
     page = refusal(error)
     if page is None:
-        flash(str(error), "error")
+        text = " ".join(dict.fromkeys(error.fields.values())) if isinstance(error, InvalidInput) else str(error)
+        flash(text, "error")
     return page
 
 
@@ -138,6 +139,8 @@ def create():
                     challenge = challenges.create_from_needs(current_user, [n.id for n in needs], form.to_data())
                 else:
                     challenge = challenges.create(current_user, form.to_data())
+            except InvalidInput as error:
+                form.show(error)
             except DomainError as error:
                 page = refusal(error)
                 if page is not None:
@@ -167,9 +170,11 @@ def edit(challenge_id: int):
         if form.validate():
             data = form.to_data()
             if not permissions.is_admin(current_user):
-                data.shares = {}
+                data.pop("shares", None)
             try:
                 challenges.update(current_user, challenge_id, data)
+            except InvalidInput as error:
+                form.show(error)
             except DomainError as error:
                 page = refusal(error)
                 if page is not None:
@@ -231,9 +236,7 @@ def close(challenge_id: int):
     form = ReasonForm()
     try:
         challenge_rules.require_admin(current_user)
-        if not form.validate():
-            raise DomainError(error_text(form) or _("Give the reason."))
-        challenges.close_without_award(current_user, challenge_id, form.reason.data)
+        challenges.close_without_award(current_user, challenge_id, form.reason.data or "")
     except DomainError as error:
         return refuse(error) or back_to(challenge_id)
     flash(_("The challenge is closed without an award."), "success")
@@ -246,9 +249,7 @@ def appoint(challenge_id: int):
     form = ExpertForm()
     try:
         challenge_rules.require_admin(current_user)
-        if not form.validate():
-            raise DomainError(error_text(form))
-        challenge_evaluation.appoint_expert(current_user, challenge_id, form.email.data)
+        challenge_evaluation.appoint_expert(current_user, challenge_id, form.email.data or "")
     except DomainError as error:
         return refuse(error) or back_to(challenge_id)
     flash(_("The expert is appointed."), "success")

@@ -15,10 +15,12 @@ from matchmaker import domain, permissions
 from matchmaker.extensions import db
 from matchmaker.models import Milestone, User
 from matchmaker.models.base import utcnow
+from matchmaker.schemas import load
+from matchmaker.schemas.challenges import DeliverInput, MilestoneAcceptInput
 from matchmaker.services import audit, transitions
-from matchmaker.services.challenge_rules import clean_text, is_sponsor, today
+from matchmaker.services.challenge_rules import is_sponsor
 from matchmaker.services.challenges import challenge_path, status_params
-from matchmaker.services.errors import Conflict, DomainError, Forbidden, NotFound
+from matchmaker.services.errors import Conflict, Forbidden, NotFound
 from matchmaker.services.notify import notify, org_members
 
 
@@ -49,7 +51,7 @@ def deliver(user: User, milestone_id: int, note: str) -> Milestone:
     refusal = _("Only a planned milestone can be reported delivered.")
     if milestone.status != "planned":
         raise Conflict(refusal)
-    note = clean_text(note, _("What was delivered"), 2000)
+    note = load(DeliverInput(), {"note": note})["note"]
     transitions.advance(
         milestone,
         {"status": "planned"},
@@ -70,9 +72,8 @@ def accept(user: User, milestone_id: int, accepted_on: date, note: str) -> Miles
     refusal = _("This milestone is already accepted.")
     if milestone.status == "accepted":
         raise Conflict(refusal)
-    if not isinstance(accepted_on, date) or accepted_on > today() or accepted_on.year < 2000:
-        raise DomainError(_("The acceptance date cannot be in the future."))
-    note = clean_text(note, _("Acceptance note"), 2000)
+    given = load(MilestoneAcceptInput(), {"accepted_on": accepted_on, "note": note})
+    accepted_on, note = given["accepted_on"], given["note"]
     before = milestone.status
     transitions.advance(
         milestone,

@@ -22,20 +22,13 @@ from matchmaker import permissions
 from matchmaker.extensions import db
 from matchmaker.models import Challenge, ChallengeExpert, Deal, Milestone, Proposal, ProposalScore, User
 from matchmaker.models.base import utcnow
+from matchmaker.schemas import InvalidInput, load
+from matchmaker.schemas.challenges import AwardInput, ExpertInput, ScoreInput
 from matchmaker.services import audit, transitions
-from matchmaker.services.challenge_rules import (
-    clean_text,
-    get_managed,
-    is_expert,
-    is_sponsor,
-    require_admin,
-    today,
-)
+from matchmaker.services.challenge_rules import get_managed, is_expert, is_sponsor, require_admin
 from matchmaker.services.challenges import challenge_path, decide_proposals
 from matchmaker.services.errors import Conflict, DomainError, Forbidden, NotFound
 from matchmaker.services.notify import notify, org_members
-
-REGISTRATION_NO = r"^[0-9A-Za-z\-]{0,40}$"
 
 
 def bidder_org_ids(challenge: Challenge) -> set[int]:
@@ -48,7 +41,7 @@ def appoint_expert(admin: User, challenge_id: int, email: str) -> ChallengeExper
     challenge = get_managed(admin, challenge_id)
     if challenge.status not in ("review", "open", "evaluating"):
         raise Conflict(_("Experts are appointed before the award."))
-    address = clean_text(email, _("E-mail"), 254).lower()
+    address = load(ExpertInput(), {"email": email})["email"].lower()
     expert = db.session.scalar(select(User).where(func.lower(User.email) == address, User.active.is_(True)))
     if expert is None:
         raise DomainError(_("No active account has this e-mail address."))
@@ -93,8 +86,8 @@ def score(user: User, proposal_id: int, points: list, comment: str = "") -> Prop
     refusal = _("Proposals are scored while the challenge is in evaluation.")
     if challenge.status != "evaluating" or proposal.status != "submitted":
         raise Conflict(refusal)
-    values = _points(points, challenge.criteria)
-    comment = clean_text(comment, _("Comment"), 2000, required=False)
+    given = load(ScoreInput(), {"points": points, "comment": comment})
+    values, comment = _points(given["points"], challenge.criteria), given.get("comment", "")
     transitions.advance(challenge, {"status": "evaluating"}, {}, refusal)  # no award while this lands
     row = ProposalScore(
         proposal_id=proposal.id,
@@ -115,25 +108,19 @@ def score(user: User, proposal_id: int, points: list, comment: str = "") -> Prop
     return row
 
 
-def _points(points, criteria: list[dict]) -> list[Decimal]:
-    if not isinstance(points, (list, tuple)) or len(points) != len(criteria):
-        raise DomainError(_("Score every criterion."))
-    out = []
+def _points(points: list[Decimal], criteria: list[dict]) -> list[Decimal]:
+    """Points loaded by ``ScoreInput`` held against the challenge: one per criterion, each up to its weight."""
+    if len(points) != len(criteria):
+        raise InvalidInput({"points": _("Score every criterion.")})
     for value, criterion in zip(points, criteria):
-        try:
-            number = Decimal(str(value))
-        except (ArithmeticError, ValueError, TypeError):
-            number = Decimal("NaN")
-        if not number.is_finite() or not 0 <= number <= criterion["weight"]:
-            raise DomainError(
-                _(
-                    "The score for “%(name)s” must be between 0 and %(max)d.",
-                    name=criterion["name"],
-                    max=criterion["weight"],
-                )
+        if value > criterion["weight"]:
+            message = _(
+                "The score for “%(name)s” must be between 0 and %(max)d.",
+                name=criterion["name"],
+                max=criterion["weight"],
             )
-        out.append(number.quantize(Decimal("0.1")))
-    return out
+            raise InvalidInput({"points": message})
+    return points
 
 
 @dataclass
@@ -180,27 +167,20 @@ def award(
 ) -> Challenge:
     """evaluating → awarded: the proposal wins, its milestones become the agreement's, and the pool
     records the technology-development deal (amount: the price unless the contract says otherwise)."""
-    import re
-
-    from matchmaker.services.challenge_rules import money
-
     require_admin(admin)
     challenge = get_managed(admin, challenge_id)
     refusal = _("Only a challenge in evaluation can be awarded.")
     if challenge.status != "evaluating":
         raise Conflict(refusal)
-    winner = next((p for p in challenge.proposals if p.id == proposal_id and p.status == "submitted"), None)
-    if winner is None:
-        db.session.refresh(challenge)  # a concurrent award or close may have decided the proposals
-        if challenge.status != "evaluating":
-            raise Conflict(refusal)
+    winner = next((p for p in challenge.proposals if p.id == proposal_id), None)
+    if winner is None or winner.status == "withdrawn":
         raise NotFound(_("Choose one of the challenge's standing proposals."))
-    if not isinstance(signed_on, date) or signed_on > today() or signed_on.year < 2000:
-        raise DomainError(_("The signing date cannot be in the future."))
-    registration_no = (registration_no or "").strip()
-    if not re.fullmatch(REGISTRATION_NO, registration_no):
-        raise DomainError(_("The registration number has letters, digits and hyphens only (at most 40)."))
-    amount = winner.price_wan if amount_wan is None else money(amount_wan, _("Amount"), positive=True)
+    if winner.status != "submitted":  # decided meanwhile: an award or a close won the race
+        raise Conflict(refusal)
+    terms = {"proposal_id": proposal_id, "signed_on": signed_on, "registration_no": registration_no or ""}
+    terms = load(AwardInput(), {**terms, **({"amount_wan": amount_wan} if amount_wan is not None else {})})
+    signed_on, registration_no = terms["signed_on"], terms["registration_no"]
+    amount = terms.get("amount_wan") or winner.price_wan
     transitions.advance(
         challenge,
         {"status": "evaluating"},

@@ -17,8 +17,10 @@ from matchmaker import domain, permissions
 from matchmaker.extensions import db
 from matchmaker.models import Challenge, ChallengeSponsor, Need, Proposal, User
 from matchmaker.models.base import utcnow
+from matchmaker.schemas import load
+from matchmaker.schemas.challenges import ChallengeInput, ReasonInput
 from matchmaker.services import audit, transitions
-from matchmaker.services.challenge_rules import ChallengeData, check, clean_text, get_managed, require_admin, today
+from matchmaker.services.challenge_rules import get_managed, require_admin, today
 from matchmaker.services.errors import Conflict, DomainError, Forbidden, NotFound
 from matchmaker.services.links import path_for
 from matchmaker.services.notify import admins, notify, org_members
@@ -42,28 +44,56 @@ DATA_FIELDS = (
     "ip_terms",
 )
 AUDITED = ("status", "title", "budget_wan", "proposal_deadline")
+DEFAULTS = {"keywords": [], "centre_share_wan": Decimal("0")}
+_INPUT = ChallengeInput()
+
+
+def check(data: dict) -> dict:
+    """``data`` loaded through ``ChallengeInput`` (InvalidInput naming each field), with its defaults,
+    and ``shares`` as {organization id: 万元}."""
+    loaded = load(_INPUT, data)
+    for name, value in DEFAULTS.items():
+        if loaded.get(name) is None:
+            loaded[name] = value
+    loaded["shares"] = {row["organization_id"]: row["share_wan"] for row in loaded.get("shares") or []}
+    return loaded
+
+
+def current(challenge: Challenge) -> dict:
+    """A challenge's values as its input (what a PATCH starts from)."""
+    data = {name: getattr(challenge, name) for name in DATA_FIELDS}
+    data["shares"] = [{"organization_id": s.organization_id, "share_wan": s.share_wan} for s in challenge.sponsors]
+    return data
 
 
 def challenge_path(challenge: Challenge) -> str:
     return path_for("challenges.detail", challenge_id=challenge.id)
 
 
-def _apply(challenge: Challenge, data: ChallengeData) -> None:
+def _apply(challenge: Challenge, data: dict) -> None:
     for name in DATA_FIELDS:
-        setattr(challenge, name, getattr(data, name))
+        setattr(challenge, name, data[name])
+    # Stored in the vocabulary's order, whatever order they came in.
+    challenge.eligible_regions = [r for r in domain.REGIONS if r in data["eligible_regions"]]
+    challenge.eligible_kinds = [k for k in domain.ORG_KINDS if k in data["eligible_kinds"]]
 
 
-def create(user: User, data: ChallengeData) -> Challenge:
-    """A firm's own challenge: the firm is its only sponsor, its share the budget less the centre's."""
+def ensure_can_create(user: User) -> None:
+    """Only a firm's members post challenges of their own (the centre builds them from common needs)."""
     if not permissions.can_post(user, "need") or user.organization is None or not user.organization.is_demand:
         raise Forbidden(_("Only member firms post challenges; the centre turns common needs into challenges."))
+
+
+def create(user: User, data: dict) -> Challenge:
+    """A firm's own challenge: the firm is its only sponsor, its share the budget less the centre's."""
+    ensure_can_create(user)
     data = check(data)
     challenge = Challenge(created_by_id=user.id, lead_org_id=user.organization_id, status="draft")
     _apply(challenge, data)
     challenge.sponsors.append(
         ChallengeSponsor(
             organization_id=user.organization_id,
-            share_wan=data.budget_wan - data.centre_share_wan,
+            share_wan=data["budget_wan"] - data["centre_share_wan"],
             confirmed_at=utcnow(),
             confirmed_by_id=user.id,
         )
@@ -75,10 +105,10 @@ def create(user: User, data: ChallengeData) -> Challenge:
     return challenge
 
 
-def create_from_needs(admin: User, need_ids: list[int], data: ChallengeData) -> Challenge:
+def create_from_needs(admin: User, need_ids: list[int], data: dict) -> Challenge:
     """The centre turns a common need (published needs of one or several firms) into a challenge.
 
-    Each firm becomes a sponsor with the share ``data.shares`` gives it, which one of its members
+    Each firm becomes a sponsor with the share ``data["shares"]`` gives it, which one of its members
     confirms before the challenge goes to review."""
     require_admin(admin)
     ids = list(dict.fromkeys(int(i) for i in need_ids))[:50]
@@ -96,7 +126,7 @@ def create_from_needs(admin: User, need_ids: list[int], data: ChallengeData) -> 
     for org_id in firms:
         need = next(n for n in needs if n.organization_id == org_id)
         challenge.sponsors.append(
-            ChallengeSponsor(organization_id=org_id, need_id=need.id, share_wan=data.shares[org_id])
+            ChallengeSponsor(organization_id=org_id, need_id=need.id, share_wan=data["shares"][org_id])
         )
     db.session.add(challenge)
     db.session.flush()
@@ -105,39 +135,45 @@ def create_from_needs(admin: User, need_ids: list[int], data: ChallengeData) -> 
         notify(
             org_members(org_id),
             "challenge_share",
-            {"title": challenge.title, "share": str(data.shares[org_id])},
+            {"title": challenge.title, "share": str(data["shares"][org_id])},
             challenge_path(challenge),
         )
     db.session.commit()
     return challenge
 
 
-def _check_shares(data: ChallengeData, org_ids: list[int]) -> None:
-    if set(data.shares) != set(org_ids):
+def _check_shares(data: dict, org_ids: list[int]) -> None:
+    if set(data["shares"]) != set(org_ids):
         raise DomainError(_("Give each sponsoring firm its share of the budget."))
-    if sum(data.shares.values(), Decimal("0")) + data.centre_share_wan != data.budget_wan:
+    if sum(data["shares"].values(), Decimal("0")) + data["centre_share_wan"] != data["budget_wan"]:
         raise DomainError(_("The sponsors' shares and the centre's share must add up to the budget."))
 
 
-def update(user: User, challenge_id: int, data: ChallengeData) -> Challenge:
+def update(user: User, challenge_id: int, data: dict, partial: bool = False) -> Challenge:
     """Edit a draft (sponsors' members and admins). A share that changes must be confirmed again;
-    only an admin changes the shares of a challenge with several sponsors."""
+    only an admin changes the shares of a challenge with several sponsors. ``partial``: ``data``
+    holds only the fields that change (the API's PATCH)."""
     challenge = get_managed(user, challenge_id)
     if challenge.status != "draft":
         raise Conflict(_("Only a draft can be edited; ask an administrator to send it back."))
-    data = check(data)
+    given = dict(data)
+    if partial:
+        given = {**current(challenge), **given}
+        if "shares" not in data and len(challenge.sponsors) == 1:
+            given.pop("shares")  # follows the budget
+    data = check(given)
     before = audit.snapshot(challenge, AUDITED)
-    if len(challenge.sponsors) == 1 and not data.shares:
-        data.shares = {challenge.sponsors[0].organization_id: data.budget_wan - data.centre_share_wan}
+    if len(challenge.sponsors) == 1 and not (data["shares"] and permissions.is_admin(user)):
+        data["shares"] = {challenge.sponsors[0].organization_id: data["budget_wan"] - data["centre_share_wan"]}
     elif not permissions.is_admin(user):
-        data.shares = {s.organization_id: s.share_wan for s in challenge.sponsors}
+        data["shares"] = {s.organization_id: s.share_wan for s in challenge.sponsors}
     _check_shares(data, [s.organization_id for s in challenge.sponsors])
     transitions.advance(
         challenge, {"status": "draft"}, {"updated_at": utcnow()}, _("The challenge changed meanwhile: reload the page.")
     )
     _apply(challenge, data)
     for sponsor in challenge.sponsors:
-        share = data.shares[sponsor.organization_id]
+        share = data["shares"][sponsor.organization_id]
         if share != sponsor.share_wan:
             sponsor.share_wan = share
             mine = user.organization_id == sponsor.organization_id
@@ -202,7 +238,7 @@ def send_back(admin: User, challenge_id: int, note: str) -> Challenge:
     refusal = _("Only a challenge in review can be sent back.")
     if challenge.status != "review":
         raise Conflict(refusal)
-    note = clean_text(note, _("Note"), 2000)
+    note = load(ReasonInput(), {"reason": note})["reason"]
     _move(admin, challenge, "draft", "challenge_return", refusal, note, review_note=note)
     _tell_sponsors(challenge)
     db.session.commit()
@@ -248,7 +284,7 @@ def close_without_award(admin: User, challenge_id: int, reason: str) -> Challeng
     refusal = _("Only an open challenge or one in evaluation can be closed.")
     if challenge.status not in ("open", "evaluating"):
         raise Conflict(refusal)
-    reason = clean_text(reason, _("Reason"), 2000)
+    reason = load(ReasonInput(), {"reason": reason})["reason"]
     _move(
         admin,
         challenge,

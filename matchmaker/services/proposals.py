@@ -9,10 +9,6 @@ the bidding organizations, the sponsors, the appointed experts and admins read i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
-
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -21,35 +17,16 @@ from matchmaker import domain, permissions
 from matchmaker.extensions import db
 from matchmaker.models import Achievement, Challenge, Organization, Proposal, User
 from matchmaker.models.base import utcnow
+from matchmaker.schemas import InvalidInput, load
+from matchmaker.schemas.challenges import ProposalInput
 from matchmaker.services import audit, challenge_rules, transitions
-from matchmaker.services.challenge_rules import (
-    MAX_MILESTONES,
-    TEXT_LIMIT,
-    clean_text,
-    is_expert,
-    is_sponsor,
-    money,
-    today,
-    whole,
-)
+from matchmaker.services.challenge_rules import is_expert, is_sponsor, today
 from matchmaker.services.errors import Conflict, DomainError, Forbidden, NotFound
 from matchmaker.services.links import path_for
 from matchmaker.services.notify import notify, org_members
 
-MAX_PARTNERS = 5
-
-
-@dataclass
-class ProposalData:
-    lead_person: str
-    team: str
-    approach: str
-    indicator_plans: list[str]
-    milestones: list[dict]  # {"title", "due" (date), "payment_wan"}
-    price_wan: Decimal
-    trl: int
-    partner_org_ids: list[int] = field(default_factory=list)
-    achievement_ids: list[int] = field(default_factory=list)
+DATA_FIELDS = ("lead_person", "team", "approach", "indicator_plans", "milestones", "price_wan", "trl")
+_INPUT = ProposalInput()
 
 
 def can_read(user, proposal: Proposal) -> bool:
@@ -113,61 +90,37 @@ def _regions(challenge: Challenge) -> str:
     return "、".join(domain.label(domain.REGIONS, r, current_lang()) for r in challenge.eligible_regions)
 
 
-def _check(data: ProposalData, challenge: Challenge, lead: Organization) -> ProposalData:
-    data.lead_person = clean_text(data.lead_person, _("Lead person"), 50)
-    data.team = clean_text(data.team, _("Team"), TEXT_LIMIT)
-    data.approach = clean_text(data.approach, _("Technical approach"), TEXT_LIMIT * 2)
-    plans = list(data.indicator_plans or [])
-    if len(plans) != len(challenge.indicators):
-        raise DomainError(_("Say how each indicator will be reached."))
-    data.indicator_plans = [
-        clean_text(p, _("How “%(name)s” will be reached", name=i["name"]), 2000)
-        for p, i in zip(plans, challenge.indicators)
+def _check(data: dict, challenge: Challenge, lead: Organization) -> dict:
+    """``data`` loaded through ``ProposalInput``, then held against the challenge (422 naming the field)
+    and the database (partners who may not bid, achievements that are not the bidders')."""
+    data = load(_INPUT, data)
+    wrong = {}
+    if len(data["indicator_plans"]) != len(challenge.indicators):
+        wrong["indicator_plans"] = _("Say how each indicator will be reached.")
+    if data["price_wan"] > challenge.budget_wan:
+        wrong["price_wan"] = _("The price cannot exceed the challenge's budget.")
+    if data["trl"] < challenge.min_trl:
+        wrong["trl"] = _("The challenge asks for a technology at TRL %(num)d or above now.", num=challenge.min_trl)
+    if wrong:
+        raise InvalidInput(wrong)
+    data["milestones"] = [
+        {"title": m["title"], "due": m["due"].isoformat(), "payment_wan": str(m["payment_wan"])}
+        for m in data["milestones"]
     ]
-    data.price_wan = money(data.price_wan, _("Price"), positive=True)
-    if data.price_wan > challenge.budget_wan:
-        raise DomainError(_("The price cannot exceed the challenge's budget."))
-    data.trl = whole(data.trl, _("Maturity now (TRL)"), 1, 9)
-    if data.trl < challenge.min_trl:
-        raise DomainError(_("The challenge asks for a technology at TRL %(num)d or above now.", num=challenge.min_trl))
-    data.milestones = _milestones(data.milestones, data.price_wan)
-    partners = list(dict.fromkeys(int(i) for i in data.partner_org_ids or [] if int(i) != lead.id))
-    if len(partners) > MAX_PARTNERS:
-        raise DomainError(_("A consortium has at most %(num)d partners besides its lead.", num=MAX_PARTNERS))
+    partners = [i for i in data.get("partner_org_ids") or [] if i != lead.id]
     for org_id in partners:
         problem = eligibility_problem(db.session.get(Organization, org_id), challenge)
         if problem:
             raise DomainError(_("A partner cannot join this proposal: %(why)s", why=problem))
-    data.partner_org_ids = partners
-    ids = list(dict.fromkeys(int(i) for i in data.achievement_ids or []))[:10]
+    data["partner_org_ids"] = partners
+    ids = list(data.get("achievement_ids") or [])
     if ids:
         found = db.session.scalars(select(Achievement).where(Achievement.id.in_(ids))).all()
         bidders = {lead.id, *partners}
         if len(found) != len(ids) or any(a.status != "published" or a.organization_id not in bidders for a in found):
             raise DomainError(_("Link only published achievements of the bidding organizations."))
-    data.achievement_ids = ids
+    data["achievement_ids"] = ids
     return data
-
-
-def _milestones(rows, price: Decimal) -> list[dict]:
-    out = []
-    for row in rows or []:
-        title = clean_text(row.get("title"), _("Milestone"), 200, required=False)
-        due, payment = row.get("due"), row.get("payment_wan")
-        if not title and due is None and payment in (None, ""):
-            continue
-        if not title or not isinstance(due, date) or payment in (None, ""):
-            raise DomainError(_("Each milestone needs a title, a due date and a payment."))
-        if due <= today():
-            raise DomainError(_("A milestone's due date must be in the future."))
-        out.append({"title": title, "due": due.isoformat(), "payment_wan": str(money(payment, _("Payment")))})
-    if not out or len(out) > MAX_MILESTONES:
-        raise DomainError(_("Give 1 to %(num)d milestones.", num=MAX_MILESTONES))
-    if [m["due"] for m in out] != sorted(m["due"] for m in out):
-        raise DomainError(_("List the milestones in the order of their dates."))
-    if sum(Decimal(m["payment_wan"]) for m in out) != price:
-        raise DomainError(_("The milestones' payments must add up to the price."))
-    return out
 
 
 def _open_for_bids(challenge: Challenge, message: str) -> None:
@@ -177,7 +130,7 @@ def _open_for_bids(challenge: Challenge, message: str) -> None:
     transitions.advance(challenge, {"status": "open"}, {}, message)
 
 
-def submit(user: User, challenge_id: int, data: ProposalData) -> Proposal:
+def submit(user: User, challenge_id: int, data: dict) -> Proposal:
     challenge = challenge_rules.get_visible(user, challenge_id)
     closed = _("The proposal deadline has passed: no more proposals are accepted.")
     if challenge.status != "open" or challenge.proposal_deadline < today():
@@ -196,7 +149,7 @@ def submit(user: User, challenge_id: int, data: ProposalData) -> Proposal:
     except IntegrityError:
         db.session.rollback()
         raise Conflict(_("Your organization already has a proposal on this challenge: change it instead.")) from None
-    audit.record(user, "proposal_submit", proposal, {}, {"challenge_id": challenge.id, "price": str(data.price_wan)})
+    audit.record(user, "proposal_submit", proposal, {}, {"challenge_id": challenge.id, "price": str(data["price_wan"])})
     for org_id in challenge.sponsor_org_ids:
         notify(
             org_members(org_id),
@@ -208,11 +161,9 @@ def submit(user: User, challenge_id: int, data: ProposalData) -> Proposal:
     return proposal
 
 
-def _apply(proposal: Proposal, data: ProposalData) -> None:
-    for name in ("lead_person", "team", "approach", "indicator_plans", "milestones", "price_wan", "trl"):
-        setattr(proposal, name, getattr(data, name))
-    proposal.partner_org_ids = data.partner_org_ids
-    proposal.achievement_ids = data.achievement_ids
+def _apply(proposal: Proposal, data: dict) -> None:
+    for name in (*DATA_FIELDS, "partner_org_ids", "achievement_ids"):
+        setattr(proposal, name, data[name])
 
 
 def _own(user: User, proposal_id: int) -> Proposal:
@@ -222,7 +173,7 @@ def _own(user: User, proposal_id: int) -> Proposal:
     return proposal
 
 
-def update(user: User, proposal_id: int, data: ProposalData) -> Proposal:
+def update(user: User, proposal_id: int, data: dict) -> Proposal:
     proposal = _own(user, proposal_id)
     challenge = proposal.challenge
     closed = _("The proposal deadline has passed: proposals can no longer be changed.")
@@ -234,7 +185,7 @@ def update(user: User, proposal_id: int, data: ProposalData) -> Proposal:
         proposal, {"status": "submitted"}, {"updated_at": utcnow()}, _("Only a standing proposal can be changed.")
     )
     _apply(proposal, data)
-    audit.record(user, "proposal_edit", proposal, {}, {"price": str(data.price_wan)})
+    audit.record(user, "proposal_edit", proposal, {}, {"price": str(data["price_wan"])})
     db.session.commit()
     return proposal
 

@@ -19,8 +19,6 @@ from matchmaker.extensions import db
 from matchmaker.models import Achievement, Challenge, Deal, Milestone, Need, Organization, Proposal, User
 from matchmaker.services import challenge_delivery, challenge_evaluation, challenges, proposals
 from matchmaker.services import challenge_rules as rules
-from matchmaker.services.challenge_rules import ChallengeData
-from matchmaker.services.proposals import ProposalData
 
 
 def load(today: date) -> dict[str, int]:
@@ -41,7 +39,7 @@ def load(today: date) -> dict[str, int]:
         final_mine = [b for b in final_bids if b["challenge"] == row["key"]]
         shift = _shift(row, mine, now)
         needs = {n.external_id: n for n in db.session.scalars(select(Need).where(Need.external_id.in_(row["needs"])))}
-        data = ChallengeData(
+        data = dict(
             title=row["title"],
             field=row["field"],
             problem=row["problem"],
@@ -52,7 +50,7 @@ def load(today: date) -> dict[str, int]:
             criteria=row["criteria"],
             budget_wan=row["budget_wan"],
             centre_share_wan=row["centre_share_wan"],
-            shares={keys[k].id: v for k, v in row["shares"].items()},
+            shares=[{"organization_id": keys[k].id, "share_wan": v} for k, v in row["shares"].items()],
             proposal_deadline=row["deadline"] + shift,
             delivery_months=row["delivery_months"],
             eligible_regions=row["regions"],
@@ -75,7 +73,7 @@ def load(today: date) -> dict[str, int]:
             proposal = proposals.submit(
                 users[bid["author"]],
                 challenge.id,
-                ProposalData(
+                dict(
                     lead_person=bid["lead_person"],
                     team=bid["team"],
                     approach=bid["approach"],

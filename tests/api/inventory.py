@@ -34,6 +34,13 @@ API = [
     ("api.interest_read", "GET", f"{V1}/interests/{{interest}}", "hb", OWN_PRIVATE),
     ("api.admin_review_queue", "GET", f"{V1}/admin/review-queue", "bj", ADMIN),
     ("api.admin_stats", "GET", f"{V1}/admin/stats", "bj", ADMIN),
+    # Challenges: hb's firm sponsors them, bj's university bid on {challenge} (scene_challenges).
+    ("api.challenge_list", "GET", f"{V1}/challenges", "hb", ALL_OK),
+    ("api.challenge_read", "GET", f"{V1}/challenges/{{challenge}}", "hb", ALL_OK),
+    ("api.challenge_read", "GET", f"{V1}/challenges/{{ch_draft}}", "hb", PRIVATE),
+    ("api.proposal_list", "GET", f"{V1}/challenges/{{challenge}}/proposals", "hb", MEMBERS),  # others: their own
+    ("api.proposal_read", "GET", f"{V1}/proposals/{{proposal}}", "hb", OWN_PRIVATE),
+    ("api.proposal_read", "GET", f"{V1}/proposals/{{proposal}}", "bj", OWN_PRIVATE),
     # Writes whose empty body is refused (or that change nothing).
     ("api.token_create", "POST", f"{V1}/auth/token", "hb", ALL_OK),
     ("api.achievement_create", "POST", f"{V1}/achievements", "bj", dict(A=LOGIN, I=OK, F=403, O=OK, M=OK, P=403)),
@@ -51,6 +58,13 @@ API = [
     ("api.admin_achievement_reject", "POST", f"{V1}/admin/achievements/{{pending}}/reject", "bj", ADMIN),
     ("api.admin_need_reject", "POST", f"{V1}/admin/needs/{{need}}/reject", "hb", ADMIN),
     ("api.admin_need_publish", "POST", f"{V1}/admin/needs/{{need}}/publish", "hb", ADMIN),
+    ("api.challenge_create", "POST", f"{V1}/challenges", "hb", dict(A=LOGIN, I=403, F=OK, O=OK, M=403, P=403)),
+    ("api.challenge_update", "PATCH", f"{V1}/challenges/{{challenge}}", "hb", EDIT_PUBLISHED),
+    ("api.challenge_update", "PATCH", f"{V1}/challenges/{{ch_draft}}", "hb", OWN_PRIVATE),
+    ("api.proposal_create", "POST", f"{V1}/challenges/{{challenge}}/proposals", "bj", MEMBERS),
+    ("api.proposal_score", "POST", f"{V1}/proposals/{{proposal}}/scores", "hb", OWN_PRIVATE),
+    ("api.challenge_close", "POST", f"{V1}/challenges/{{challenge}}/close", "hb", ADMIN),
+    ("api.challenge_award", "POST", f"{V1}/challenges/{{challenge}}/award", "hb", ADMIN),
     # Writes that change state: the draft is submitted (then cannot be deleted: 409), the pending
     # posting withdrawn (then cannot be published: 409), and the published need withdrawn last.
     ("api.achievement_submit", "POST", f"{V1}/achievements/{{draft}}/submit", "bj", OWN_PRIVATE),
@@ -58,4 +72,6 @@ API = [
     ("api.achievement_withdraw", "POST", f"{V1}/achievements/{{pending}}/withdraw", "bj", OWN_PRIVATE),
     ("api.admin_achievement_publish", "POST", f"{V1}/admin/achievements/{{pending}}/publish", "bj", ADMIN),
     ("api.need_withdraw", "POST", f"{V1}/needs/{{need}}/withdraw", "hb", EDIT_PUBLISHED),
+    ("api.challenge_submit", "POST", f"{V1}/challenges/{{ch_draft}}/submit", "hb", OWN_PRIVATE),
+    ("api.challenge_publish", "POST", f"{V1}/challenges/{{ch_review}}/publish", "hb", ADMIN),
 ]

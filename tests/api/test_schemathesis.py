@@ -9,7 +9,12 @@ Two kinds of rule cannot be written in JSON Schema: dates relative to today (a d
 past, a signing date not in the future) and a minimum not above its maximum (also the stored one,
 when a PATCH sends only one bound). The document states them in words; ``within_rules`` keeps the
 generated *valid* bodies within them, as a client reading the document would. test_postings.py and
-test_interests.py prove that breaking them is refused with 422.
+test_interests.py prove that breaking them is refused with 422. The challenges add rules of the same
+kinds (criteria weights adding up to 100, milestones in date order adding up to the price, a centre's
+share within the budget) and rules held against the challenge (one plan per indicator, a price within
+its budget, a maturity at least its minimum, points up to each criterion's weight): ``within_rules``
+keeps valid bodies within those of the seeded challenges, which all share one set of indicators,
+criteria, budget and minimum; test_challenges.py proves that breaking them is refused with 422.
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ ROLES = {"anonymous": None, "institution": "bj", "firm": "hb", "admin": "admin",
 # The split keeps the run near a minute on two cores.
 FULL, LIGHT = ("institution", "admin"), ("firm", "anonymous", "other")
 RANGES = (("price_min", "price_max"), ("budget_min", "budget_max"))
+# What the seeded challenges ask (tests.challenges.support.challenge_data).
+INDICATORS, WEIGHTS, BUDGET, MIN_TRL = 2, (50, 30, 20), 300, 4
 
 # The document does not depend on the database: a throw-away app serves it when pytest collects.
 schema = schemathesis.openapi.from_wsgi(
@@ -70,7 +77,23 @@ def seed(app) -> dict:
         second = interest_service.express(tj, ids["needs"][0], ids["achievements"][1], "可提供技术服务。")
         interest_service.accept(hb, second)
         ids["interests"] = [first.id, second.id]
+    ids.update(seed_challenges(app, ids))
     return ids
+
+
+def seed_challenges(app, ids: dict) -> dict:
+    """hb's firm sponsors an open challenge (bj bid on it), one in evaluation (bj bid) and a draft."""
+    from matchmaker.services import challenges, proposals
+    from tests.challenges.support import firm_challenge, pass_deadline, proposal_data, user
+
+    with app.app_context():
+        open_id, evaluating_id = firm_challenge(ids), firm_challenge(ids)
+        first = proposals.submit(user(ids["bj"]), open_id, proposal_data()).id
+        second = proposals.submit(user(ids["bj"]), evaluating_id, proposal_data()).id
+        pass_deadline(evaluating_id)
+        challenges.start_evaluation(user(ids["hb"]), evaluating_id)
+        draft_id = firm_challenge(ids, "draft")
+    return {"challenges": [open_id, evaluating_id, draft_id], "proposals": [first, second]}
 
 
 @pytest.fixture(scope="module")
@@ -110,12 +133,13 @@ def _date(value) -> date | None:
 def steer_ids(case, ids: dict) -> None:
     """Two drawn ids in three become seeded ones (only ids in the valid range: negatives stay negative)."""
     path = case.operation.path
-    pool = next((ids[key] for key in ("interests", "achievements", "needs") if f"/{key}/" in path), [])
+    keys = ("interests", "achievements", "needs", "challenges", "proposals")
+    pool = next((ids[key] for key in keys if f"/{key}/" in path), [])
     for name, value in (case.path_parameters or {}).items():
         if pool and _number(value) and isinstance(value, int) and 0 < value <= MAX_ID and value % 3:
             case.path_parameters[name] = pool[value % len(pool)]
     if isinstance(case.body, dict):
-        for key, kind in (("need_id", "needs"), ("achievement_id", "achievements")):
+        for key, kind in (("need_id", "needs"), ("achievement_id", "achievements"), ("proposal_id", "proposals")):
             value = case.body.get(key)
             if _number(value) and isinstance(value, int) and 0 < value <= MAX_ID and value % 3:
                 case.body[key] = ids[kind][value % len(ids[kind])]
@@ -138,6 +162,40 @@ def within_rules(case) -> None:
         body["deadline"] = (today + timedelta(days=30)).isoformat()
     if signed and signed > today:
         body["signed_on"] = today.isoformat()
+    challenge_rules(case, body, today)
+
+
+def challenge_rules(case, body: dict, today: date) -> None:
+    """The challenges' rules stated in words, for the seeded challenges (see the module's docstring)."""
+    deadline = _date(body.get("proposal_deadline"))
+    if deadline and deadline < today:
+        body["proposal_deadline"] = (today + timedelta(days=30)).isoformat()
+    criteria = body.get("criteria")
+    if isinstance(criteria, list) and criteria and all(isinstance(c, dict) for c in criteria):
+        for i, row in enumerate(criteria):
+            row["weight"] = 100 // len(criteria) + (1 if i < 100 % len(criteria) else 0)
+    budget = body.get("budget_wan", BUDGET if case.method == "PATCH" else None)
+    if _number(body.get("centre_share_wan")) and _number(budget) and body["centre_share_wan"] > budget:
+        body["centre_share_wan"] = budget
+    path = case.operation.path
+    if path.endswith("/proposals") and case.method == "POST":
+        plans = body.get("indicator_plans")
+        if isinstance(plans, list) and all(isinstance(p, str) for p in plans):
+            body["indicator_plans"] = (plans + plans[:1] * INDICATORS)[:INDICATORS]
+        if _number(body.get("trl")) and body["trl"] < MIN_TRL:
+            body["trl"] = MIN_TRL
+        price, rows = body.get("price_wan"), body.get("milestones")
+        if _number(price) and isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows):
+            price = min(max(round(price, 2), 0.01), BUDGET)
+            body["price_wan"] = price
+            for i, row in enumerate(rows):
+                row["due"] = (today + timedelta(days=30 * (i + 1))).isoformat()
+                row["payment_wan"] = price if i == 0 else 0
+    if path.endswith("/scores"):
+        points = body.get("points")
+        if isinstance(points, list) and points and all(_number(p) for p in points):
+            points = (points + [0] * len(WEIGHTS))[: len(WEIGHTS)]
+            body["points"] = [min(p, w) for p, w in zip(points, WEIGHTS)]
 
 
 def run(case, world_as) -> None:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
+
 from matchmaker.extensions import db
 from matchmaker.models import Challenge, User
+from matchmaker.schemas import InvalidInput
 from matchmaker.services import challenge_evaluation, challenges, proposals
-from matchmaker.services.challenge_rules import ChallengeData, today
-from matchmaker.services.proposals import ProposalData
+from matchmaker.services.challenge_rules import today
 
 
-def challenge_data(**kw) -> ChallengeData:
+def challenge_data(**kw) -> dict:
+    """A challenge's input (``ChallengeInput``); ``shares`` may be given as {organization id: 万元}."""
     fields = dict(
         title="转炉钢渣高值化利用联合攻关",
         field="building_materials",
@@ -38,10 +42,12 @@ def challenge_data(**kw) -> ChallengeData:
         keywords=["钢渣", "固废利用"],
     )
     fields.update(kw)
-    return ChallengeData(**fields)
+    if isinstance(fields.get("shares"), dict):
+        fields["shares"] = [{"organization_id": k, "share_wan": v} for k, v in fields["shares"].items()]
+    return fields
 
 
-def proposal_data(**kw) -> ProposalData:
+def proposal_data(**kw) -> dict:
     fields = dict(
         lead_person="张教授",
         team="冶金与生态工程学院固废资源化团队，教授3人、博士后2人。",
@@ -55,7 +61,7 @@ def proposal_data(**kw) -> ProposalData:
         trl=5,
     )
     fields.update(kw)
-    return ProposalData(**fields)
+    return fields
 
 
 def user(user_id: int) -> User:
@@ -94,3 +100,11 @@ def awarded(ids: dict) -> tuple[int, int]:
     challenge_evaluation.score(user(ids["hb"]), proposal_id, [45, 25, 18], "方案扎实")
     challenge_evaluation.award(user(ids["admin"]), challenge_id, proposal_id, today(), "2026110100123")
     return challenge_id, proposal_id
+
+
+@contextmanager
+def invalid(field: str, text: str = ""):
+    """The block raises InvalidInput naming ``field``, with ``text`` in its message."""
+    with pytest.raises(InvalidInput) as error:
+        yield
+    assert text in error.value.fields.get(field, ""), error.value.fields

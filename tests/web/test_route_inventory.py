@@ -140,7 +140,8 @@ WEB = [
     ("challenges.edit_proposal", "POST", "/proposals/{proposal}/edit", "bj", dict(PARTIES, M=404)),
     ("challenges.withdraw", "POST", "/proposals/{proposal}/withdraw", "bj", dict(PARTIES, M=403)),
     ("challenges.score", "POST", "/proposals/{proposal}/scores", "hb", PARTIES),
-    ("challenges.deliver", "POST", "/milestones/{milestone}/deliver", "bj", PARTIES),
+    # Only the winning team reports a delivery: an admin sees the agreement but is refused (who asks comes first).
+    ("challenges.deliver", "POST", "/milestones/{milestone}/deliver", "bj", dict(PARTIES, M=403)),
     ("challenges.accept_milestone", "POST", "/milestones/{milestone}/accept", "hb", PARTIES),
 ]
 CONTACT_MARK = "555 1234"  # the achievement's contact phone (tests.conftest factory)
