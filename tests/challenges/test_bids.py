@@ -94,8 +94,8 @@ def _once(price: Decimal) -> dict:
         (dict(price_wan=Decimal("NaN")), "price_wan", "number"),
         (dict(price_wan=Decimal("200")), "milestones", "add up"),
         (dict(indicator_plans=["只有一条"]), "indicator_plans", "each indicator"),
-        (dict(lead_person=""), "lead_person", "blank"),
-        (dict(milestones=[]), "milestones", "1 to 12"),
+        (dict(lead_person=""), "lead_person", "Required"),
+        (dict(milestones=[]), "milestones", "Required"),
         (
             dict(milestones=[{"title": "过去", "due": today(), "payment_wan": Decimal("250")}]),
             "milestones.due",

@@ -38,8 +38,8 @@ ANONYMOUS_PAGES = [
     ("/about", ("h1", "About and privacy"), ("h1", "关于与隐私")),
 ]
 NAV = {
-    "en": ["Achievements", "Needs", "My postings", "My suggestions", "Interests"],
-    "zh": ["科技成果", "技术需求", "我的发布", "我的推荐", "对接意向"],
+    "en": ["Achievements", "Needs", "Challenges", "My postings", "My suggestions", "Interests"],
+    "zh": ["科技成果", "技术需求", "揭榜挂帅", "我的发布", "我的推荐", "对接意向"],
 }
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -89,12 +89,12 @@ def test_7_language_switch_turns_every_page_into_english_and_back(story):
     firm.page.get_by_role("link", name=NEED["title"]).click()
     urls["interest"] = urlsplit(firm.page.url).path
 
-    assert firm.page.locator("nav.main-nav a").all_inner_texts()[:5] == NAV["zh"]
+    assert firm.page.locator("nav.main-nav a").all_inner_texts()[:6] == NAV["zh"]
     switch(firm, "en")
-    assert firm.page.locator("nav.main-nav a").all_inner_texts()[:5] == NAV["en"]
+    assert firm.page.locator("nav.main-nav a").all_inner_texts()[:6] == NAV["en"]
     walk(firm, MEMBER_PAGES, "en", urls, "7-language")
     switch(firm, "zh")
-    assert firm.page.locator("nav.main-nav a").all_inner_texts()[:5] == NAV["zh"]
+    assert firm.page.locator("nav.main-nav a").all_inner_texts()[:6] == NAV["zh"]
     walk(firm, MEMBER_PAGES, "zh", urls, "7-language")
 
     admin = story.fresh("admin-en")
