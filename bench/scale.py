@@ -4,7 +4,7 @@
     .venv/bin/python bench/load.py --stages scale          # the same, as a stage of make bench-load
 
 For each size: seed a SQLite pool (``bench/seed_scale.py``: postings, 200 waiting for review, an audit
-log, the match index and the dashboard's figures; timed, with the seeding's peak RSS); start
+log, open challenges with two proposals each (one per 50 needs), the match index and the dashboard's figures; timed, with the seeding's peak RSS); start
 ``gunicorn -w 2 -c gunicorn.conf.py`` (preload and warm-up) and time it until it answers; log in an
 admin, the firm that owns the need, an institution; take API tokens. Then, for every page people
 open, the first answer after the start (a cold worker) and a threaded client (two threads, one per
@@ -119,6 +119,8 @@ def pages(manifest: dict, sessions: dict, tokens: dict) -> list[tuple[str, objec
     """(name, path or a function giving the next path, how to ask) for every page people open."""
     need, counts = manifest["detail_need"], manifest["counts"]
     owner, admin = sessions[need["owner"]]["cookies"], sessions[manifest["admin"]]["cookies"]
+    challenge = manifest["challenge"]
+    sponsor = sessions[challenge["sponsor"]]["cookies"]
     deep = max(1, int(counts["achievements"] / 20 * 0.8))
     cycle = itertools.cycle(SEARCH_QUERIES)
     return [
@@ -134,6 +136,10 @@ def pages(manifest: dict, sessions: dict, tokens: dict) -> list[tuple[str, objec
         ("audit log `/admin/audit`", "/admin/audit", {"cookies": admin}),
         ("dashboard `/admin/dashboard`", "/admin/dashboard", {"cookies": admin}),
         ("dashboard CSV", "/admin/dashboard.csv", {"cookies": admin}),
+        ("challenges `/challenges/`", "/challenges/", {}),
+        ("a challenge's page", f"/challenges/{challenge['id']}", {}),
+        ("its proposals, ranked (sponsor)", f"/challenges/{challenge['id']}/proposals", {"cookies": sponsor}),
+        ("my challenges `/me/challenges`", "/me/challenges", {"cookies": sponsor}),
         ("API list `/api/v1/achievements`", "/api/v1/achievements", {}),
         ("API search, a new query each time", lambda: f"/api/v1/achievements?q={enc(next(FRESH))}", {}),
         ("API suggestions of the need", f"/api/v1/needs/{need['id']}/suggestions", {"token": tokens["owner"]}),
@@ -221,7 +227,8 @@ def run_size(achievements: int, needs: int, tmp: Path, args) -> dict:
     load = os.getloadavg()[0]
     log(f"seeding {achievements:,} achievements / {needs:,} needs (load average {load:.2f})")
     started = time.perf_counter()
-    manifest = seed(url, tmp, name, achievements, needs, extra=["--pending", "200", "--audit", str(achievements // 10)])
+    extra = ["--pending", "200", "--audit", str(achievements // 10), "--challenges", str(max(100, needs // 50))]
+    manifest = seed(url, tmp, name, achievements, needs, extra=extra)
     seeding = time.perf_counter() - started
     log(f"seeded in {seeding:.0f} s: {manifest['timings']}, peak RSS {manifest['peak_rss_mb']} MB")
     started = time.perf_counter()
@@ -238,6 +245,7 @@ def run_size(achievements: int, needs: int, tmp: Path, args) -> dict:
     }
     try:
         emails = [manifest["detail_need"]["owner"], manifest["admin"], manifest["supply_users"][0]]
+        emails += [manifest["challenge"]["sponsor"]] if manifest["challenge"]["sponsor"] not in emails else []
         sessions = {e: login(g.port, e, manifest["password"]) for e in emails}
         tokens = {}
         for who, email in (("owner", emails[0]), ("admin", emails[1])):

@@ -20,6 +20,8 @@ What it writes, in one migrated (``flask db upgrade``) and otherwise empty datab
   for "express interest";
 * ``--pending`` postings waiting for review (half achievements, half needs: the review queue) and
   ``--audit`` rows of the audit log (an admin publishing postings), for the admin pages;
+* ``--challenges`` open challenges (揭榜挂帅), each made from a published need of a Hebei firm (its sole
+  sponsor, share confirmed) with two proposals from supply-side organizations, for the challenge pages;
 * the match index (``match_index.build_index()``, what ``flask matching rebuild`` runs) under
   ``--index-dir``, then the dashboard's figures (``figures.refresh()``, what ``flask pool stats
   refresh`` runs).
@@ -184,6 +186,94 @@ def need_rows(n: int, org_ids: dict[str, int], firm_keys: list[str], creators: d
     return rows
 
 
+def seed_challenges(n: int, firm_users: list, supply_users: list, rng: random.Random) -> dict | None:
+    """``n`` open challenges from published needs of the firm users' organizations, two proposals each;
+    returns the first one's id and a sponsor account (who may read its proposals' ranking)."""
+    from sqlalchemy import insert, select
+
+    from matchmaker.extensions import db
+    from matchmaker.models import Challenge, ChallengeSponsor, Need, Proposal
+
+    if not n or not firm_users or len(supply_users) < 2:
+        return None
+    sponsors = {u.organization_id: u for u in firm_users}
+    needs = list(
+        db.session.execute(
+            select(Need.id, Need.organization_id, Need.title, Need.field, Need.problem, Need.key_points, Need.goals)
+            .where(Need.organization_id.in_(sponsors), Need.status == "published")
+            .order_by(Need.id)
+            .limit(n)
+        )
+    )
+    deadline, now = date(2030, 6, 30), datetime(2026, 11, 1, 9, 0)
+    rows = [
+        dict(
+            title=f"揭榜挂帅：{need.title}"[:200],
+            field=need.field,
+            problem=need.problem,
+            key_points=need.key_points,
+            goals=need.goals,
+            keywords=[],
+            indicators=[{"name": "关键指标", "target": "≥ 90%"}],
+            criteria=[{"name": "技术方案", "weight": 60}, {"name": "报价", "weight": 40}],
+            budget_wan=Decimal(rng.randint(50, 800)),
+            proposal_deadline=deadline,
+            delivery_months=12,
+            eligible_regions_text="|beijing|tianjin|",
+            eligible_kinds_text="|university|institute|",
+            min_trl=4,
+            status="open",
+            source_need_ids=[need.id],
+            lead_org_id=need.organization_id,
+            created_by_id=sponsors[need.organization_id].id,
+            created_at=now,
+            updated_at=now,
+            opened_at=now,
+        )
+        for need in needs
+    ]
+    for start in range(0, len(rows), 2000):
+        db.session.execute(insert(Challenge), rows[start : start + 2000])
+    ids = list(db.session.scalars(select(Challenge.id).order_by(Challenge.id)))
+    db.session.execute(
+        insert(ChallengeSponsor),
+        [
+            dict(
+                challenge_id=cid,
+                organization_id=row["lead_org_id"],
+                need_id=row["source_need_ids"][0],
+                share_wan=row["budget_wan"],
+                confirmed_at=now,
+                confirmed_by_id=row["created_by_id"],
+            )
+            for cid, row in zip(ids, rows, strict=True)
+        ],
+    )
+    proposals = [
+        dict(
+            challenge_id=cid,
+            lead_org_id=bidder.organization_id,
+            submitted_by_id=bidder.id,
+            lead_person=bidder.name,
+            team="课题组 6 人",
+            approach="中试验证后分阶段实施。",
+            indicator_plans=["小试达到 92%"],
+            milestones=[{"title": "中试", "due": "2030-12-31", "payment_wan": str(row["budget_wan"])}],
+            price_wan=row["budget_wan"],
+            trl=5,
+            created_at=now,
+            updated_at=now,
+        )
+        for cid, row in zip(ids, rows, strict=True)
+        for bidder in rng.sample(supply_users, 2)
+    ]
+    for start in range(0, len(proposals), 2000):
+        db.session.execute(insert(Proposal), proposals[start : start + 2000])
+    db.session.commit()
+    first = ids[0] if ids else None
+    return {"id": first, "sponsor": sponsors[rows[0]["lead_org_id"]].email} if first else None
+
+
 def seed(args) -> dict:
     import flask_migrate
     from sqlalchemy import func, insert, select
@@ -333,6 +423,10 @@ def seed(args) -> dict:
         db.session.commit()
         timings["interests"] = time.perf_counter() - t
 
+        t = time.perf_counter()
+        challenge = seed_challenges(args.challenges, firm_users, supply_users, rng)
+        timings["challenges"] = time.perf_counter() - t
+
         # A need with suggestions for its owner (the first firm user): the newest of its organization's needs.
         owner = firm_users[0] if firm_users else None
         detail_need = owner and db.session.scalar(
@@ -357,6 +451,7 @@ def seed(args) -> dict:
             "pairs": len(pairs),
             "pending": args.pending,
             "audit": args.audit,
+            "challenges": args.challenges,
         }
         manifest = {
             "database_url": args.database_url,
@@ -370,6 +465,7 @@ def seed(args) -> dict:
             "admin": admin.email,
             "accepted": [{"id": i.id, "firm": f.email, "supplier": s.email} for i, f, s in accepted],
             "pairs": pairs,
+            "challenge": challenge,
         }
         db.session.remove()
         db.engine.dispose()
@@ -391,6 +487,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pairs", type=int, default=160, help="fresh (need, achievement) pairs for express interest")
     parser.add_argument("--pending", type=int, default=0, help="postings waiting for review (the admin's queue)")
     parser.add_argument("--audit", type=int, default=0, help="audit log rows (an admin publishing postings)")
+    parser.add_argument("--challenges", type=int, default=0, help="open challenges, two proposals each")
     parser.add_argument(
         "--workers",
         type=int,
