@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from matchmaker import permissions
 from matchmaker.challenges import bp
@@ -263,7 +264,14 @@ def mine():
 
     org = current_user.organization_id
     bids = (
-        list(db.session.scalars(select(Proposal).where(Proposal.lead_org_id == org).order_by(Proposal.id.desc())))
+        list(
+            db.session.scalars(
+                select(Proposal)
+                .where(Proposal.lead_org_id == org)
+                .order_by(Proposal.id.desc())
+                .options(selectinload(Proposal.challenge))  # each line names its challenge
+            )
+        )
         if org
         else []
     )

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from matchmaker import domain, permissions
 from matchmaker.extensions import db
@@ -339,5 +340,6 @@ def sponsored_by(org_id: int | None) -> list[Challenge]:
             .join(ChallengeSponsor, ChallengeSponsor.challenge_id == Challenge.id)
             .where(ChallengeSponsor.organization_id == org_id)
             .order_by(Challenge.updated_at.desc())
+            .options(selectinload(Challenge.sponsors))  # each card names its sponsors: one query, not one per card
         )
     )
