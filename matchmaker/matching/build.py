@@ -5,8 +5,9 @@ postings ``CountVectorizer`` counts the content words (on the chunk's own vocabu
 the index's in chunk order) and ``HashingVectorizer`` hashes the character bigrams (``text.bigrams``)
 into 2**bits buckets; a posting's row is the sum of its fields' rows times the field weights (one
 sum). What scikit-learn lacks stays here: BM25 saturation with the corpus' mean lengths,
-the idf, and max_df on hashed buckets. ``Matcher.add`` vectorizes one posting with the same
-``count_chunk``, so a posting added later holds the terms the fit would have given it.
+the idf, and max_df on hashed buckets. A posting added alone (``Matcher.add``) is counted by
+``count_one`` with the same analyzer and the vectorizer's bucket (``text.bucket``): a vectorizer
+call costs more than the posting, and a test holds the two to the same terms and values.
 """
 
 from __future__ import annotations
@@ -109,16 +110,35 @@ def count_chunk(docs: list[dict], cfg: MatchConfig, bits: int):
     return m, dlw, dlb, words
 
 
+def count_one(doc: dict, cfg: MatchConfig, bucket_of) -> tuple[dict[str, float], dict[int, float], float, float]:
+    """One posting's weighted counts as ``count_chunk`` gives its row: (word -> count, bucket ->
+    count, dl_words, dl_bigrams). ``bucket_of`` maps bigrams to the vectorizer's columns."""
+    texts = doc_texts(doc, cfg)
+    words: dict[str, float] = {}
+    grams: dict[int, float] = {}
+    for (found, blanked), (_, w) in zip(analyse_many([t for t, _ in texts]), texts):
+        w32 = float(np.float32(w))
+        for x in found:
+            words[x] = words.get(x, 0.0) + w32
+        for b in bucket_of(bigrams(blanked)):
+            grams[b] = grams.get(b, 0.0) + w32
+    return words, grams, sum(words.values()), sum(grams.values())
+
+
+def bm25_tf(tf: np.ndarray, dl: np.ndarray, avgdl: np.ndarray, cfg: MatchConfig) -> np.ndarray:
+    """Weighted tf -> tf / (tf + k1 (1 - b + b dl/avgdl)) in float32 (dl 0: the mean length)."""
+    dl = np.where(dl > 0, dl, avgdl)
+    k = cfg.k1 * (1.0 - cfg.b + cfg.b * dl / avgdl)
+    return (tf / (tf + k)).astype(np.float32)
+
+
 def saturate(m: sp.csr_matrix, dlw, dlb, avg: tuple[float, float], cfg: MatchConfig, bits: int) -> None:
-    """In place: weighted tf -> tf / (tf + k1 (1 - b + b dl/avgdl)), per channel (words, bigrams)."""
+    """In place: ``bm25_tf`` of every entry, per channel (words, bigrams)."""
     nb = 1 << bits
     rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
     is_b = m.indices < nb
     dl = np.where(is_b, dlb[rows], dlw[rows])
-    av = np.where(is_b, avg[1] or 1.0, avg[0] or 1.0)
-    dl = np.where(dl > 0, dl, av)
-    k = cfg.k1 * (1.0 - cfg.b + cfg.b * dl / av)
-    m.data = (m.data / (m.data + k)).astype(np.float32)
+    m.data = bm25_tf(m.data, dl, np.where(is_b, avg[1] or 1.0, avg[0] or 1.0), cfg)
 
 
 _JOB: dict = {}

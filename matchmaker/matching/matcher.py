@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .build import Vocab, bucket_bits, count_chunk, doc_texts, finish, fit_kind, saturate, sorted_vocabulary
+from .build import Vocab, bm25_tf, bucket_bits, count_one, doc_texts, finish, fit_kind, sorted_vocabulary
 from .config import MatchConfig
 from .corpus import Corpus
 from .generic import curated as curated_generic
@@ -157,24 +157,22 @@ class Matcher:
 
     def _vector(self, doc: dict, corpus: Corpus, create: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """The saturated term frequencies of one doc, as the fit would have computed them (the same
-        ``count_chunk``, the same saturation with the corpus' mean lengths), by ascending column.
+        ``count_one``, the same saturation with the corpus' mean lengths), by ascending column.
 
         ``create=False`` (a query's own vector) leaves words the index has never seen out of the
         columns, but still counts them in the document length.
         """
-        m, dlw, dlb, words = count_chunk([doc], self.config, self._bits)
-        if not m.nnz:
-            return np.empty(0, np.int64), np.empty(0, np.float32)
-        nb = self._nb
-        avg = (corpus.avgdl[0] or float(dlw[0]), corpus.avgdl[1] or float(dlb[0]))
-        saturate(m, dlw, dlb, avg, self.config, self._bits)
-        col = np.array([-1 if c is None else c for c in (self._col(w, create=create) for w in words)], np.int64)
-        idx = m.indices.astype(np.int64)
-        is_word = idx >= nb
-        idx[is_word] = col[idx[is_word] - nb]
-        keep = idx >= 0
-        order = np.argsort(idx[keep], kind="stable")
-        return idx[keep][order], m.data[keep][order]
+        words, grams, dlw, dlb = count_one(doc, self.config, self._buckets)
+        cols = [self._col(w, create=create) for w in words] + list(grams)
+        tf = np.array(list(words.values()) + list(grams.values()), np.float32)
+        nw = len(words)
+        dl = np.array([dlw] * nw + [dlb] * len(grams))
+        av = np.array([corpus.avgdl[0] or dlw or 1.0] * nw + [corpus.avgdl[1] or dlb or 1.0] * len(grams))
+        vals = bm25_tf(tf, dl, av, self.config)
+        cols = np.array([-1 if c is None else c for c in cols], np.int64)
+        keep = cols >= 0
+        order = np.argsort(cols[keep], kind="stable")
+        return cols[keep][order], vals[keep][order]
 
     def _code(self, word: str) -> int:
         """-2: not a content word; -1: a content word outside the base vocabulary; else its column.

@@ -37,6 +37,7 @@ TEXT_FIELDS = (
 )
 _SHIFT = 21  # a code point fits in 21 bits: bigram key = first << 21 | second; unigram key = char << 21
 CHUNK = 1 << 14
+REMAP_BLOCK = 1 << 24  # entries renumbered per pass when a corpus is compacted
 
 
 def doc_text(doc: dict) -> str:
@@ -234,22 +235,47 @@ class Grams:
         return np.array([r for r in rows.tolist() if all(n in text_at(r) for n in needles)], np.int64)
 
     def remapped(self, old: np.ndarray, n_base: int) -> Grams:
-        """The lists for a compacted corpus whose row i was row ``old[i]`` (rows not in ``old`` dropped)."""
-        new_of = np.full(n_base + 1 + max([r for v in self.delta.values() for r in v], default=-1), -1, np.int64)
+        """The lists for a compacted corpus whose row i was row ``old[i]`` (rows not in ``old`` dropped).
+
+        Keys are taken a block of about ``REMAP_BLOCK`` entries at a time (their rows renumbered,
+        the added rows appended, sorted per key), so beside the old and new lists the peak is one
+        block's scratch: a million postings hold ~5·10^8 entries, which whole-array sorts multiplied.
+        """
+        delta_keys = [k for k, rs in self.delta.items() for _ in rs]
+        delta_rows = [r for rs in self.delta.values() for r in rs]
+        new_of = np.full(n_base + 1 + max(delta_rows, default=-1), -1, np.int64)
         new_of[old] = np.arange(len(old))
-        counts = np.diff(self.offsets)
-        key_idx = np.repeat(np.arange(len(self.keys)), counts)
-        rows = new_of[self.rows] if len(self.rows) else np.empty(0, np.int64)
-        extra_keys, extra_rows = [], []
-        for key, rs in self.delta.items():
-            extra_keys += [key] * len(rs)
-            extra_rows += rs
-        all_keys = np.concatenate([self.keys[key_idx], np.array(extra_keys, np.int64)])
-        all_rows = np.concatenate([rows, new_of[np.array(extra_rows, np.int64)]])
-        live = all_rows >= 0
-        all_keys, all_rows = all_keys[live], all_rows[live]
-        order = np.lexsort((all_rows, all_keys))
-        all_keys, all_rows = all_keys[order], all_rows[order]
-        keys, starts = np.unique(all_keys, return_index=True)
-        offsets = np.append(starts, len(all_keys)).astype(np.int64)
-        return Grams(keys, offsets, all_rows.astype(np.int32), *blob([self.text_at(int(r)) for r in old]))
+        dk, dr = np.array(delta_keys, np.int64), new_of[np.array(delta_rows, np.int64)]
+        dk, dr = dk[dr >= 0], dr[dr >= 0]
+        keys = _distinct(np.concatenate([self.keys, dk]))
+        base_at = np.searchsorted(keys, self.keys)  # each base key's place among all keys
+        first_base = np.searchsorted(self.keys, keys)  # the base keys before each key: its base range starts there
+        by_key = np.argsort(np.searchsorted(keys, dk), kind="stable")
+        dk, dr = dk[by_key], dr[by_key]
+        dstart = np.searchsorted(dk, keys)
+        per_key = np.zeros(len(keys), np.int64)
+        per_key[base_at] = np.diff(self.offsets)
+        per_key += np.diff(np.r_[dstart, len(dk)])
+        bound = np.cumsum(per_key)
+        out = np.empty(int(bound[-1]) if len(bound) else 0, np.int32)
+        counts = np.zeros(len(keys), np.int64)
+        k0 = p0 = 0
+        while k0 < len(keys):
+            k1 = max(k0 + 1, int(np.searchsorted(bound, (bound[k0 - 1] if k0 else 0) + REMAP_BLOCK, "right")))
+            b0, b1 = int(first_base[k0]), int(first_base[k1]) if k1 < len(keys) else len(self.keys)
+            seg = self.offsets[b0 : b1 + 1]
+            local = np.repeat(base_at[b0:b1] - k0, np.diff(seg))
+            d0, d1 = int(dstart[k0]), int(dstart[k1]) if k1 < len(keys) else len(dk)
+            local = np.concatenate([local, np.searchsorted(keys, dk[d0:d1]) - k0])
+            rows = np.concatenate([new_of[self.rows[int(seg[0]) : int(seg[-1])]], dr[d0:d1]])
+            live = rows >= 0
+            packed = np.sort((local[live] << 32) | rows[live])  # per key, rows ascending
+            n = len(packed)
+            out[p0 : p0 + n] = packed & 0xFFFFFFFF
+            counts[k0:k1] = np.bincount(packed >> 32, minlength=k1 - k0)
+            k0, p0 = k1, p0 + n
+        has = counts > 0
+        offsets = np.zeros(int(has.sum()) + 1, np.int64)
+        np.cumsum(counts[has], out=offsets[1:])
+        out.resize(p0, refcheck=False)  # dead rows' entries freed
+        return Grams(keys[has], offsets, out, *blob([self.text_at(int(r)) for r in old]))

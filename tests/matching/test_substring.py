@@ -92,3 +92,21 @@ def test_build_in_chunks_matches_one_text_at_a_time(monkeypatch):
     forked = Grams.build(texts, workers=2)  # the chunks cut by forked processes: the same arrays
     for name in Grams.ARRAYS:
         assert np.array_equal(getattr(forked, name), getattr(chunked, name))
+
+
+@pytest.mark.parametrize("block", [1, 1 << 3, 1 << 24])
+def test_compaction_renumbers_the_lists_as_a_fresh_build_of_the_live_texts(monkeypatch, block):
+    import matchmaker.matching.substring as substring
+
+    monkeypatch.setattr(substring, "REMAP_BLOCK", block)  # keys a few entries at a time, or all at once
+    rng = random.Random(block)
+    texts = [doc_text(d) for d in random_docs(11, 60)]
+    grams = Grams.build(texts[:40])
+    for r, t in enumerate(texts[40:], start=40):  # added since the base, some with grams no base text has
+        grams.add(r, t + "氢能" * (r % 3 == 0))
+    final = {r: t + "氢能" * (r >= 40 and r % 3 == 0) for r, t in enumerate(texts)}
+    old = np.array(rng.sample(range(60), 45), np.int64)  # a permutation of the live rows, dead ones left out
+    fresh = Grams.build([final[r] for r in old.tolist()])
+    remapped = grams.remapped(old, 40)
+    for name in Grams.ARRAYS:
+        assert np.array_equal(getattr(remapped, name), getattr(fresh, name)), name

@@ -4,6 +4,7 @@ import random
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from conftest import BATTERY, NEED, PACKAGING, STEEL, TODAY
 from sklearn.feature_extraction.text import HashingVectorizer
 
@@ -104,3 +105,23 @@ def test_the_vectorized_index_ranks_as_the_hand_counted_one_did():
     m = Matcher(MatchConfig(today=TODAY)).fit(docs)
     queries = rng.sample(docs, 25)
     assert [" ".join(i for i, _ in m.query(q, k=5)) for q in queries] == BEFORE
+
+
+@pytest.mark.parametrize("bits", [8, 18])
+def test_every_posting_added_alone_is_counted_as_the_fit_counted_it(bits):
+    from test_kernel import _corpus
+
+    _, docs = _corpus(3, n=120)
+    m = Matcher(MatchConfig(today=TODAY, bigram_bits=bits)).fit(docs)  # 8 bits: buckets shared by bigrams
+    rows = {}
+    for kind in m._kinds.values():
+        p = kind.postings
+        rows[kind.kind] = sp.csc_matrix((p.data, p.indices, p.indptr), shape=(p.n_base, len(p.indptr) - 1)).tocsr()
+    for d in docs:
+        kind = m._kinds[d["kind"]]
+        p, fitted, base = kind.postings, kind.row_of(d["id"]), rows[kind.kind]
+        m.add(dict(d, id=f"{d['id']}-again"))
+        cols, vals = p.rows[kind.row_of(f"{d['id']}-again") - p.n_base]
+        row = base[fitted]
+        assert len(cols) > 1 and cols.tolist() == row.indices.tolist()
+        assert np.array_equal(vals, row.data)
