@@ -13,6 +13,7 @@ call costs more than the posting, and a test holds the two to the same terms and
 from __future__ import annotations
 
 import multiprocessing as mp
+from itertools import chain
 from operator import itemgetter
 
 import numpy as np
@@ -93,11 +94,14 @@ def count_chunk(docs: list[dict], cfg: MatchConfig, bits: int):
         hashed = HashingVectorizer(
             analyzer=_bigrams_of, n_features=nb, alternate_sign=False, norm=None, dtype=np.float64
         ).transform(analysed)
-        words = []
-        if any(a[0] for a in analysed):  # CountVectorizer refuses an empty vocabulary
-            counter = CountVectorizer(analyzer=itemgetter(0), dtype=np.float64)
-            counted = counter.fit_transform(analysed)
-            words = counter.get_feature_names_out().tolist()
+        # The chunk's words in order of first sight, given as the vocabulary: the counts are the
+        # same as a fit's, without sorting and pruning a vocabulary ``Vocab`` maps anyway.
+        words = list(dict.fromkeys(chain.from_iterable(map(itemgetter(0), analysed))))
+        if words:  # CountVectorizer refuses an empty vocabulary
+            vocabulary = dict(zip(words, range(len(words))))
+            counted = CountVectorizer(analyzer=itemgetter(0), vocabulary=vocabulary, dtype=np.float64).transform(
+                analysed
+            )
     rb, cb, vb = _weighted(hashed, seg_w, seg_row)
     dlb = np.bincount(rb, vb, minlength=n)
     if words:

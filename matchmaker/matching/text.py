@@ -86,7 +86,15 @@ def words(text: str | None) -> list[str]:
     return [w for w in raw_words(normalise(text)) if is_content_word(w)]
 
 
-_JUDGED: dict[str, str] = {}  # word -> itself if a content word, else "\n" (each distinct word judged once)
+class _Judged(dict):
+    """word -> itself if a content word, else "\n": each distinct word judged once, on first sight."""
+
+    def __missing__(self, word: str) -> str:
+        judged = self[word] = word if is_content_word(word) else "\n"
+        return judged
+
+
+_JUDGED = _Judged()
 JUDGED_MAX = 1 << 20
 
 
@@ -101,19 +109,14 @@ def analyse(text: str) -> tuple[list[str], str]:
 
 
 def analyse_many(texts: list[str]) -> list[tuple[list[str], str]]:
-    """``analyse`` of each text, judging each distinct word of them once (a fit's chunk at a time)."""
-    toks = [raw_words(t) for t in texts]
-    judged = _JUDGED
-    new = set().union(*toks).difference(judged)
-    if new:
-        if len(judged) + len(new) > JUDGED_MAX:
-            judged.clear()
-            new = set().union(*toks)
-        judged.update((w, w if is_content_word(w) else "\n") for w in new)
+    """``analyse`` of each text (a fit's chunk at a time)."""
+    if len(_JUDGED) > JUDGED_MAX:
+        _JUDGED.clear()
+    judge, keep = _JUDGED.__getitem__, "\n".__ne__
     out = []
-    for t in toks:
-        kept = list(map(judged.get, t))
-        out.append(([w for w in kept if w != "\n"], "".join(kept)))
+    for t in texts:
+        kept = list(map(judge, raw_words(t)))
+        out.append((list(filter(keep, kept)), "".join(kept)))
     return out
 
 
