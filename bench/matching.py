@@ -151,8 +151,10 @@ def main(argv=None) -> int:
 
     # add -> searchable: add() alone, and add() then a title search that must return the new posting
     adds, add_only = [], []
-    for j in range(50):
-        code = "甲乙丙丁戊己庚辛壬癸"[j % 10] + "子丑寅卯辰巳午未申酉戌亥"[j // 10]  # a unique title word
+    for j in range(240):  # 50 were too few for a steady median
+        code = (
+            "甲乙丙丁戊己庚辛壬癸"[j % 10] + "子丑寅卯辰巳午未申酉戌亥"[j // 10 % 12] + "天地玄黄"[j // 120]
+        )  # unique
         d = dict(docs[j * 7919 % len(docs)], id=f"NEW-{j}", title=f"{code}型高镍锂电池正极材料")
         t = time.perf_counter()
         m.add(d)

@@ -71,7 +71,7 @@ def refusal(error: DomainError):
     if error.status in (403, 404):
         abort(error.status)
     if error.status in (409, 429):
-        return render_error(error.status, str(error))
+        return (*render_error(error.status, str(error)), getattr(error, "headers", {}))
     return None
 
 

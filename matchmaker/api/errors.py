@@ -105,7 +105,7 @@ def from_domain_error(error: DomainError):
     if isinstance(error, InvalidInput):
         return error_response("validation_failed", fields=error.fields)
     code = {403: "forbidden", 404: "not_found", 409: "conflict", 429: "rate_limited"}.get(error.status, "conflict")
-    return error_response(code, str(error))
+    return error_response(code, str(error), headers=getattr(error, "headers", None))
 
 
 def from_http_exception(error: HTTPException):

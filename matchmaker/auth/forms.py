@@ -10,10 +10,11 @@ from wtforms.widgets import PasswordInput
 from matchmaker import domain
 from matchmaker.forms import BaseForm, valid_credit_code
 from matchmaker.i18n import current_lang
+from matchmaker.schemas import fields
 from matchmaker.services.accounts import password_problem
 from matchmaker.templating import choices
 
-PHONE = Regexp(r"^[0-9+\-() ]{5,30}$", message=_l("Enter a phone number (digits, spaces, + - and brackets)."))
+PHONE = Regexp(fields.PHONE, message=fields.PHONE_MESSAGE)  # the postings' contact phone rule
 
 
 class LoginForm(BaseForm):
@@ -48,7 +49,7 @@ class RegisterForm(BaseForm):
     email = EmailField(
         _l("E-mail (your login)"), validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)]
     )
-    phone = StringField(_l("Phone"), validators=[DataRequired(), PHONE])
+    phone = StringField(_l("Phone"), validators=[DataRequired(), Length(max=30), PHONE])
     # Kept in the form when another field has an error (typing a long passphrase twice again is what
     # made people give up); the page is no-store and never cached.
     password = PasswordField(

@@ -24,7 +24,7 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
-from matchmaker import domain
+from matchmaker import clock, domain
 from matchmaker.forms import BaseForm, KeywordsField, MultiCheckboxField, money_in_range, show_errors
 from matchmaker.schemas import InvalidInput
 from matchmaker.schemas import challenges as inputs
@@ -137,7 +137,7 @@ class ChallengeForm(BaseForm):
 
     def defaults(self) -> None:
         """A new challenge's starting values: two months to bid, Beijing and Tianjin teams, four criteria."""
-        self.proposal_deadline.data = date.today() + timedelta(days=60)
+        self.proposal_deadline.data = clock.today() + timedelta(days=60)
         self.delivery_months.data = 18
         self.eligible_regions.data = ["beijing", "tianjin"]
         self.eligible_kinds.data = ["university", "institute"]

@@ -13,19 +13,20 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
+
+from matchmaker import clock
 
 DATA = Path(__file__).with_name("data")
 FILES = {"achievement": "achievements.csv", "need": "needs.csv"}
 DEMO_PREFIX = "demo_"  # a posting column of the demo's own, which the importer never sees
 RELATIVE = re.compile(r"today(?:([+-]\d{1,5}))?(?: ([01]\d|2[0-3]):([0-5]\d))?")
-BEIJING = timezone(timedelta(hours=8))
 
 
 def load_day() -> date:
     """Today in Beijing: the day every relative date of the demo counts from."""
-    return datetime.now(BEIJING).date()
+    return clock.today()
 
 
 def _relative(text: str) -> re.Match:

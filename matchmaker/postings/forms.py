@@ -80,6 +80,15 @@ class PostingForm(BaseForm):
     def show(self, error: InvalidInput) -> None:
         show_errors(self, error.fields)
 
+    def show_the_rest(self) -> None:
+        """When a value the browser sent did not parse (a number, a date): what the schema says of
+        the other fields too, now rather than on the next submit."""
+        try:
+            inputs.load(self.KIND, self.to_data(), complete=self.wants_submit)
+        except InvalidInput as error:
+            unparsed = {name for name, field in self._fields.items() if field.errors}
+            show_errors(self, {k: v for k, v in error.fields.items() if k.split(".")[0] not in unparsed})
+
     @property
     def wants_submit(self) -> bool:
         return bool(self.submit_review.data)

@@ -135,6 +135,8 @@ def create(kind: str):
         else:
             flash(_("Submitted for review.") if form.wants_submit else _("Draft saved."), "success")
             return redirect(url_for("postings.detail", kind=kind, posting_id=posting.id), 303)
+    elif form.is_submitted():
+        form.show_the_rest()
     status = 400 if request.method == "POST" else 200
     return render_template("postings/form.html", form=form, kind=singular, kind_url=kind, posting=None), status
 
@@ -185,6 +187,8 @@ def edit(kind: str, posting_id: int):
                     "success",
                 )
             return redirect(url_for("postings.detail", kind=kind, posting_id=posting.id), 303)
+    elif form.is_submitted():
+        form.show_the_rest()
     status = 400 if request.method == "POST" else 200
     return render_template("postings/form.html", form=form, kind=singular, kind_url=kind, posting=posting), status
 

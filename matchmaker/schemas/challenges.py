@@ -14,7 +14,7 @@ import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 from marshmallow import validate
 
-from matchmaker import domain
+from matchmaker import clock, domain
 from matchmaker.schemas import fields as f
 from matchmaker.schemas.base import Input
 
@@ -63,7 +63,7 @@ class _Points(f._Money):
 
 
 def _future(value: date, message) -> None:
-    if value <= date.today():
+    if value <= clock.today():
         raise ma.ValidationError(str(message))
 
 
@@ -133,7 +133,7 @@ class ChallengeInput(Input):
 
     @ma.validates("proposal_deadline")
     def not_past(self, value, **_kwargs):
-        if value < date.today():
+        if value < clock.today():
             raise ma.ValidationError(str(_l("The deadline must not be in the past.")))
 
     @ma.validates_schema(skip_on_field_errors=True)
@@ -245,7 +245,7 @@ class AwardInput(Input):
 
     @ma.validates("signed_on")
     def real_day(self, value, **_kwargs):
-        if value > date.today():
+        if value > clock.today():
             raise ma.ValidationError(str(_l("The signing date cannot be in the future.")))
 
 
@@ -259,5 +259,5 @@ class MilestoneAcceptInput(Input):
 
     @ma.validates("accepted_on")
     def real_day(self, value, **_kwargs):
-        if value > date.today():
+        if value > clock.today():
             raise ma.ValidationError(str(_l("The acceptance date cannot be in the future.")))

@@ -18,14 +18,20 @@ from marshmallow import validate
 
 from matchmaker.converters import MAX_ID
 
-# Characters refused anywhere (NUL, C0/C1 controls, line/paragraph separators) …
-CTRL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029"
-# … and the whitespace ``str.strip`` removes that is not already a control character.
+# Characters refused anywhere (NUL, C0/C1 controls, line/paragraph separators, and the bidi
+# embeddings, overrides and isolates that make text display in another order than it reads) …
+CTRL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+# … the whitespace ``str.strip`` removes that is not already a control character …
 SPACE = r"\t\n\r \xa0\u1680\u2000-\u200a\u202f\u205f\u3000"
+# … and the characters that show nothing (zero-width space and joiners, marks, word joiner, BOM):
+# allowed inside a text, but a text of nothing else is blank.
+INVISIBLE = r"\u180e\u200b-\u200f\u2060-\u2064\ufeff"
 ANY_TEXT = rf"^[^{CTRL}]*$"
-NON_BLANK = rf"^[^{CTRL}]*[^{CTRL}{SPACE}][^{CTRL}]*$"
-KEYWORD = rf"^[^{CTRL}{SPACE},，、;；]+$"  # no separator the web form splits on
-PHONE = r"^[0-9+\-()][0-9+\-() ]{3,28}[0-9+\-()]$"
+NON_BLANK = rf"^[^{CTRL}]*[^{CTRL}{SPACE}{INVISIBLE}][^{CTRL}]*$"
+KEYWORD = rf"^[^{CTRL}{SPACE}{INVISIBLE},，、;；]+$"  # no separator the web form splits on
+# 5 to 20 digits, each followed by at most two of space - ( ), after an optional + or (.
+PHONE = r"^[+(]?([0-9][ ()\-]{0,2}){4,19}[0-9]$"
+PHONE_MESSAGE = _l("Enter a phone number: 5 to 20 digits, with spaces, + - and brackets between them.")
 _LABEL = r"[A-Za-z0-9]{1,20}(-[A-Za-z0-9]{1,20}){0,2}"
 EMAIL = rf"^[A-Za-z0-9_+-]{{1,32}}(\.[A-Za-z0-9_+-]{{1,30}})?@({_LABEL}\.){{1,4}}[A-Za-z]{{2,20}}$"
 REGISTRATION_NO = r"^[0-9A-Za-z-]*$"
@@ -75,7 +81,7 @@ def Phone(required: bool = True, **metadata) -> ma.fields.String:
         30,
         required,
         PHONE,
-        _l("Enter a phone number (digits, spaces, + - and brackets; 5 to 30 characters)."),
+        PHONE_MESSAGE,
         example="0311-8888 1234",
         **metadata,
     )

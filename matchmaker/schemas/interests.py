@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
-from matchmaker import domain
+from matchmaker import clock, domain
 from matchmaker.schemas import fields as f
 from matchmaker.schemas.base import Input
 
@@ -54,7 +52,7 @@ class DealInput(Input):
 
     @ma.validates("signed_on")
     def real_day(self, value, **_kwargs):
-        if value > date.today():
+        if value > clock.today():
             raise ma.ValidationError(str(_l("The signing date cannot be in the future.")))
         if value.year < 2000:
             raise ma.ValidationError(str(_l("Enter the real signing date.")))

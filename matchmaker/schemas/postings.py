@@ -9,13 +9,12 @@ and its place in the form's template (README, "Extending").
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
-from matchmaker import domain
+from matchmaker import clock, domain
 from matchmaker.schemas import fields as f
 from matchmaker.schemas.base import Input, InvalidInput
 from matchmaker.schemas.base import load as load_with
@@ -90,7 +89,7 @@ class NeedInput(PostingInput):
 
     @ma.validates("deadline")
     def not_past(self, value, **_kwargs):
-        if value is not None and value < date.today():
+        if value is not None and value < clock.today():
             raise ma.ValidationError(str(_l("The deadline must not be in the past.")))
 
     @ma.validates_schema(skip_on_field_errors=False)

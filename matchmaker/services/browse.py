@@ -11,12 +11,12 @@ the pool; the database only orders and filters ids. ``sort`` orders by 最新 (n
 from __future__ import annotations
 
 from dataclasses import astuple, dataclass, replace
-from datetime import date
 from decimal import Decimal
 
 import numpy as np
 from sqlalchemy import Select, String, and_, cast, func, or_, select
 
+from matchmaker import clock
 from matchmaker.extensions import db
 from matchmaker.models import Achievement, Need, Organization, Posting
 from matchmaker.paging import Page
@@ -108,7 +108,7 @@ def published_query(kind: str, filters: Filters) -> Select:
         stmt = stmt.where(or_(low_col.is_(None), low_col <= filters.price_max))
     newest = (model.published_at.desc(), model.id.desc())
     if filters.sort == "deadline" and kind == "need":  # soonest first; passed (until expired) and open-ended ones last
-        return stmt.order_by(Need.deadline.is_(None), Need.deadline < date.today(), Need.deadline.asc(), *newest)
+        return stmt.order_by(Need.deadline.is_(None), Need.deadline < clock.today(), Need.deadline.asc(), *newest)
     if filters.sort in ("budget", "price"):  # the highest upper bound first; 面议 last
         return stmt.order_by(high_col.is_(None), high_col.desc(), low_col.desc(), *newest)
     return stmt.order_by(*newest)

@@ -6,21 +6,14 @@ services load their input through it); what is left here needs the database or t
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
-
 from flask_babel import gettext as _
 
-from matchmaker import permissions
+from matchmaker import clock, permissions
 from matchmaker.extensions import db
 from matchmaker.models import Challenge, ChallengeExpert, User
 from matchmaker.services.errors import Forbidden, NotFound
 
-BEIJING = timezone(timedelta(hours=8))
-
-
-def today() -> date:
-    """Today in Beijing: a proposal deadline is a Beijing calendar day, open until its end."""
-    return datetime.now(BEIJING).date()
+today = clock.today  # a proposal deadline is a Beijing calendar day, open until its end
 
 
 # -- who ------------------------------------------------------------------------------------------

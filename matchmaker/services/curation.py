@@ -6,13 +6,12 @@ Every action writes an audit row in its own transaction; the caller's view only 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from matchmaker import permissions
+from matchmaker import clock, permissions
 from matchmaker.extensions import db
 from matchmaker.models import Achievement, CuratedPair, DuplicateVerdict, Interest, Need, Posting, User
 from matchmaker.models.base import utcnow
@@ -63,7 +62,7 @@ def checklist(posting: Posting) -> list[Check]:
                 all(len(t or "") >= 5 for t in (posting.problem, posting.key_points, posting.goals)),
             ),
             Check(_("Lowest acceptable maturity stated"), bool(posting.min_trl)),
-            Check(_("Deadline not passed"), posting.deadline is None or posting.deadline >= date.today()),
+            Check(_("Deadline not passed"), posting.deadline is None or posting.deadline >= clock.today()),
         ]
     return checks
 

@@ -22,6 +22,15 @@ class Conflict(DomainError):
 
 
 class TooMany(DomainError):
-    """A budget is spent (e.g. interests sent today): try again later."""
+    """A budget is spent (e.g. interests sent today): try again in ``retry_after`` seconds."""
 
     status = 429
+
+    def __init__(self, message: str, retry_after: float = 60):
+        super().__init__(message)
+        self.retry_after = max(1, int(retry_after + 0.999))
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """``Retry-After`` for the answer (the rate limiter keeps the later of its own and this)."""
+        return {"Retry-After": str(self.retry_after)}

@@ -118,14 +118,11 @@ def _check_budget(user: User, need_id: int, achievement_id: int) -> None:
     config = current_app.config
     now = utcnow()
     transitions.lock(User, user.id)  # one person's clicks counted one after the other (no race past the budget)
-    sent = (
-        db.session.scalar(
-            select(func.count(Interest.id)).where(
-                Interest.initiator_user_id == user.id, Interest.created_at > now - timedelta(days=1)
-            )
+    sent, oldest = db.session.execute(
+        select(func.count(Interest.id), func.min(Interest.created_at)).where(
+            Interest.initiator_user_id == user.id, Interest.created_at > now - timedelta(days=1)
         )
-        or 0
-    )
+    ).one()
     if sent >= config["INTEREST_DAILY_LIMIT"]:
         db.session.rollback()  # let go of the lock taken above
         raise TooMany(
@@ -133,7 +130,8 @@ def _check_budget(user: User, need_id: int, achievement_id: int) -> None:
                 "You have sent %(num)d expressions of interest in the last 24 hours, the most a person "
                 "can send a day. Please try again tomorrow.",
                 num=sent,
-            )
+            ),
+            retry_after=(oldest + timedelta(days=1) - now).total_seconds(),  # when the oldest leaves the window
         )
     days = config["INTEREST_PAIR_COOLDOWN_DAYS"]
     ended = db.session.scalar(
@@ -148,8 +146,9 @@ def _check_budget(user: User, need_id: int, achievement_id: int) -> None:
         raise TooMany(
             _(
                 "An interest in this pair was withdrawn or declined recently. A new one can be sent from %(date)s.",
-                date=(ended + timedelta(days=days)).date().isoformat(),
-            )
+                date=(ended + timedelta(days=days, hours=8)).date().isoformat(),  # a Beijing day
+            ),
+            retry_after=(ended + timedelta(days=days) - now).total_seconds(),
         )
 
 

@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select, update
 
-from matchmaker import permissions
+from matchmaker import clock, permissions
 from matchmaker.extensions import db
 from matchmaker.models import Achievement, Need, Posting, User
 from matchmaker.models.base import utcnow
@@ -95,7 +95,7 @@ def renew(user: User, posting: Posting) -> Posting:
         raise Forbidden(_("Only the posting's organization can renew it."))
     if posting.merged_into_id is not None:
         raise Conflict(_("This posting was merged into another one as a duplicate: it cannot be renewed."))
-    if isinstance(posting, Need) and posting.deadline is not None and posting.deadline < date.today():
+    if isinstance(posting, Need) and posting.deadline is not None and posting.deadline < clock.today():
         raise DomainError(_("The deadline has passed: edit the posting and set a new deadline."))
     refusal = _("This posting was changed a moment ago: reload the page.")
     if posting.status == "published":

@@ -5,13 +5,12 @@ Every route is for admins only (the guard below). Imports from this page publish
 
 from __future__ import annotations
 
-from datetime import date
 from io import BytesIO
 
 from flask import abort, current_app, flash, render_template, request, send_file
 from flask_login import current_user, login_required
 
-from matchmaker import permissions
+from matchmaker import clock, permissions
 from matchmaker.services import transfer
 from matchmaker.services.errors import DomainError
 from matchmaker.transfer import bp, columns, lists
@@ -86,4 +85,4 @@ def template(kind: str, fmt: str):
 @bp.route("/export/<any(achievements, needs, interests, deals):what>.<any(csv, xlsx):fmt>")
 def export(what: str, fmt: str):
     data = transfer.export_file(what, fmt, base_url=request.host_url)
-    return _download(data, f"{what}-{date.today().isoformat()}", fmt)
+    return _download(data, f"{what}-{clock.today().isoformat()}", fmt)

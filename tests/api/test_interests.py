@@ -113,6 +113,9 @@ def test_decline_needs_a_reason_and_keeps_contacts_hidden(api, app, pair):
     assert body["status"] == "declined" and "contacts" not in body
     with app.app_context():
         assert db.session.get(Interest, interest).status == "declined"
+    again = express(api, pair)  # the pair rests a week: the answer says how long, in seconds
+    assert again.status_code == 429 and error_of(again)["code"] == "rate_limited"
+    assert 7 * 24 * 3600 - 60 < int(again.headers["Retry-After"]) <= 7 * 24 * 3600
 
 
 def test_list_mine(api, pair):

@@ -125,3 +125,15 @@ def test_every_posting_added_alone_is_counted_as_the_fit_counted_it(bits):
         row = base[fitted]
         assert len(cols) > 1 and cols.tolist() == row.indices.tolist()
         assert np.array_equal(vals, row.data)
+
+
+def test_a_query_looks_up_the_columns_its_posting_was_counted_in():
+    """``Matcher._terms`` inlines the analyzer for speed: its columns are those ``count_one`` gives."""
+    from test_kernel import _corpus
+
+    _, docs = _corpus(5, n=120)
+    m = Matcher(MatchConfig(today=TODAY)).fit(docs)
+    for d in docs:
+        cols, names = m._terms(d)
+        own, _vals = m._vector(d, m._kinds[d["kind"]], create=False)
+        assert len(names) and sorted(set(cols.tolist())) == own.tolist()

@@ -106,12 +106,16 @@ def test_decline_needs_reason_and_allows_a_new_interest_later(world, pair, ctx):
 
 def test_express_withdraw_loops_are_stopped(world, pair, ctx, app, make):
     """20 express-then-withdraw loops in 2 s sent 20 notifications and e-mails to the other side."""
+    waits = []
     for _round in range(5):
         try:
             interest = interests.express(_u(world["hb"]), pair["need"], pair["ach"], "")
-        except TooMany:
+        except TooMany as refused:
+            waits.append(refused.retry_after)
             continue
         interests.withdraw(_u(world["hb"]), interest)
+    week = 7 * 24 * 3600
+    assert len(waits) == 4 and all(week - 60 < w <= week for w in waits)  # Retry-After: the pair's rest
     assert db.session.query(Interest).count() == 1
     assert _events(world["bj"], "interest_received") == 1
     # A person's daily budget holds across pairs too.
@@ -122,6 +126,7 @@ def test_express_withdraw_loops_are_stopped(world, pair, ctx, app, make):
     with pytest.raises(TooMany) as refused:
         interests.express(_u(world["hb"]), pair["need"], others[2], "")
     assert "24 小时" in str(refused.value)
+    assert 24 * 3600 - 60 < refused.value.retry_after <= 24 * 3600  # until the first of the day leaves the window
     assert db.session.query(Interest).count() == 3
 
 

@@ -230,3 +230,42 @@ def test_oversized_body_is_413(client, app, world):
     assert response.status_code == 413
     with app.app_context():
         assert db.session.query(Achievement).count() == 0
+
+
+def test_deadlines_count_in_beijing_days_on_a_utc_server(client, app, world, monkeypatch):
+    """04:00 in Beijing on 03-02 is still 03-01 in UTC: a deadline of 03-01 has passed for the poster."""
+    import datetime as dt
+
+    from matchmaker import clock
+
+    class Frozen(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return dt.datetime(2031, 3, 1, 20, 0, tzinfo=dt.UTC).astimezone(tz)
+
+    monkeypatch.setattr(clock, "datetime", Frozen)
+    assert clock.today() == dt.date(2031, 3, 2)
+    login(client, app, world["hb"])
+    response = client.post("/needs/new", data={**NEED_FORM, "deadline": "2031-03-01"})
+    assert response.status_code == 400 and "截止日期" in response.get_data(as_text=True)
+    response = client.post("/needs/new", data={**NEED_FORM, "deadline": "2031-03-02"})
+    assert response.status_code in (302, 303)
+    with app.app_context():
+        assert [n.deadline for n in db.session.query(Need)] == [dt.date(2031, 3, 2)]
+
+
+def test_a_value_that_does_not_parse_is_told_with_the_other_fields_errors(client, app, world):
+    """A budget of "abc" used to hide a blank title and a bad phone until the next submit."""
+    login(client, app, world["hb"])
+    bad = {**NEED_FORM, "budget_min": "abc", "title": "", "contact_phone": "((((((", "submit_review": "y"}
+    response = client.post("/needs/new", data=bad)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "必填" in page and "5 到 20 位数字" in page and page.count('class="error"') >= 3
+    for phone in ("\u200b", "++++++"):
+        page = client.post("/needs/new", data={**NEED_FORM, "contact_phone": phone}).get_data(as_text=True)
+        assert "5 到 20 位数字" in page
+    response = client.post("/needs/new", data={**NEED_FORM, "title": "\u200b\ufeff"})
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.query(Need).count() == 0
