@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 from babel.support import Translations
 from flask import current_app, has_request_context
@@ -128,6 +130,29 @@ def show_errors(form, fields: dict[str, str]) -> None:
             field.errors = list(field.errors) + [message]
         else:
             form.form_errors.append(message)
+
+
+def attempt(form, save: Callable[[], Any]) -> tuple[bool, Any]:
+    """Run a service step for a form that parsed: (True, what ``save`` returned), or (False, a page
+    to answer with: a 403/404/409/429 refusal), or (False, None) with the input schema's messages at
+    the form's fields, or a rule's refusal above the form (then the form is shown again)."""
+    from matchmaker.errors import refusal
+    from matchmaker.schemas import InvalidInput
+    from matchmaker.services.errors import DomainError
+
+    try:
+        return True, save()
+    except InvalidInput as error:
+        if hasattr(form, "show"):  # a form that places some messages its own way (a table's rows)
+            form.show(error)
+        else:
+            show_errors(form, error.fields)
+    except DomainError as error:
+        page = refusal(error)
+        if page is not None:
+            return False, page
+        form.form_errors.append(str(error))
+    return False, None
 
 
 def error_text(form) -> str:

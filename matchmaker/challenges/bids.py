@@ -10,10 +10,9 @@ from sqlalchemy import select
 from matchmaker.challenges import bp
 from matchmaker.challenges.forms import AwardForm, ProposalForm, ScoreForm, parse_errors
 from matchmaker.challenges.views import back_to, refuse
-from matchmaker.errors import refusal
 from matchmaker.extensions import db
+from matchmaker.forms import attempt
 from matchmaker.models import Achievement, Organization
-from matchmaker.schemas import InvalidInput
 from matchmaker.services import challenge_evaluation, challenge_rules, proposals
 from matchmaker.services.challenge_rules import today
 from matchmaker.services.errors import DomainError, NotFound
@@ -72,21 +71,15 @@ def bid(challenge_id: int):
     status = 200
     if request.method == "POST":
         if form.validate():
-            try:
-                proposal = proposals.submit(current_user, challenge_id, form.to_data())
-            except InvalidInput as error:
-                form.show(error)
-            except DomainError as error:
-                page = refusal(error)
-                if page is not None:
-                    return page
-                form.form_errors.append(str(error))
-            else:
+            ok, out = attempt(form, lambda: proposals.submit(current_user, challenge_id, form.to_data()))
+            if ok:
                 flash(
                     _("Your proposal is submitted. Only the sponsors, the experts and the centre can read it."),
                     "success",
                 )
-                return redirect(url_for("challenges.proposal", proposal_id=proposal.id), 303)
+                return redirect(url_for("challenges.proposal", proposal_id=out.id), 303)
+            if out is not None:
+                return out
         status = 400
     return render_template("challenges/proposal_form.html", form=form, challenge=challenge, proposal=None), status
 
@@ -107,18 +100,12 @@ def edit_proposal(proposal_id: int):
     status = 200
     if request.method == "POST":
         if form.validate():
-            try:
-                proposals.update(current_user, proposal_id, form.to_data())
-            except InvalidInput as error:
-                form.show(error)
-            except DomainError as error:
-                page = refusal(error)
-                if page is not None:
-                    return page
-                form.form_errors.append(str(error))
-            else:
+            ok, out = attempt(form, lambda: proposals.update(current_user, proposal_id, form.to_data()))
+            if ok:
                 flash(_("Your proposal is updated."), "success")
                 return redirect(url_for("challenges.proposal", proposal_id=proposal_id), 303)
+            if out is not None:
+                return out
         status = 400
     return render_template("challenges/proposal_form.html", form=form, challenge=challenge, proposal=proposal), status
 

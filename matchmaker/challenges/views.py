@@ -13,6 +13,7 @@ from matchmaker.challenges import bp
 from matchmaker.challenges.forms import ChallengeFilters, ChallengeForm, ExpertForm, ReasonForm
 from matchmaker.errors import refusal
 from matchmaker.extensions import db
+from matchmaker.forms import attempt
 from matchmaker.models import Need
 from matchmaker.paging import paginate
 from matchmaker.schemas import InvalidInput
@@ -135,21 +136,17 @@ def create():
     status = 200
     if request.method == "POST":
         if form.validate():
-            try:
-                if needs:
-                    challenge = challenges.create_from_needs(current_user, [n.id for n in needs], form.to_data())
-                else:
-                    challenge = challenges.create(current_user, form.to_data())
-            except InvalidInput as error:
-                form.show(error)
-            except DomainError as error:
-                page = refusal(error)
-                if page is not None:
-                    return page
-                form.form_errors.append(str(error))
+            if needs:
+                ok, out = attempt(
+                    form, lambda: challenges.create_from_needs(current_user, [n.id for n in needs], form.to_data())
+                )
             else:
+                ok, out = attempt(form, lambda: challenges.create(current_user, form.to_data()))
+            if ok:
                 flash(_("The challenge is saved as a draft."), "success")
-                return back_to(challenge.id)
+                return back_to(out.id)
+            if out is not None:
+                return out
         status = 400
     return render_template("challenges/form.html", form=form, challenge=None, needs=needs, firms=firms), status
 
@@ -172,18 +169,12 @@ def edit(challenge_id: int):
             data = form.to_data()
             if not permissions.is_admin(current_user):
                 data.pop("shares", None)
-            try:
-                challenges.update(current_user, challenge_id, data)
-            except InvalidInput as error:
-                form.show(error)
-            except DomainError as error:
-                page = refusal(error)
-                if page is not None:
-                    return page
-                form.form_errors.append(str(error))
-            else:
+            ok, out = attempt(form, lambda: challenges.update(current_user, challenge_id, data))
+            if ok:
                 flash(_("Saved."), "success")
                 return back_to(challenge_id)
+            if out is not None:
+                return out
         status = 400
     firms = [s.organization for s in challenge.sponsors]
     return render_template("challenges/form.html", form=form, challenge=challenge, needs=[], firms=firms), status

@@ -13,6 +13,7 @@ call costs more than the posting, and a test holds the two to the same terms and
 from __future__ import annotations
 
 import multiprocessing as mp
+from collections import Counter
 from itertools import chain
 from operator import itemgetter
 
@@ -121,11 +122,9 @@ def count_one(doc: dict, cfg: MatchConfig, bucket_of) -> tuple[dict[str, float],
     words: dict[str, float] = {}
     grams: dict[int, float] = {}
     for (found, blanked), (_, w) in zip(analyse_many([t for t, _ in texts]), texts):
-        w32 = float(np.float32(w))
-        for x in found:
-            words[x] = words.get(x, 0.0) + w32
-        for b in bucket_of(bigrams(blanked)):
-            grams[b] = grams.get(b, 0.0) + w32
+        for into, counted in ((words, Counter(found)), (grams, Counter(bucket_of(bigrams(blanked))))):
+            get = into.get
+            into.update({key: get(key, 0.0) + n * w for key, n in counted.items()})
     return words, grams, sum(words.values()), sum(grams.values())
 
 

@@ -163,16 +163,20 @@ class Matcher:
         columns, but still counts them in the document length.
         """
         words, grams, dlw, dlb = count_one(doc, self.config, self._buckets)
-        cols = [self._col(w, create=create) for w in words] + list(grams)
-        tf = np.array(list(words.values()) + list(grams.values()), np.float32)
-        nw = len(words)
-        dl = np.array([dlw] * nw + [dlb] * len(grams))
-        av = np.array([corpus.avgdl[0] or dlw or 1.0] * nw + [corpus.avgdl[1] or dlb or 1.0] * len(grams))
-        vals = bm25_tf(tf, dl, av, self.config)
-        cols = np.array([-1 if c is None else c for c in cols], np.int64)
-        keep = cols >= 0
-        order = np.argsort(cols[keep], kind="stable")
-        return cols[keep][order], vals[keep][order]
+        col, cfg = self._col, self.config
+        word_cols = [col(w, create=create) for w in words]
+        cols = np.array([-1 if c is None else c for c in word_cols] + list(grams), np.int64)
+        vals = np.concatenate(
+            [
+                bm25_tf(np.fromiter(words.values(), np.float32, len(words)), dlw, corpus.avgdl[0] or dlw or 1.0, cfg),
+                bm25_tf(np.fromiter(grams.values(), np.float32, len(grams)), dlb, corpus.avgdl[1] or dlb or 1.0, cfg),
+            ]
+        )
+        if None in word_cols:
+            keep = cols >= 0
+            cols, vals = cols[keep], vals[keep]
+        order = np.argsort(cols, kind="stable")
+        return cols[order], vals[order]
 
     def _code(self, word: str) -> int:
         """-2: not a content word; -1: a content word outside the base vocabulary; else its column.
