@@ -90,22 +90,23 @@ def test_keyword_pattern_excludes_every_separator_and_control_character():
             assert not KEYWORD_SPLIT.search(char) and not control.search(char) and not char.isspace(), hex(ord(char))
 
 
-def test_text_pattern_means_not_blank_after_strip():
+def test_text_pattern_means_not_blank_after_strip_and_not_only_invisible():
     non_blank = re.compile(f.NON_BLANK[:-1] + r"\Z")
+    invisible = re.compile(f"[{f.INVISIBLE}]")
     for char in CHARS:
-        assert bool(non_blank.match(char)) == (not re.search(f"[{f.CTRL}]", char) and bool(char.strip())), hex(
-            ord(char)
-        )
+        shows = bool(char.strip()) and not invisible.match(char)
+        assert bool(non_blank.match(char)) == (not re.search(f"[{f.CTRL}]", char) and shows), hex(ord(char))
+    assert not non_blank.match("\u200b \ufeff") and non_blank.match("钢渣\u200b")
 
 
-@pytest.mark.parametrize("phone", ["12345", "010-5555 1234", "+86 (311) 8888-1234", "1" * 30])
-def test_phone_pattern_within_the_account_form_rule(phone):
+@pytest.mark.parametrize("phone", ["12345", "010-5555 1234", "+86 (311) 8888-1234", "1" * 20])
+def test_phone_pattern_is_the_account_form_rule(phone):
     assert re.match(f.PHONE, phone) and PHONE.regex.match(phone.strip())
 
 
-@pytest.mark.parametrize("phone", [" 12345", "1234 ", "1234", "1" * 31, "abc12"])
+@pytest.mark.parametrize("phone", [" 12345", "1234 ", "1234", "1" * 21, "abc12", "((((((", "++++++", "1-----2"])
 def test_phone_pattern_refuses(phone):
-    assert not re.match(f.PHONE[:-1] + r"\Z", phone)
+    assert not re.match(f.PHONE[:-1] + r"\Z", phone) and not PHONE.regex.match(phone)
 
 
 def test_every_model_field_is_in_the_api_and_nothing_else(doc):
