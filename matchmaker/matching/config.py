@@ -49,7 +49,7 @@ class MatchConfig:
     price_negotiable: float = 0.03
     to_hebei: float = 0.05
     deadline_ok: float = 0.03
-    today: date | None = None  # None: the current date when a query runs (tests pin it)
+    today: date | None = None  # None: today in Beijing when a query runs (matchmaker.clock; tests pin it)
 
     def boost(self, reason: str) -> float:
         """The weight of one reason code."""

@@ -29,11 +29,11 @@ process compiles once.
 from __future__ import annotations
 
 import threading
-from datetime import date
 
 import numba
 import numpy as np
 
+from .. import clock
 from .config import REASONS
 from .rerank import _EPOCH, HEBEI, NO_DATE, SUPPLY
 
@@ -437,7 +437,7 @@ def params(cfg, q: dict | None, q_kind: str, n: int, self_score: float = 0.0, fi
         return np.array(qi, np.int64), np.array(qf, np.float64), np.array((-np.inf, np.inf), np.float32)
     w = _weights(cfg)
     need = q_kind == "need"
-    today = (cfg.today or date.today()).toordinal() - _EPOCH
+    today = (cfg.today or clock.today()).toordinal() - _EPOCH
     qmin, qmax = float(q["pmin"]), float(q["pmax"])
     const, has_price, qp = 0, 1, (-np.inf, np.inf)
     if qmin != qmin and qmax != qmax:  # both NaN: the query is negotiable, so is every candidate

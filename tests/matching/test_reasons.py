@@ -129,3 +129,20 @@ def test_every_transfer_mode_of_the_domain_earns_its_reason(mode):
     other = next(o for o in domain.TRANSFER_MODES if o != mode)
     (s,) = m.suggest(dict(NEED, transfer_modes=[other]), k=1)
     assert "mode_match" not in s.reasons
+
+
+def test_an_unpinned_day_is_beijings(monkeypatch):
+    """04:00 in Beijing on 03-02 is 03-01 in UTC: a need whose deadline was 03-01 has passed."""
+    import datetime as dt
+
+    from matchmaker import clock
+
+    class Frozen(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return dt.datetime(2031, 3, 1, 20, 0, tzinfo=dt.UTC).astimezone(tz)
+
+    monkeypatch.setattr(clock, "datetime", Frozen)
+    m = Matcher().fit([BATTERY])
+    assert "deadline_ok" not in m.suggest(dict(NEED, deadline="2031-03-01"), k=1)[0].reasons
+    assert "deadline_ok" in m.suggest(dict(NEED, deadline="2031-03-02"), k=1)[0].reasons
