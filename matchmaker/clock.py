@@ -14,3 +14,8 @@ BEIJING = timezone(timedelta(hours=8))
 def today() -> date:
     """Today in Beijing."""
     return datetime.now(BEIJING).date()
+
+
+def day_of(moment: datetime) -> date:
+    """The Beijing day of a naive UTC datetime, as the database keeps them."""
+    return (moment + timedelta(hours=8)).date()

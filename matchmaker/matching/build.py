@@ -117,7 +117,11 @@ def count_chunk(docs: list[dict], cfg: MatchConfig, bits: int):
 
 def count_one(doc: dict, cfg: MatchConfig, bucket_of) -> tuple[dict[str, float], dict[int, float], float, float]:
     """One posting's weighted counts as ``count_chunk`` gives its row: (word -> count, bucket ->
-    count, dl_words, dl_bigrams). ``bucket_of`` maps bigrams to the vectorizer's columns."""
+    count, dl_words, dl_bigrams). ``bucket_of`` maps bigrams to the vectorizer's columns.
+
+    Equal to the fit's row when the field weights are exact in binary (the defaults: 2, 2, 1.5, 1);
+    other weights may differ in the last bit (the fit rounds each field's count to float32 first).
+    """
     texts = doc_texts(doc, cfg)
     words: dict[str, float] = {}
     grams: dict[int, float] = {}

@@ -243,7 +243,8 @@ class Grams:
         """
         delta_keys = [k for k, rs in self.delta.items() for _ in rs]
         delta_rows = [r for rs in self.delta.values() for r in rs]
-        new_of = np.full(n_base + 1 + max(delta_rows, default=-1), -1, np.int64)
+        size = max(n_base, int(old.max()) + 1 if len(old) else 0, max(delta_rows, default=-1) + 1)
+        new_of = np.full(size, -1, np.int64)  # added rows with no gram (an empty text) are in ``old`` only
         new_of[old] = np.arange(len(old))
         dk, dr = np.array(delta_keys, np.int64), new_of[np.array(delta_rows, np.int64)]
         dk, dr = dk[dr >= 0], dr[dr >= 0]

@@ -29,8 +29,9 @@ INVISIBLE = r"\u180e\u200b-\u200f\u2060-\u2064\ufeff"
 ANY_TEXT = rf"^[^{CTRL}]*$"
 NON_BLANK = rf"^[^{CTRL}]*[^{CTRL}{SPACE}{INVISIBLE}][^{CTRL}]*$"
 KEYWORD = rf"^[^{CTRL}{SPACE}{INVISIBLE},，、;；]+$"  # no separator the web form splits on
-# 5 to 20 digits, each followed by at most two of space - ( ), after an optional + or (.
-PHONE = r"^[+(]?([0-9][ ()\-]{0,2}){4,19}[0-9]$"
+# 5 to 20 digits, each followed by at most three of space - ( ), after at most two of + (, and a closing
+# bracket at the end: "(+86)138 1234 5678", "010 - 6278 1234", "0311-8888 1234-(801)".
+PHONE = r"^[+(]{0,2}([0-9][ ()\-]{0,3}){4,19}[0-9]\)?$"
 PHONE_MESSAGE = _l("Enter a phone number: 5 to 20 digits, with spaces, + - and brackets between them.")
 _LABEL = r"[A-Za-z0-9]{1,20}(-[A-Za-z0-9]{1,20}){0,2}"
 EMAIL = rf"^[A-Za-z0-9_+-]{{1,32}}(\.[A-Za-z0-9_+-]{{1,30}})?@({_LABEL}\.){{1,4}}[A-Za-z]{{2,20}}$"

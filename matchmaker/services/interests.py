@@ -18,7 +18,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy import update as sa_update
 from sqlalchemy.exc import IntegrityError
 
-from matchmaker import permissions
+from matchmaker import clock, permissions
 from matchmaker.extensions import db
 from matchmaker.models import Achievement, Deal, Interest, InterestEvent, Message, Need, User
 from matchmaker.models.base import utcnow
@@ -131,7 +131,8 @@ def _check_budget(user: User, need_id: int, achievement_id: int) -> None:
                 "can send a day. Please try again tomorrow.",
                 num=sent,
             ),
-            retry_after=(oldest + timedelta(days=1) - now).total_seconds(),  # when the oldest leaves the window
+            # when the oldest of the day leaves the window (a limit of 0: a day)
+            retry_after=((oldest or now) + timedelta(days=1) - now).total_seconds(),
         )
     days = config["INTEREST_PAIR_COOLDOWN_DAYS"]
     ended = db.session.scalar(
@@ -146,7 +147,7 @@ def _check_budget(user: User, need_id: int, achievement_id: int) -> None:
         raise TooMany(
             _(
                 "An interest in this pair was withdrawn or declined recently. A new one can be sent from %(date)s.",
-                date=(ended + timedelta(days=days, hours=8)).date().isoformat(),  # a Beijing day
+                date=clock.day_of(ended + timedelta(days=days)).isoformat(),
             ),
             retry_after=(ended + timedelta(days=days) - now).total_seconds(),
         )

@@ -37,7 +37,7 @@ def _settings() -> tuple[int, int, int]:
 
 
 def _expires_on(posting: Posting, max_age: int) -> date:
-    by_age = (posting.updated_at + timedelta(days=max_age)).date()
+    by_age = clock.day_of(posting.updated_at + timedelta(days=max_age))
     if isinstance(posting, Need) and posting.deadline is not None:
         return min(by_age, posting.deadline + timedelta(days=1))
     return by_age
@@ -52,7 +52,7 @@ def expire(now: datetime | None = None) -> ExpiryReport:
     for model in (Achievement, Need):
         soon = model.updated_at < horizon - timedelta(days=max_age)
         if model is Need:
-            soon = or_(soon, and_(Need.deadline.is_not(None), Need.deadline < horizon.date()))
+            soon = or_(soon, and_(Need.deadline.is_not(None), Need.deadline < clock.day_of(horizon)))
         for posting in list(db.session.scalars(select(model).where(model.status == "published", soon))):
             expires_on = _expires_on(posting, max_age)
             if posting.expiry_notice_at is None:
@@ -70,7 +70,7 @@ def expire(now: datetime | None = None) -> ExpiryReport:
                     dedupe_key=f"expiring:{posting.id}:{expires_on.isoformat()}",
                 )
                 report.noticed += 1
-            elif expires_on <= now.date() and posting.expiry_notice_at <= now - timedelta(days=grace_days):
+            elif expires_on <= clock.day_of(now) and posting.expiry_notice_at <= now - timedelta(days=grace_days):
                 _archive(posting, _("deadline passed or no update for a long time"))
                 report.archived += 1
     db.session.commit()

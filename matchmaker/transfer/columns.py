@@ -63,7 +63,7 @@ _HEAD = (
 )
 _CONTACT = (
     Column("contact_name", "联系人", True, "不超过 50 字；仅管理员和已接受对接的一方可见，导出时不含"),
-    Column("contact_phone", "联系电话", True, "数字、空格、+ - 和括号，5–30 个字符；导出时不含"),
+    Column("contact_phone", "联系电话", True, "5–20 位数字，可用空格、+ - 和括号分隔，不超过 30 个字符；导出时不含"),
     Column("contact_email", "联系邮箱", True, "电子邮箱地址；导出时不含"),
 )
 COLUMNS: dict[str, tuple[Column, ...]] = {

@@ -99,7 +99,18 @@ def test_text_pattern_means_not_blank_after_strip_and_not_only_invisible():
     assert not non_blank.match("\u200b \ufeff") and non_blank.match("钢渣\u200b")
 
 
-@pytest.mark.parametrize("phone", ["12345", "010-5555 1234", "+86 (311) 8888-1234", "1" * 20])
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "12345",
+        "010-5555 1234",
+        "+86 (311) 8888-1234",
+        "1" * 20,
+        "(+86)13812345678",
+        "010 - 12345678",
+        "0311-8888-(801)",
+    ],
+)
 def test_phone_pattern_is_the_account_form_rule(phone):
     assert re.match(f.PHONE, phone) and PHONE.regex.match(phone.strip())
 

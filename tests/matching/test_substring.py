@@ -110,3 +110,11 @@ def test_compaction_renumbers_the_lists_as_a_fresh_build_of_the_live_texts(monke
     remapped = grams.remapped(old, 40)
     for name in Grams.ARRAYS:
         assert np.array_equal(getattr(remapped, name), getattr(fresh, name)), name
+
+
+def test_compaction_keeps_an_added_posting_without_text():
+    grams = Grams.empty()
+    grams.add(0, "氢能电池")
+    grams.add(1, "")  # no gram at all: its row is known from the compaction's list only
+    remapped = grams.remapped(np.array([1, 0], np.int64), 0)
+    assert remapped.rows_of(term_keys("氢能")[0]).tolist() == [1] and remapped.text_at(0) == b""
