@@ -227,26 +227,13 @@ class ExpertInput(Input):
 
 class AwardInput(Input):
     proposal_id = f.Id()
-    signed_on = f.Day(
-        required=True,
-        pattern=r"^2[0-9]{3}-",
-        label=_l("Contract signing date"),
-        description="YYYY-MM-DD, from 2000 on and not in the future.",
+    signed_on = f.PastDay(
+        _l("Contract signing date"), _l("The signing date cannot be in the future."), _l("Enter the real signing date.")
     )
-    registration_no = f.Text(
-        40,
-        pattern=f.REGISTRATION_NO,
-        message=_l("Letters, digits and hyphens only."),
-        label=_l("Technology contract registration number (optional)"),
-    )
+    registration_no = f.RegistrationNo()
     amount_wan = _positive(
         f.Money(label=_l("Amount (ten-thousand yuan)"), description="The contract's amount; absent or null: the price.")
     )
-
-    @ma.validates("signed_on")
-    def real_day(self, value, **_kwargs):
-        if value > clock.today():
-            raise ma.ValidationError(str(_l("The signing date cannot be in the future.")))
 
 
 class DeliverInput(Input):
@@ -254,10 +241,5 @@ class DeliverInput(Input):
 
 
 class MilestoneAcceptInput(Input):
-    accepted_on = f.Day(required=True, pattern=r"^2[0-9]{3}-", label=_l("Acceptance date"))
+    accepted_on = f.PastDay(_l("Acceptance date"), _l("The acceptance date cannot be in the future."))
     note = f.Text(2000, required=True, label=_l("Acceptance note"))
-
-    @ma.validates("accepted_on")
-    def real_day(self, value, **_kwargs):
-        if value > clock.today():
-            raise ma.ValidationError(str(_l("The acceptance date cannot be in the future.")))

@@ -16,6 +16,7 @@ import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 from marshmallow import validate
 
+from matchmaker import clock
 from matchmaker.converters import MAX_ID
 
 # Characters refused anywhere (NUL, C0/C1 controls, line/paragraph separators, and the bidi
@@ -270,6 +271,42 @@ def Day(required: bool = False, pattern: str | None = None, message=None, **meta
         validate=checks,
         error_messages=_errors(invalid=_l("Must be a date written YYYY-MM-DD.")),
         metadata=metadata,
+    )
+
+
+def PastDay(label, future_message, message=None, **metadata) -> ma.fields.Date:
+    """A required day that has happened: YYYY-MM-DD from 2000 on (the pattern states it) and not after
+    today in Beijing (``future_message``)."""
+    field = Day(
+        required=True,
+        pattern=r"^2[0-9]{3}-",
+        message=message,
+        label=label,
+        description="YYYY-MM-DD, from 2000 on and not in the future.",
+        **metadata,
+    )
+    field.validators.append(_NotAfterToday(future_message))
+    return field
+
+
+class _NotAfterToday(validate.Validator):
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, value):
+        if value > clock.today():
+            raise ma.ValidationError(str(self.message))
+        return value
+
+
+def RegistrationNo(**metadata) -> ma.fields.String:
+    """A technology contract's registration number (技术合同登记号), optional."""
+    return Text(
+        40,
+        pattern=REGISTRATION_NO,
+        message=_l("Letters, digits and hyphens only."),
+        label=_l("Technology contract registration number (optional)"),
+        **metadata,
     )
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
-from matchmaker import clock, domain
+from matchmaker import domain
 from matchmaker.schemas import fields as f
 from matchmaker.schemas.base import Input
 
@@ -33,26 +32,9 @@ class DealInput(Input):
     amount_wan = f.Money(
         required=True, label=_l("Amount (ten-thousand yuan)"), description="Contract amount in 10,000 yuan."
     )
-    # Dates before 2000 and in the future are refused; the pattern states the first part.
-    signed_on = f.Day(
-        required=True,
-        pattern=r"^2[0-9]{3}-",
-        message=_l("Enter the real signing date."),
-        label=_l("Signing date"),
-        description="YYYY-MM-DD, from 2000 on and not in the future.",
+    signed_on = f.PastDay(
+        _l("Signing date"), _l("The signing date cannot be in the future."), _l("Enter the real signing date.")
     )
-    registration_no = f.Text(
-        40,
-        pattern=f.REGISTRATION_NO,
-        message=_l("Letters, digits and hyphens only."),
-        label=_l("Technology contract registration number (optional)"),
-    )
+    registration_no = f.RegistrationNo()
     mark_achievement_transferred = f.Flag(label=_l("Mark the achievement as transferred"))
     mark_need_fulfilled = f.Flag(label=_l("Mark the need as fulfilled"))
-
-    @ma.validates("signed_on")
-    def real_day(self, value, **_kwargs):
-        if value > clock.today():
-            raise ma.ValidationError(str(_l("The signing date cannot be in the future.")))
-        if value.year < 2000:
-            raise ma.ValidationError(str(_l("Enter the real signing date.")))
